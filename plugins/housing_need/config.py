@@ -1,0 +1,74 @@
+"""Paths and settings, read from the environment with defaults relative to the project.
+
+Every setting has one environment variable; nothing secret has a default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _project_root(env: Mapping[str, str]) -> Path:
+    if env.get("HOUSING_NEED_HOME"):
+        return Path(env["HOUSING_NEED_HOME"]).resolve()
+    # plugins/housing_need/config.py -> project root
+    return Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live. Build with :func:`settings` so the environment is read once per call."""
+
+    home: Path
+    var_dir: Path
+    warehouse_path: Path
+    shadow_dir: Path
+    archive_dir: Path
+    inbox_dir: Path
+    sample_dir: Path
+    site_dir: Path
+    runs_dir: Path
+    dbt_project_dir: Path
+    expectations_dir: Path
+    use_sample: bool
+    source_urls: Mapping[str, str]
+
+    @property
+    def dbt_docs_dir(self) -> Path:
+        return self.site_dir / "dbt-docs"
+
+    @property
+    def data_docs_dir(self) -> Path:
+        return self.site_dir / "data-docs"
+
+    def source_url(self, source: str) -> str | None:
+        """A publisher URL configured for ``source`` (``HOUSING_NEED_<SOURCE>_URL``), if any."""
+        return self.source_urls.get(f"HOUSING_NEED_{source.upper()}_URL") or None
+
+
+def settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from ``env`` (default: the process environment)."""
+    env = os.environ if env is None else env
+    home = _project_root(env)
+    var_dir = Path(env.get("HOUSING_NEED_VAR_DIR", home / "var")).resolve()
+    warehouse_path = Path(
+        env.get("HOUSING_NEED_WAREHOUSE", home / "warehouse" / "housing_need.duckdb")
+    ).resolve()
+    return Settings(
+        home=home,
+        var_dir=var_dir,
+        warehouse_path=warehouse_path,
+        shadow_dir=warehouse_path.parent / ".shadow",
+        archive_dir=Path(env.get("HOUSING_NEED_ARCHIVE_DIR", var_dir / "archive")).resolve(),
+        inbox_dir=Path(env.get("HOUSING_NEED_INBOX_DIR", var_dir / "inbox")).resolve(),
+        sample_dir=Path(env.get("HOUSING_NEED_SAMPLE_DIR", home / "data" / "sample")).resolve(),
+        site_dir=var_dir / "site",
+        runs_dir=var_dir / "runs",
+        dbt_project_dir=home / "dbt_project",
+        expectations_dir=home / "expectations",
+        use_sample=env.get("HOUSING_NEED_USE_SAMPLE", "1") not in ("0", "false", "no"),
+        source_urls={k: v for k, v in env.items() if k.startswith("HOUSING_NEED_") and k.endswith("_URL")},
+    )

@@ -1,0 +1,19 @@
+"""Source registry: every source module's ``SOURCE``, by name."""
+
+from __future__ import annotations
+
+from .base import ParseResult, QuarantinedRow, SourceSpec
+from .home_office_asylum_support import SOURCE as HOME_OFFICE_ASYLUM_SUPPORT
+
+SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (HOME_OFFICE_ASYLUM_SUPPORT,)}
+
+
+def get_source(name: str) -> SourceSpec:
+    """The source called ``name``; KeyError naming the known sources otherwise."""
+    try:
+        return SOURCES[name]
+    except KeyError:
+        raise KeyError(f"unknown source {name!r}; known sources: {', '.join(sorted(SOURCES))}") from None
+
+
+__all__ = ["SOURCES", "ParseResult", "QuarantinedRow", "SourceSpec", "get_source"]

@@ -1,0 +1,195 @@
+"""Build realistic Asy_D11 deliveries from the REAL bundled CSV rows (never hand-typed numbers).
+
+``real_rows()`` reads the bundled sample (header ``Date,Year,Quarter,Support Type,UK Region,
+Local Authority,LAD Code,Accommodation Type,People``). The writers lay those rows out the way the
+Home Office publishes them (workbook or CSV), and the ``with_*`` / ``truncated`` helpers break a
+delivery in one known way. Used by unit tests of the parser and by the pipeline's integration tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_CSV = ROOT / "data/sample/home_office_asylum_support/asy_d11_local_authority_support_2014q1_2023q4.csv"
+
+SAMPLE_HEADER = [
+    "Date",
+    "Year",
+    "Quarter",
+    "Support Type",
+    "UK Region",
+    "Local Authority",
+    "LAD Code",
+    "Accommodation Type",
+    "People",
+]
+PUBLISHER_DATE = "Date (as at end of quarter)"
+PUBLISHER_HEADER = [
+    PUBLISHER_DATE,
+    "Support Type",
+    "UK Region",
+    "Local Authority",
+    "LAD Code",
+    "Accommodation Type",
+    "People",
+]
+OLD_ACCOMMODATION_HEADER = "Support sub-type"
+SHEET = "Data - Asy_D11"
+TITLE = "Asy_D11: Asylum seekers in receipt of support by local authority, as at end of quarter"
+FOOTNOTES = (
+    "Source: Home Office, Immigration system statistics, table Asy_D11.",
+    "Notes: see the Notes sheet of this workbook for definitions and revisions.",
+)
+EMPTY = b""
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def real_rows(path: Path | str | None = None) -> list[dict[str, str]]:
+    """The bundled sample's rows as dicts keyed by its header (values are the published text)."""
+    with open(path or SAMPLE_CSV, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def subset(
+    rows: Iterable[Mapping[str, str]], *, dates: Sequence[str] | None = None, limit: int | None = None
+) -> list[dict[str, str]]:
+    """Rows for the given ISO dates (all if None), first ``limit`` of them."""
+    out = [dict(r) for r in rows if dates is None or r["Date"] in dates]
+    return out if limit is None else out[:limit]
+
+
+def text_date(iso: str) -> str:
+    """'2023-03-31' -> '31 Mar 2023', as the publisher writes dates."""
+    d = date.fromisoformat(iso)
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def csv_line(row_index: int) -> int:
+    """The CSV line (header = line 1) of data row ``row_index`` (0-based) in files written here."""
+    return row_index + 2
+
+
+def xlsx_row(row_index: int) -> int:
+    """The worksheet row of data row ``row_index`` (0-based) in workbooks from :func:`to_publisher_xlsx`."""
+    return row_index + 4  # title, blank, header, then data
+
+
+def _publisher_values(row: Mapping[str, str], *, date_as_text: bool = True) -> list[object]:
+    when: object = text_date(row["Date"]) if date_as_text else date.fromisoformat(row["Date"])
+    return [
+        when,
+        row["Support Type"],
+        row["UK Region"],
+        row["Local Authority"],
+        row["LAD Code"],
+        row["Accommodation Type"],
+        row["People"],
+    ]
+
+
+def to_publisher_xlsx(
+    rows: Iterable[Mapping[str, str]],
+    *,
+    old_header: bool = False,
+    title: str = TITLE,
+    date_as_text: bool = True,
+    sheet: str = SHEET,
+    end_of_table: bool = True,
+) -> bytes:
+    """A workbook in the publisher's layout: ``Cover_sheet``, then ``sheet`` with a title row, a
+    blank row, the header (row 3), data from row 4, an ``End of table`` row and two footnotes."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    cover = wb.create_sheet("Cover_sheet")
+    cover.append(["Immigration system statistics: asylum seekers in receipt of support"])
+    cover.append(["This workbook contains table Asy_D11."])
+    ws = wb.create_sheet(sheet)
+    header = list(PUBLISHER_HEADER)
+    if old_header:
+        header[header.index("Accommodation Type")] = OLD_ACCOMMODATION_HEADER
+    ws.append([title])
+    ws.append([])
+    ws.append(header)
+    for row in rows:
+        values = _publisher_values(row, date_as_text=date_as_text)
+        people = values[-1]
+        if isinstance(people, str) and people.isdigit():
+            values[-1] = int(people)  # the publisher's People cells are numbers
+        ws.append(values)
+    if end_of_table:
+        ws.append(["End of table"])
+        ws.append([])
+        for note in FOOTNOTES:
+            ws.append([note])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _write_csv(header: Sequence[str], body: Iterable[Sequence[object]], encoding: str) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(body)
+    return out.getvalue().encode(encoding)
+
+
+def to_publisher_csv(rows: Iterable[Mapping[str, str]], encoding: str = "utf-8-sig") -> bytes:
+    """The publisher's CSV of the table: its header, text dates, no Year/Quarter columns."""
+    return _write_csv(PUBLISHER_HEADER, (_publisher_values(r) for r in rows), encoding)
+
+
+def to_sample_csv(rows: Iterable[Mapping[str, str]], encoding: str = "utf-8") -> bytes:
+    """The bundled sample's layout (ISO dates plus Year and Quarter)."""
+    return _write_csv(SAMPLE_HEADER, ([r[c] for c in SAMPLE_HEADER] for r in rows), encoding)
+
+
+def truncated(xlsx_bytes: bytes, keep: float = 0.6) -> bytes:
+    """The first ``keep`` fraction of a workbook, as an interrupted download leaves it."""
+    return xlsx_bytes[: int(len(xlsx_bytes) * keep)]
+
+
+def _read_csv(csv_bytes: bytes) -> tuple[list[list[str]], str]:
+    if csv_bytes.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            csv_bytes.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    return list(csv.reader(io.StringIO(csv_bytes.decode(encoding), newline=""))), encoding
+
+
+def with_missing_column(csv_bytes: bytes, column: str) -> bytes:
+    """The same CSV without ``column`` (header and cells), in the same encoding."""
+    table, encoding = _read_csv(csv_bytes)
+    pos = table[0].index(column)
+    return _write_csv(
+        table[0][:pos] + table[0][pos + 1 :], (r[:pos] + r[pos + 1 :] for r in table[1:]), encoding
+    )
+
+
+def with_cell(
+    csv_bytes: bytes, row_index: int, column: str, value: str, *, encoding: str | None = None
+) -> bytes:
+    """The same CSV with data row ``row_index`` (0-based; on line ``csv_line(row_index)``) having
+    ``value`` in ``column``, in ``encoding`` (default: the input's, as far as it can be told)."""
+    table, detected = _read_csv(csv_bytes)
+    encoding = encoding or detected
+    pos = table[0].index(column)
+    table[row_index + 1][pos] = value
+    return _write_csv(table[0], table[1:], encoding)
+
+
+def cell(csv_bytes: bytes, row_index: int, column: str) -> str:
+    """The text of data row ``row_index`` in ``column``."""
+    table, _ = _read_csv(csv_bytes)
+    return table[row_index + 1][table[0].index(column)]
