@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -296,3 +297,30 @@ def test_fetch_result_state_round_trip() -> None:
     )
     assert FetchState.from_dict(result.state().to_dict()) == result.state()
     assert FetchState.from_dict({"url": "u"}) == FetchState(url="u")
+
+
+def test_extract_from_a_configured_url_archives_once_then_sends_a_conditional_get(
+    base: str, server: _Server, tmp_path: Path
+) -> None:
+    """The extract step end to end against the local publisher: first run archives the real file,
+    the second sends the stored validators, gets 304 and archives nothing."""
+    from housing_need.archive import list_archived
+    from housing_need.config import settings
+    from housing_need.extract import extract_source
+    from housing_need.sources import get_source
+
+    spec = get_source("home_office_asylum_support")
+    env = {
+        "HOUSING_NEED_VAR_DIR": str(tmp_path / "var"),
+        "HOUSING_NEED_WAREHOUSE": str(tmp_path / "wh" / "w.duckdb"),
+        "HOUSING_NEED_HOME_OFFICE_ASYLUM_SUPPORT_URL": f"{base}/data/asy_d11.csv",
+    }
+    s = settings(env)
+    first = extract_source(spec, s)
+    assert [a.original_name for a in first.archived] == ["asy_d11.csv"]
+    assert first.archived[0].origin == f"url:{base}/data/asy_d11.csv"
+    assert first.archived[0].absolute(s.archive_dir).read_bytes() == BODY
+    second = extract_source(spec, s)
+    assert second.not_modified and second.archived == []
+    assert server.state.request_headers["/data/asy_d11.csv"][-1].get("If-None-Match") == ETAG
+    assert len(list_archived(s.archive_dir, spec.name)) == 1

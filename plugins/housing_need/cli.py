@@ -1,0 +1,187 @@
+"""`housing-need …`: run the refresh through real Airflow DAG runs, inspect and query the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .airflow_env import airflow_env
+from .config import Settings, settings
+from .orchestration import FAILURE_MARKER
+from .sources import SOURCES
+
+
+def _airflow(s: Settings, args: Sequence[str], log_file: Path | None = None) -> int:
+    exe = Path(sys.executable).with_name("airflow")
+    cmd = [str(exe if exe.exists() else "airflow"), *args]
+    env = airflow_env(s)
+    if log_file is None:
+        return subprocess.run(cmd, env=env).returncode
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, "w") as handle:
+        return subprocess.run(cmd, env=env, stdout=handle, stderr=subprocess.STDOUT).returncode
+
+
+def ensure_airflow_db(s: Settings) -> None:
+    marker = s.var_dir / "airflow" / ".migrated"
+    if marker.exists():
+        return
+    print("==> initialising the Airflow metadata database (var/airflow)", flush=True)
+    if _airflow(s, ["db", "migrate"], s.var_dir / "logs" / "airflow-db-migrate.log") != 0:
+        raise SystemExit(f"airflow db migrate failed: see {s.var_dir / 'logs' / 'airflow-db-migrate.log'}")
+    marker.write_text(datetime.now(UTC).isoformat())
+
+
+def _dag_run_state(log_file: Path) -> str:
+    """`airflow dags test` reports the final DagRun; read its state from the log."""
+    text = log_file.read_text(errors="replace")
+    marker = "state="
+    for line in reversed(text.splitlines()):
+        if "DagRun" in line and marker in line:
+            return line.split(marker, 1)[1].split(",")[0].strip(" >'\"")
+    return "unknown"
+
+
+def run_dag(s: Settings, dag_id: str) -> bool:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    log_file = s.var_dir / "logs" / f"{stamp}-{dag_id}.log"
+    print(f"==> airflow dags test {dag_id}", flush=True)
+    started = time.monotonic()
+    code = _airflow(s, ["dags", "test", dag_id], log_file)
+    state = _dag_run_state(log_file)
+    ok = code == 0 and state == "success"
+    print(f"    {dag_id}: {state} in {time.monotonic() - started:.1f} s (log: {log_file})", flush=True)
+    if not ok:
+        for block in failure_blocks(log_file.read_text(errors="replace")):
+            for line in block:
+                print(f"    | {line[:500]}")
+    return ok
+
+
+def failure_blocks(log_text: str) -> list[list[str]]:
+    """The errors our failure callback logged, minus the `abandon` task's (a consequence, not a cause)."""
+    blocks: list[list[str]] = []
+    current: list[str] | None = None
+    for line in log_text.splitlines():
+        if current is None and FAILURE_MARKER in line:
+            current = [line[line.index(FAILURE_MARKER) :]]
+        elif current is not None:
+            if line.startswith(f"{FAILURE_MARKER} END"):
+                if "task=abandon" not in current[0]:
+                    blocks.append(current)
+                current = None
+            else:
+                current.append(line)
+    return blocks
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    s = settings()
+    if args.no_sample:
+        os.environ["HOUSING_NEED_USE_SAMPLE"] = "0"
+        s = settings()
+    ensure_airflow_db(s)
+    for name in SOURCES:
+        if not run_dag(s, f"extract_{name}"):
+            print(f"refresh stopped: extract_{name} failed; the published warehouse is unchanged.")
+            return 1
+    if not run_dag(s, "housing_need_refresh"):
+        print("refresh failed; the published warehouse is unchanged.")
+        return 1
+    print()
+    print(render_status(s))
+    return 0
+
+
+def render_status(s: Settings) -> str:
+    import duckdb
+
+    lines = ["Housing-need warehouse"]
+    if not s.warehouse_path.exists():
+        return "No warehouse published yet: run `housing-need refresh`."
+    con = duckdb.connect(str(s.warehouse_path), read_only=True)
+    try:
+        lines.append(f"  warehouse:  {s.warehouse_path}")
+        loads = con.execute(
+            "select source, count(*), sum(rows_in_file), sum(rows_loaded), sum(rows_quarantined) "
+            "from meta.loads group by source order by source"
+        ).fetchall()
+        lines.append("  loads (files, rows in files, loaded, quarantined):")
+        for source, files, rows_in, loaded, quarantined in loads:
+            lines.append(
+                f"    {source}: {files} file(s), {rows_in} rows in, {loaded} loaded, {quarantined} quarantined"
+            )
+        marts = con.execute(
+            "select table_name, estimated_size from duckdb_tables() where schema_name = 'marts' order by 1"
+        ).fetchall()
+        lines.append(f"  marts ({len(marts)}):")
+        for name, rows in marts:
+            lines.append(f"    marts.{name} (~{rows} rows)")
+        last = con.execute("select summary from meta.runs order by finished_at desc limit 1").fetchone()
+    finally:
+        con.close()
+    if last:
+        report = json.loads(last[0])
+        dbt = report.get("dbt", {})
+        lines.append(f"  last run:   {report.get('run_id')} finished {report.get('finished_at')}")
+        lines.append(f"  dbt build:  {dbt.get('summary', '?')}")
+        for key in ("raw_gate", "marts_gate"):
+            g = report.get(key) or {}
+            lines.append(
+                f"  GX {g.get('gate', key)} gate: {g.get('suites')} suites, {g.get('expectations')} expectations passed"
+            )
+        lines.append(f"  dbt docs:   {report.get('dbt_docs')}")
+        lines.append(f"  Data Docs:  {(report.get('marts_gate') or {}).get('data_docs')}")
+    return "\n".join(lines)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    print(render_status(settings()))
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    s = settings()
+    con = duckdb.connect(str(s.warehouse_path), read_only=True)
+    try:
+        con.sql(args.query).show(max_rows=args.max_rows, max_width=200)
+    finally:
+        con.close()
+    return 0
+
+
+def cmd_airflow(args: argparse.Namespace) -> int:
+    s = settings()
+    ensure_airflow_db(s)
+    return _airflow(s, args.args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="housing-need", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("refresh", help="full refresh: extract DAGs then the refresh DAG (airflow dags test)")
+    p.add_argument("--no-sample", action="store_true", help="do not use the bundled sample data")
+    p.set_defaults(func=cmd_refresh)
+    sub.add_parser("status", help="what the published warehouse holds").set_defaults(func=cmd_status)
+    p = sub.add_parser("sql", help="run a read-only SQL query against the published warehouse")
+    p.add_argument("query")
+    p.add_argument("--max-rows", type=int, default=60)
+    p.set_defaults(func=cmd_sql)
+    p = sub.add_parser("airflow", help="run an airflow command with this project's environment")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_airflow)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""Shared fixtures: an isolated project environment (own var/, warehouse and Airflow metadata DB)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_CSV = ROOT / "data/sample/home_office_asylum_support/asy_d11_local_authority_support_2014q1_2023q4.csv"
+
+
+def readme_commands() -> list[str]:
+    """The commands in README.md's fenced bash blocks, in order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
+    return [
+        ln.strip() for b in blocks for ln in b.splitlines() if ln.strip() and not ln.strip().startswith("#")
+    ]
+
+
+@dataclass
+class Project:
+    """A throwaway deployment of this repo: var/, warehouse/ and AIRFLOW_HOME under a temp folder."""
+
+    root: Path
+    var_dir: Path
+    warehouse: Path
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        for key in list(env):
+            if key.startswith(("AIRFLOW", "HOUSING_NEED_")):
+                del env[key]
+        env.update(
+            {
+                "HOUSING_NEED_HOME": str(ROOT),
+                "HOUSING_NEED_VAR_DIR": str(self.var_dir),
+                "HOUSING_NEED_WAREHOUSE": str(self.warehouse),
+            }
+        )
+        return env
+
+    def inbox(self, source: str = "home_office_asylum_support") -> Path:
+        path = self.var_dir / "inbox" / source
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def readme_command(self, index: int) -> subprocess.CompletedProcess[str]:
+        """Run the README's n-th command word for word (0 = set up and refresh)."""
+        return subprocess.run(
+            readme_commands()[index],
+            shell=True,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            cwd=ROOT,
+        )
+
+    def cli(self, *args: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+        exe = Path(sys.executable).with_name("housing-need")
+        return subprocess.run(
+            [str(exe), *args], env=self.env, capture_output=True, text=True, timeout=timeout, cwd=ROOT
+        )
+
+
+@pytest.fixture(scope="session")
+def make_project(tmp_path_factory: pytest.TempPathFactory):
+    def make(name: str) -> Project:
+        base = tmp_path_factory.mktemp(name)
+        return Project(root=ROOT, var_dir=base / "var", warehouse=base / "warehouse" / "housing_need.duckdb")
+
+    return make

@@ -1,0 +1,254 @@
+"""The full refresh through real `airflow dags test` runs, real dbt builds and real GX gates, on the
+real Home Office Asy_D11 data, then the ways a delivery can go wrong."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import pytest
+from tests.conftest import SAMPLE_CSV, Project, readme_commands
+from tests.support import asy_d11
+
+pytestmark = pytest.mark.integration
+
+EAST_MIDLANDS_CURRENT_LADS = 35  # 2024 LADs in the East Midlands region (ONS)
+
+
+def query(project: Project, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(project.warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def marts_fingerprint(project: Project) -> dict[str, str]:
+    """A content hash of every published mart and of meta.loads: equal hashes = nothing changed."""
+    con = duckdb.connect(str(project.warehouse), read_only=True)
+    try:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+            ).fetchall()
+        ]
+        out = {}
+        for table in tables:
+            rows = con.execute(f"select * from marts.{table} order by all").fetchall()
+            out[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
+        loads = con.execute("select load_id, rows_loaded from meta.loads order by load_id").fetchall()
+        out["meta.loads"] = hashlib.sha256(repr(loads).encode()).hexdigest()
+        return out
+    finally:
+        con.close()
+
+
+def file_totals() -> tuple[dict, dict]:
+    """Totals straight from the publisher's file, without the project's parser."""
+    by_region: dict[tuple, int] = defaultdict(int)
+    national: dict[tuple, int] = defaultdict(int)
+    with open(SAMPLE_CSV, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            support = row["Support Type"].strip().lower().replace(" ", "_")
+            region = row["UK Region"].strip().lower()
+            if row["LAD Code"].startswith("N/A"):
+                region = "not allocated to a local authority"
+            by_region[(row["Date"], region, support)] += int(row["People"])
+            national[(row["Date"], support)] += int(row["People"])
+    return by_region, national
+
+
+@pytest.fixture(scope="module")
+def refreshed(make_project) -> Project:
+    project = make_project("refresh")
+    result = project.readme_command(0)  # the README's first command, word for word
+    assert readme_commands()[0] == "./run refresh"
+    assert result.returncode == 0, result.stdout + result.stderr
+    project.first_output = result.stdout  # type: ignore[attr-defined]
+    return project
+
+
+def test_refresh_prints_summary(refreshed: Project) -> None:
+    out = refreshed.first_output  # type: ignore[attr-defined]
+    assert "home_office_asylum_support: 1 file(s), 19283 rows in, 19283 loaded, 0 quarantined" in out
+    assert "marts.mart_dispersal_vs_deprivation" in out
+    assert "dbt build:" in out and "Data Docs:" in out
+    data_docs = [line.split("Data Docs:")[1].strip() for line in out.splitlines() if "Data Docs:" in line][0]
+    assert Path(data_docs).exists()
+    assert (refreshed.var_dir / "site" / "dbt-docs" / "static_index.html").exists()
+
+
+def test_published_figures_are_reproduced(refreshed: Project) -> None:
+    section_95_2016q1 = query(
+        refreshed,
+        "select sum(people) from marts.fct_asylum_support_by_la_quarter "
+        "where period_end = date '2016-03-31' and support_type = 'section_95'",
+    )[0][0]
+    assert section_95_2016q1 == 35_683  # Press Association analysis
+    hotel, accommodated = query(
+        refreshed,
+        "select sum(people) filter (where accommodation_type = 'contingency_hotel'), "
+        "sum(people) filter (where accommodation_type <> 'subsistence_only') "
+        "from marts.fct_asylum_support_by_la_quarter where period_end = date '2023-12-31'",
+    )[0]
+    assert hotel == 45_768  # NAO: "about 45,800"
+    assert accommodated == 106_482  # NAO: "about 106,500"
+
+
+def test_loaded_totals_equal_the_source_file(refreshed: Project) -> None:
+    by_region, national = file_totals()
+    warehouse = dict(
+        ((str(p), r.lower(), s), n)
+        for p, r, s, n in query(
+            refreshed,
+            "select period_end, region_name, support_type, sum(people) "
+            "from marts.fct_asylum_support_by_la_quarter group by all",
+        )
+    )
+    assert warehouse == dict(by_region)
+    raw = dict(
+        ((str(p), s), n)
+        for p, s, n in query(
+            refreshed,
+            "select period_end, support_type, sum(people) from raw.home_office__asylum_support group by all",
+        )
+    )
+    assert raw == dict(national)
+
+
+def test_every_row_is_accounted_for(refreshed: Project) -> None:
+    with open(SAMPLE_CSV, encoding="utf-8-sig") as handle:
+        lines = sum(1 for _ in handle) - 1
+    rows = query(refreshed, "select rows_in_file, rows_loaded, rows_quarantined from meta.loads")
+    assert rows == [(lines, lines, 0)]
+    raw_rows, fact_rows, unresolved = query(
+        refreshed,
+        "select (select count(*) from raw.home_office__asylum_support), "
+        "(select sum(source_rows) from marts.fct_asylum_support_by_la_quarter), "
+        "(select count(*) from quarantine.asylum_support_unresolved_geography)",
+    )[0]
+    assert raw_rows == fact_rows + unresolved == lines
+
+
+def test_east_midlands_dispersal_on_current_codes(refreshed: Project) -> None:
+    rows = query(
+        refreshed,
+        "select period_end, lad_code, lad_name, people_in_dispersal_accommodation "
+        "from marts.mart_dispersal_vs_deprivation where region_name = 'East Midlands' order by 1, 2",
+    )
+    quarters = sorted({r[0] for r in rows})
+    assert len(quarters) == 40 and str(quarters[0]) == "2014-03-31" and str(quarters[-1]) == "2023-12-31"
+    assert len({r[1] for r in rows}) == EAST_MIDLANDS_CURRENT_LADS
+    codes = {r[1] for r in rows}
+    assert "E06000062" in codes and "E07000154" not in codes  # Northampton is West Northamptonshire now
+    by_region, _ = file_totals()
+    _ = by_region
+    expected: dict[str, int] = defaultdict(int)
+    with open(SAMPLE_CSV, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["UK Region"] == "East Midlands" and row["Accommodation Type"] == "Dispersal Accommodation":
+                expected[row["Date"]] += int(row["People"])
+    got: dict[str, int] = defaultdict(int)
+    for period, _code, _name, people in rows:
+        got[str(period)] += people
+    assert got == dict(expected)
+
+
+def test_second_run_with_the_same_file_changes_nothing(refreshed: Project) -> None:
+    before = marts_fingerprint(refreshed)
+    (refreshed.inbox() / "asy_d11_redelivered.csv").write_bytes(SAMPLE_CSV.read_bytes())
+    result = refreshed.cli("refresh")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert marts_fingerprint(refreshed) == before
+    assert query(refreshed, "select count(*) from meta.loads") == [(1,)]
+    assert (refreshed.inbox() / "processed" / "asy_d11_redelivered.csv").exists()
+
+
+def test_structurally_broken_deliveries_are_rejected(refreshed: Project) -> None:
+    before = marts_fingerprint(refreshed)
+    inbox = refreshed.inbox()
+    real = asy_d11.real_rows()[:200]
+    (inbox / "missing_people.csv").write_bytes(
+        asy_d11.with_missing_column(asy_d11.to_publisher_csv(real), "People")
+    )
+    (inbox / "truncated.xlsx").write_bytes(asy_d11.truncated(asy_d11.to_publisher_xlsx(real)))
+    (inbox / "empty.csv").write_bytes(b"")
+    result = refreshed.cli("refresh")
+    assert result.returncode == 1
+    out = result.stdout + result.stderr
+    assert "published warehouse is unchanged" in out
+    reasons = {p.name: p.read_text() for p in (inbox / "rejected").glob("*.reason.txt")}
+    assert set(reasons) == {
+        "missing_people.csv.reason.txt",
+        "truncated.xlsx.reason.txt",
+        "empty.csv.reason.txt",
+    }
+    assert "missing_people.csv" in reasons["missing_people.csv.reason.txt"]
+    assert "People" in reasons["missing_people.csv.reason.txt"]
+    assert "truncated.xlsx" in reasons["truncated.xlsx.reason.txt"]
+    assert marts_fingerprint(refreshed) == before
+
+
+def test_row_level_problems_are_quarantined_with_reasons(refreshed: Project) -> None:
+    """A publisher xlsx (real layout, real rows of 2023 Q4) with a negative count, a non-numeric count
+    and a LAD code + name that match nothing: the rest loads, the three rows are accounted for."""
+    rows = [r for r in asy_d11.real_rows() if r["Date"] == "2023-12-31"]
+    rows[0] = {**rows[0], "People": "-3"}
+    rows[1] = {**rows[1], "People": "lots"}
+    rows[2] = {**rows[2], "LAD Code": "E09999999", "Local Authority": "Atlantis"}
+    lost = [int(r["People"]) for r in asy_d11.real_rows() if r["Date"] == "2023-12-31"][:3]
+    (refreshed.inbox() / "asy_d11_2023q4_revised.xlsx").write_bytes(asy_d11.to_publisher_xlsx(rows))
+    result = refreshed.cli("refresh")
+    assert result.returncode == 0, result.stdout + result.stderr
+    load = query(
+        refreshed,
+        "select load_id, rows_in_file, rows_loaded, rows_quarantined from meta.loads "
+        "where source_file = 'asy_d11_2023q4_revised.xlsx'",
+    )
+    assert [(r[1], r[2], r[3]) for r in load] == [(len(rows), len(rows) - 2, 2)]
+    reasons = query(
+        refreshed,
+        "select row_number, column_name, value, reason from quarantine.rows where load_id = ? order by row_number",
+        [load[0][0]],
+    )
+    assert [(n, c, v) for n, c, v, _ in reasons] == [
+        (asy_d11.xlsx_row(0), "People", "-3"),
+        (asy_d11.xlsx_row(1), "People", "lots"),
+    ]
+    assert all("'-3'" in r or "'lots'" in r for *_, r in reasons)
+    unresolved = query(
+        refreshed,
+        "select source_file, source_row_number, column_name, value, reason "
+        "from quarantine.asylum_support_unresolved_geography order by column_name",
+    )
+    # one unresolved row, reported against both columns that failed to identify an LA
+    assert {(f, n) for f, n, *_ in unresolved} == {("asy_d11_2023q4_revised.xlsx", asy_d11.xlsx_row(2))}
+    assert [(c, v) for _, _, c, v, _ in unresolved] == [
+        ("LAD Code", "E09999999"),
+        ("Local Authority", "Atlantis"),
+    ]
+    assert "not a known GSS code" in unresolved[0][4] and "matches no local authority" in unresolved[1][4]
+    total = query(
+        refreshed,
+        "select sum(people) from marts.fct_asylum_support_by_la_quarter where period_end = date '2023-12-31'",
+    )[0][0]
+    published_total = sum(int(r["People"]) for r in asy_d11.real_rows() if r["Date"] == "2023-12-31")
+    assert total == published_total - sum(lost)
+
+
+def test_failing_gate_leaves_published_warehouse_untouched(refreshed: Project) -> None:
+    before = marts_fingerprint(refreshed)
+    loads_before = query(refreshed, "select count(*) from meta.loads")
+    rows = [r for r in asy_d11.real_rows() if r["Date"] == "2023-09-30"]
+    rows[0] = {**rows[0], "People": "250000"}  # parses, but fails the raw GX range expectation
+    (refreshed.inbox() / "asy_d11_implausible.csv").write_bytes(asy_d11.to_publisher_csv(rows))
+    result = refreshed.cli("refresh")
+    assert result.returncode == 1
+    assert "250000" in result.stdout + result.stderr
+    assert marts_fingerprint(refreshed) == before
+    assert query(refreshed, "select count(*) from meta.loads") == loads_before
+    assert not any((refreshed.warehouse.parent / ".shadow").glob("*/*.duckdb"))
