@@ -31,10 +31,16 @@ def shadow_path(shadow_dir: Path, run_id: str, name: str) -> Path:
 
 
 def prepare_shadow(published: Path, shadow_dir: Path, run_id: str) -> Path:
-    """Copy the published warehouse (if any) into a fresh shadow folder for this run."""
+    """Copy the published warehouse (if any) into a fresh shadow folder for this run.
+
+    Shadow folders left by killed runs are removed first: only one refresh runs at a time
+    (the refresh DAG has max_active_runs=1), so any other shadow is abandoned.
+    """
     target = shadow_path(shadow_dir, run_id, published.name)
-    if target.parent.exists():
-        shutil.rmtree(target.parent)
+    if shadow_dir.exists():
+        for stale in shadow_dir.iterdir():
+            log.info("removing shadow folder left by an earlier run: %s", stale)
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     target.parent.mkdir(parents=True)
     if published.exists():
         # A clean checkpoint is guaranteed: every writer closes its connection, which checkpoints.

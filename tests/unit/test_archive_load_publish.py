@@ -97,8 +97,11 @@ def test_publish_swaps_atomically_and_a_killed_writer_changes_nothing(tmp_path: 
     reader = duckdb.connect(str(published), read_only=True)
     assert reader.execute("select value from answer").fetchall() == [(42,)]
 
-    # A reader holding the old file keeps its snapshot while a new version is published.
+    # The next run clears the killed run's shadow; a reader holding the old file keeps its
+    # snapshot while a new version is published.
+    assert (tmp_path / "shadow" / "killed").exists()
     shadow = prepare_shadow(published, tmp_path / "shadow", "good")
+    assert [p.name for p in (tmp_path / "shadow").iterdir()] == ["good"]
     with duckdb.connect(str(shadow)) as writer:
         writer.execute("create or replace table answer as select 43 as value")
     publish(shadow, published)
