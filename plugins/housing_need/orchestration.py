@@ -110,6 +110,10 @@ def publish(shadow: str, report: dict[str, Any]) -> dict[str, Any]:
     return refresh.publish_run(settings(), shadow, str(context["run_id"]), report)
 
 
+def publish_postgres() -> dict[str, Any]:
+    return refresh.publish_postgres(settings(), run_id_from_context())
+
+
 def abandon() -> None:
     """Runs when any refresh step failed: discard the shadow copy (the published warehouse stays as
     it was), then fail, so the DAG run is marked failed (this task is the DAG's only leaf)."""

@@ -120,6 +120,18 @@ def publish_run(settings: Settings, shadow: str, run_id: str, report: dict[str, 
     return report
 
 
+def publish_postgres(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Copy the just-published marts to PostgreSQL for BI, if a BI database is configured."""
+    from .publish_postgres import pg_uri_from_env, publish_marts, redact
+
+    uri = pg_uri_from_env()
+    if uri is None:
+        log.info("no BI database configured (HOUSING_NEED_PG_URI / HOUSING_NEED_PG_HOST): skipped")
+        return {"skipped": "no BI database configured"}
+    summary = publish_marts(settings.warehouse_path, uri, run_id=run_id)
+    return {"database": redact(uri), "tables": summary.tables, "seconds": round(summary.seconds, 2)}
+
+
 def write_run_report(settings: Settings, run_id: str, report: dict[str, Any]) -> Path:
     settings.runs_dir.mkdir(parents=True, exist_ok=True)
     path = settings.runs_dir / f"{warehouse.shadow_path(settings.shadow_dir, run_id, 'x').parent.name}.json"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+
 from tests.conftest import Project
 
 pytestmark = pytest.mark.integration
@@ -59,6 +60,8 @@ def test_warehouse_writer_runs_one_at_a_time_and_gates_precede_publish(dagbag: d
     assert "raw_gate" in up["dbt_build"] and "dbt_build" in up["marts_gate"]
     assert {"marts_gate", "dbt_docs"} <= set(up["publish"])
     assert refresh["outlets"]["publish"] == ["housing_need.warehouse.marts"]
+    assert up["publish_postgres"] == ["publish"]  # BI copy only after the warehouse is published
+    assert "publish_postgres" not in up["abandon"]
 
 
 def test_extracts_retry_network_steps_and_emit_assets(dagbag: dict) -> None:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from tests.conftest import ROOT, SAMPLE_CSV
 
 from housing_need.errors import HousingNeedError, QualityGateFailed
 from housing_need.quality import GateResult, SuiteDefinitionError, load_suites, run_gate
+from tests.conftest import ROOT, SAMPLE_CSV
 
 pytestmark = pytest.mark.integration
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from tests.conftest import SAMPLE_CSV, Project, readme_commands
 from tests.support import asy_d11
 

