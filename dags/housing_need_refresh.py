@@ -1,5 +1,5 @@
 """The refresh: shadow copy → load raw → raw gate → dbt build → marts gate → docs → publish
-(→ copy of the marts to the BI PostgreSQL, when one is configured).
+(→ copy of the marts to the BI PostgreSQL, when one is configured; → briefing pages).
 
 Runs when any source archive changes (or on demand). One run at a time: it is the only warehouse
 writer. If any step fails, `abandon` drops the shadow copy and the published warehouse is untouched.
@@ -55,6 +55,10 @@ def housing_need_refresh():
     def publish_postgres(published: dict) -> dict:
         return hn.publish_postgres()
 
+    @task
+    def briefing(published: dict) -> dict:
+        return hn.briefing()
+
     @task(trigger_rule=TriggerRule.ONE_FAILED)
     def abandon() -> None:
         hn.abandon()
@@ -70,6 +74,7 @@ def housing_need_refresh():
     # After the DuckDB publish, outside `abandon`'s watch: a BI-database failure fails the run
     # but cannot un-publish the warehouse, and the previous marts stay in PostgreSQL.
     publish_postgres(published)
+    briefing(published)
 
 
 housing_need_refresh()

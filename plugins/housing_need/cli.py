@@ -139,6 +139,9 @@ def render_status(s: Settings) -> str:
             )
         lines.append(f"  dbt docs:   {report.get('dbt_docs')}")
         lines.append(f"  Data Docs:  {(report.get('marts_gate') or {}).get('data_docs')}")
+        briefing = s.site_dir / "briefing" / "index.html"
+        if briefing.exists():
+            lines.append(f"  briefing:   {briefing}  (housing-need serve to browse everything)")
     return "\n".join(lines)
 
 
@@ -159,6 +162,48 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+SITE_INDEX = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Housing-need</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto">
+<h1>Housing-need warehouse</h1><ul>
+<li><a href="briefing/index.html">Briefing pages</a>: regions and local authorities, charts and tables</li>
+<li><a href="dbt-docs/static_index.html">dbt docs</a>: every model and column, lineage</li>
+<li><a href="data-docs/index.html">Data Docs</a>: Great Expectations validation results</li>
+</ul></body></html>
+"""
+
+
+def serve_site(site_dir: Path, host: str = "127.0.0.1", port: int = 8765):  # type: ignore[no-untyped-def]
+    """An HTTP server for var/site (briefing pages, dbt docs, Data Docs); call serve_forever() on it."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    site_dir.mkdir(parents=True, exist_ok=True)
+    (site_dir / "index.html").write_text(SITE_INDEX, encoding="utf-8")
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return ThreadingHTTPServer((host, port), partial(Quiet, directory=str(site_dir)))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    s = settings()
+    server = serve_site(s.site_dir, args.host, args.port)
+    host, port = server.server_address[:2]
+    print(
+        f"serving {s.site_dir} on http://{host}:{port}/ (briefing/, dbt-docs/, data-docs/); Ctrl-C stops",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def cmd_airflow(args: argparse.Namespace) -> int:
     s = settings()
     ensure_airflow_db(s)
@@ -176,6 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("query")
     p.add_argument("--max-rows", type=int, default=60)
     p.set_defaults(func=cmd_sql)
+    p = sub.add_parser("serve", help="serve the briefing pages, dbt docs and Data Docs over HTTP")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(func=cmd_serve)
     p = sub.add_parser("airflow", help="run an airflow command with this project's environment")
     p.add_argument("args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_airflow)

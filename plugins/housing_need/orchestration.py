@@ -114,6 +114,10 @@ def publish_postgres() -> dict[str, Any]:
     return refresh.publish_postgres(settings(), run_id_from_context())
 
 
+def briefing() -> dict[str, Any]:
+    return refresh.briefing(settings(), run_id_from_context())
+
+
 def abandon() -> None:
     """Runs when any refresh step failed: discard the shadow copy (the published warehouse stays as
     it was), then fail, so the DAG run is marked failed (this task is the DAG's only leaf)."""

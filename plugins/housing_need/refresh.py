@@ -132,6 +132,24 @@ def publish_postgres(settings: Settings, run_id: str) -> dict[str, Any]:
     return {"database": redact(uri), "tables": summary.tables, "seconds": round(summary.seconds, 2)}
 
 
+def briefing(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Rebuild the briefing pages from the just-published warehouse."""
+    from .briefing import build_briefing
+
+    summary = build_briefing(settings.warehouse_path, settings.site_dir / "briefing")
+    log.info(
+        "briefing: %d pages, %d sections; not yet available: %s",
+        summary.pages,
+        summary.sections_rendered,
+        summary.skipped,
+    )
+    return {
+        "pages": summary.pages,
+        "sections": summary.sections_rendered,
+        "index": str(summary.out_dir / "index.html"),
+    }
+
+
 def write_run_report(settings: Settings, run_id: str, report: dict[str, Any]) -> Path:
     settings.runs_dir.mkdir(parents=True, exist_ok=True)
     path = settings.runs_dir / f"{warehouse.shadow_path(settings.shadow_dir, run_id, 'x').parent.name}.json"

@@ -62,6 +62,7 @@ def test_warehouse_writer_runs_one_at_a_time_and_gates_precede_publish(dagbag: d
     assert refresh["outlets"]["publish"] == ["housing_need.warehouse.marts"]
     assert up["publish_postgres"] == ["publish"]  # BI copy only after the warehouse is published
     assert "publish_postgres" not in up["abandon"]
+    assert up["briefing"] == ["publish"]  # pages are built from the published warehouse only
 
 
 def test_extracts_retry_network_steps_and_emit_assets(dagbag: dict) -> None:
