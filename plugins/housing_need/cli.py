@@ -204,6 +204,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stack(args: argparse.Namespace) -> int:
+    """Run the production-shaped stack natively in the foreground until Ctrl-C."""
+    from . import stack as st
+
+    s = settings()
+    print(
+        "==> starting Airflow (PostgreSQL metadata, api-server, scheduler, dag-processor, triggerer, "
+        f"{'Celery worker' if args.executor == 'CeleryExecutor' else 'LocalExecutor'})",
+        flush=True,
+    )
+    running = st.start(
+        s,
+        s.var_dir / "stack",
+        pg_server_uri=os.environ.get(
+            "HOUSING_NEED_STACK_PG_URI", "postgresql://postgres@127.0.0.1:5432/postgres"
+        ),
+        redis_url=os.environ.get("HOUSING_NEED_STACK_REDIS_URL", "redis://127.0.0.1:6379/1"),
+        executor=args.executor,
+        port=args.port,
+    )
+    print(f"    UI and REST API: {running.base_url}/  user: admin  password: in {running.password_file}")
+    print(
+        f"    logs: {running.stack_dir / 'logs'}; Ctrl-C stops every process this command started", flush=True
+    )
+    try:
+        while all(p.poll() is None for p in running.processes.values()):
+            time.sleep(2)
+        print("a stack process exited:\n" + running.log_tail(), flush=True)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        running.stop()
+
+
 def cmd_airflow(args: argparse.Namespace) -> int:
     s = settings()
     ensure_airflow_db(s)
@@ -225,6 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("stack", help="run Airflow in production shape natively (PostgreSQL, Celery on Redis)")
+    p.add_argument("--executor", choices=["CeleryExecutor", "LocalExecutor"], default="CeleryExecutor")
+    p.add_argument("--port", type=int, default=8080)
+    p.set_defaults(func=cmd_stack)
     p = sub.add_parser("airflow", help="run an airflow command with this project's environment")
     p.add_argument("args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_airflow)
