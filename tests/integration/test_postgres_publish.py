@@ -17,7 +17,7 @@ import psycopg
 import pytest
 
 from housing_need.dbt_runner import run_dbt
-from housing_need.publish_postgres import publish_marts
+from housing_need.publish_postgres import ensure_roles, publish_marts
 from tests.conftest import ROOT, Project
 
 pytestmark = pytest.mark.integration
@@ -113,7 +113,7 @@ def test_a_publish_killed_halfway_leaves_the_previous_marts(
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from housing_need.publish_postgres import publish_marts
+        from housing_need.publish_postgres import ensure_roles, publish_marts
         publish_marts(Path({str(big)!r}), {bi_database!r}, run_id="killed")
         """
     )
@@ -212,3 +212,15 @@ def test_dbt_builds_on_the_postgres_target(published: Project, pg_database: str,
             "where period_end = '2023-12-31' and accommodation_type = 'contingency_hotel'"
         ).fetchone()
     assert hotel == (45_768,)
+    # The dbt build made raw, staging, intermediate and quarantine schemas here: bi_reader gets none.
+    ensure_roles(pg_database)
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute("set role bi_reader")
+        for table in (
+            "raw.home_office__asylum_support",
+            "staging.stg_home_office__asylum_support",
+            "intermediate.int_asylum_support_rekeyed_to_current_lad",
+            "quarantine.asylum_support_unresolved_geography",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+                conn.execute(f"select count(*) from {table}")
