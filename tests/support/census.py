@@ -1,0 +1,276 @@
+"""Build census deliveries from the REAL bundled files (never hand-typed numbers).
+
+``bulk_table()`` reads a bundled Nomis bulk CSV as (header, rows of text). The writers lay real rows
+out as a Nomis bulk CSV, a Nomis bulk ZIP, a Nomis API (long) CSV or a 2011 QS workbook (.xlsx), and
+the ``with_*`` / ``without_*`` / ``truncated`` helpers break a delivery in one known way.
+
+In the API layout, the numeric ids and sort orders of dates, geographies and categories
+(``GEOGRAPHY``, ``C2021_TENURE_9``, ``..._SORTORDER``, ``RECORD_OFFSET``) are made up by position:
+the parser does not read them. Category names, area codes and names and every OBS_VALUE come from
+the real bulk rows; ``Percent`` rows are computed from them as Nomis does (value / total x 100).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_DIR = ROOT / "data/sample/ons_census"
+TS054 = {level: SAMPLE_DIR / f"census2021-ts054-{level}.csv" for level in ("ctry", "rgn", "utla", "ltla")}
+TS005 = SAMPLE_DIR / "census2021-ts005-ltla-filtered.csv"
+TS015 = SAMPLE_DIR / "census2021-ts015-ltla-filtered.csv"
+TS052_LSOA = SAMPLE_DIR / "demographr_household_overcrowding21_lsoa21_TS052_wide.csv"
+TS029_MSOA = SAMPLE_DIR / "demographr_proficiency21_msoa21_TS029.csv"
+QS203EW = SAMPLE_DIR / "r21ewrttableqs203ewladv1_tcm77-290919.xls"
+QUIZ = SAMPLE_DIR / "census-quiz-data-2021-v9.csv"
+EMPTY = b""
+
+TS054_METADATA = (
+    "Title: Tenure\nIdentifier: Tenure\nKeywords: [ltla hh_tenure_9a]\nVersion: 2\n"
+    "(metadata member of a Nomis bulk zip; the parser skips it)\n"
+)
+
+# Nomis API geography types by bulk level (the parser maps them back to levels).
+API_GEOGRAPHY_TYPES = {
+    "ctry": "countries",
+    "rgn": "regions",
+    "utla": "local authorities: county / unitary (as of April 2021)",
+    "ltla": "local authorities: district / unitary (as of April 2021)",
+}
+API_HEADER = [
+    "DATE",
+    "DATE_NAME",
+    "DATE_CODE",
+    "DATE_TYPE",
+    "DATE_TYPECODE",
+    "DATE_SORTORDER",
+    "GEOGRAPHY",
+    "GEOGRAPHY_NAME",
+    "GEOGRAPHY_CODE",
+    "GEOGRAPHY_TYPE",
+    "GEOGRAPHY_TYPECODE",
+    "GEOGRAPHY_SORTORDER",
+    "{dim}",
+    "{dim}_NAME",
+    "{dim}_CODE",
+    "{dim}_TYPE",
+    "{dim}_TYPECODE",
+    "{dim}_SORTORDER",
+    "MEASURES",
+    "MEASURES_NAME",
+    "OBS_VALUE",
+    "OBS_STATUS",
+    "OBS_STATUS_NAME",
+    "OBS_CONF",
+    "OBS_CONF_NAME",
+    "URN",
+    "RECORD_OFFSET",
+    "RECORD_COUNT",
+]
+
+
+def bulk_table(path: Path | str) -> tuple[list[str], list[list[str]]]:
+    """A bundled Nomis bulk CSV as (header, data rows), text exactly as published."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    return table[0], table[1:]
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def csv_line(row_index: int) -> int:
+    """The line of data row ``row_index`` (0-based) in CSVs from :func:`write_csv` (one-line header)."""
+    return row_index + 2
+
+
+def row_index(rows: Sequence[Sequence[str]], code: str, code_position: int = 2) -> int:
+    return next(i for i, r in enumerate(rows) if r[code_position] == code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Breaking a bulk table in one known way
+
+
+def with_header(header: Sequence[str], old: str, new: str) -> list[str]:
+    return [new if h == old else h for h in header]
+
+
+def without_column(
+    header: Sequence[str], rows: Sequence[Sequence[str]], column: str
+) -> tuple[list[str], list[list[str]]]:
+    pos = list(header).index(column)
+    return [h for i, h in enumerate(header) if i != pos], [
+        [c for i, c in enumerate(r) if i != pos] for r in rows
+    ]
+
+
+def with_cell(
+    header: Sequence[str], rows: Sequence[Sequence[str]], index: int, column: str, value: str
+) -> list[list[str]]:
+    out = [list(r) for r in rows]
+    out[index][list(header).index(column)] = value
+    return out
+
+
+def truncated(content: bytes, keep: float = 0.6) -> bytes:
+    """The first ``keep`` fraction of a file, as an interrupted download leaves it."""
+    return content[: int(len(content) * keep)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Other layouts of the same real numbers
+
+
+def to_zip(members: Mapping[str, bytes], *, metadata: Mapping[str, str] | None = None) -> bytes:
+    """A Nomis bulk zip: the CSVs plus metadata text members."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+        for name, text in (metadata or {}).items():
+            zf.writestr(name, text)
+    return out.getvalue()
+
+
+def api_category_names(header: Sequence[str]) -> list[str]:
+    """Bulk headers -> Nomis API category names (the header without the variable and measure)."""
+    names = []
+    for h in header[3:]:
+        text = " ".join(h.split())
+        text = text.split("; measures:")[0]
+        names.append(text.split(": ", 1)[1])
+    return names
+
+
+def to_api_csv(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    level: str,
+    *,
+    dimension: str = "C2021_TENURE_9",
+    with_percent: bool = True,
+    with_geography_type: bool = True,
+) -> tuple[bytes, dict[tuple[str, str], int]]:
+    """The real bulk rows in the Nomis API's long layout: one line per area x category x measure.
+
+    Returns the CSV and the line of each (area code, category name) Value row."""
+    names = api_category_names(header)
+    # made-up category ids: 0 for the total, 1001.. for subtotals, 1.. for the rest (by position)
+    subtotal_names = {n.rsplit(": ", 1)[0] for n in names if ": " in n and not n.startswith("Total")}
+    ids: list[int] = []
+    next_leaf, next_sub = 1, 1001
+    for n in names:
+        if n.startswith("Total"):
+            ids.append(0)
+        elif n in subtotal_names:
+            ids.append(next_sub)
+            next_sub += 1
+        else:
+            ids.append(next_leaf)
+            next_leaf += 1
+    api_header = [h.format(dim=dimension) for h in API_HEADER]
+    body: list[list[object]] = []
+    lines: dict[tuple[str, str], int] = {}
+    measures = [("20100", "Value")] + ([("20301", "Percent")] if with_percent else [])
+    for g, row in enumerate(rows):
+        date, name, code = row[0], row[1], row[2]
+        values = row[3:]
+        total = int(values[0])
+        for c, (cat, value) in enumerate(zip(names, values, strict=True)):
+            for measure, measure_name in measures:
+                obs: object = value
+                if measure_name == "Percent":
+                    obs = round(int(value) / total * 100, 1) if total else 0
+                else:
+                    lines[(code, cat)] = len(body) + 2
+                body.append(
+                    [
+                        date,
+                        date,
+                        date,
+                        "date",
+                        0,
+                        0,
+                        1946157000 + g,
+                        name,
+                        code,
+                        API_GEOGRAPHY_TYPES[level] if with_geography_type else "",
+                        424,
+                        g,
+                        ids[c],
+                        cat,
+                        ids[c],
+                        "",
+                        "",
+                        c,
+                        measure,
+                        measure_name,
+                        obs,
+                        "A",
+                        "Normal Value",
+                        "F",
+                        "Free (free for publication)",
+                        f"Nm-2072d1Ed{date}d32766Eg{code}c{ids[c]}d{measure}",
+                        len(body),
+                        0,
+                    ]
+                )
+    for line in body:
+        line[-1] = len(body)
+    if not with_geography_type:
+        pos = api_header.index("GEOGRAPHY_TYPE")
+        api_header = [h for i, h in enumerate(api_header) if i != pos]
+        body = [[v for i, v in enumerate(line) if i != pos] for line in body]
+    return write_csv(api_header, body), lines
+
+
+def with_api_cell(api_csv: bytes, line: int, column: str, value: str) -> bytes:
+    table = list(csv.reader(io.StringIO(api_csv.decode("utf-8"), newline="")))
+    table[line - 1][table[0].index(column)] = value
+    return write_csv(table[0], table[1:])
+
+
+# ---------------------------------------------------------------------------------------------
+# 2011 QS workbook
+
+
+def qs_sheet_values(path: Path | str = QS203EW) -> tuple[str, list[list[object]]]:
+    """The real QS203EW numbers sheet: (sheet name, all cells from A1, as calamine reads them)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    name = next(n for n in wb.sheet_names if n.endswith("_Numbers"))
+    return name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def to_xlsx(
+    sheet: str, values: Sequence[Sequence[object]], *, other_sheets: Sequence[str] = ("Information",)
+) -> bytes:
+    """The sheet's cells written to an .xlsx at the same worksheet rows (row n of ``values`` = row n+1)."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for other in other_sheets:
+        ws = wb.create_sheet(other)
+        ws.append(["2011 Census: Key Statistics and Quick Statistics for local authorities"])
+    ws = wb.create_sheet(sheet)
+    for row in values:
+        ws.append([None if v == "" else v for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def qs_row(values: Sequence[Sequence[object]], code: str) -> int:
+    """The worksheet row (1-based) of area ``code``."""
+    return next(i + 1 for i, r in enumerate(values) if r and r[0] == code)
