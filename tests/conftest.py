@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,18 +111,26 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory):
         server.cleanup()
 
 
-@pytest.fixture
-def pg_database(pg_server: str):
-    """A fresh database on the test server, dropped afterwards; yields its URI."""
+@contextmanager
+def temporary_database(server: str, prefix: str = "hn_test") -> Iterator[str]:
+    """Create a database on ``server``, yield its URI, and drop it (even when in use) afterwards."""
     import uuid
+    from urllib.parse import urlsplit
 
     import psycopg
 
-    name = f"hn_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f'create database "{name}"')
-    from urllib.parse import urlsplit
+    try:
+        yield urlsplit(server)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
 
-    yield urlsplit(pg_server)._replace(path=f"/{name}").geturl()
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
+
+@pytest.fixture
+def pg_database(pg_server: str) -> Iterator[str]:
+    """A fresh database on the test server for one test."""
+    with temporary_database(pg_server) as uri:
+        yield uri

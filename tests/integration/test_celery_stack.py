@@ -15,7 +15,7 @@ import requests
 
 from housing_need import stack as st
 from housing_need.config import settings
-from tests.conftest import Project
+from tests.conftest import Project, temporary_database
 
 pytestmark = pytest.mark.integration
 
@@ -41,27 +41,21 @@ def _redis_url(tmp_path_factory: pytest.TempPathFactory):
 def running(make_project, pg_server: str, tmp_path_factory: pytest.TempPathFactory):
     project: Project = make_project("celery")
     redis_url, redis_server = _redis_url(tmp_path_factory)
-    bi_name = f"hn_test_stack_bi_{os.getpid()}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{bi_name}" with (force)')
-        conn.execute(f'create database "{bi_name}"')
-    from urllib.parse import urlsplit
-
-    bi_uri = urlsplit(pg_server)._replace(path=f"/{bi_name}").geturl()
-    env = {**project.env, "HOUSING_NEED_PG_URI": bi_uri}
-    stack = st.start(
-        settings(env),
-        tmp_path_factory.mktemp("stack"),
-        pg_server_uri=pg_server,
-        redis_url=redis_url,
-        extra_env={k: v for k, v in env.items() if k.startswith("HOUSING_NEED_")},
-    )
     try:
-        yield project, stack, bi_uri
+        with temporary_database(pg_server, "hn_test_stack_bi") as bi_uri:
+            env = {**project.env, "HOUSING_NEED_PG_URI": bi_uri}
+            stack = st.start(
+                settings(env),
+                tmp_path_factory.mktemp("stack"),
+                pg_server_uri=pg_server,
+                redis_url=redis_url,
+                extra_env={k: v for k, v in env.items() if k.startswith("HOUSING_NEED_")},
+            )
+            try:
+                yield project, stack, bi_uri
+            finally:
+                stack.stop()  # idempotent: the last test stops it too
     finally:
-        stack.stop()  # idempotent: the last test stops it too
-        with psycopg.connect(pg_server, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{bi_name}" with (force)')
         if redis_server is not None:
             redis_server.shutdown()
 

@@ -18,7 +18,7 @@ import pytest
 
 from housing_need.dbt_runner import run_dbt
 from housing_need.publish_postgres import ensure_roles, publish_marts
-from tests.conftest import ROOT, Project
+from tests.conftest import ROOT, Project, temporary_database
 
 pytestmark = pytest.mark.integration
 
@@ -53,14 +53,8 @@ def pg_totals(uri: str) -> dict[str, tuple]:
 
 @pytest.fixture(scope="module")
 def bi_database(pg_server: str):
-    import uuid
-
-    name = f"hn_test_bi_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f'create database "{name}"')
-    yield urlsplit(pg_server)._replace(path=f"/{name}").geturl()
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
+    with temporary_database(pg_server, "hn_test_bi") as uri:
+        yield uri
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ geography is dbt's job. Rows that belong to no local authority (``Unknown``,
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections import Counter
@@ -22,6 +21,7 @@ from typing import Any
 
 from ..errors import ParseError
 from .base import ParseResult, QuarantinedRow, SourceSpec
+from .text import csv_records, decode_text
 
 NAME = "home_office_asylum_support"
 
@@ -549,33 +549,10 @@ def _parse_table(
 # Formats
 
 
-def _decode(content: bytes, file_name: str) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ParseError(
-            file_name, f"text is neither UTF-8 nor Windows-1252 (undecodable byte at offset {exc.start})"
-        ) from None
-
-
 def _csv_rows(content: bytes, file_name: str) -> Iterator[tuple[int, Sequence[Any]]]:
     if content.startswith(b"PK\x03\x04"):
         raise ParseError(file_name, "file is a zip archive (an .xlsx workbook?) but is named .csv")
-    text = _decode(content, file_name)
-    if "\x00" in text:
-        raise ParseError(file_name, "file contains NUL bytes: not a text CSV")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    try:
-        for cells in reader:
-            yield start, cells
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise ParseError(file_name, f"malformed CSV: {exc}", row=start) from None
+    return csv_records(decode_text(content, file_name), file_name)
 
 
 def _parse_csv(content: bytes, file_name: str) -> ParseResult:

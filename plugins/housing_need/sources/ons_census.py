@@ -88,7 +88,6 @@ for the census-quiz TS004 subset: its countries are a selection of the non-UK-bo
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -100,6 +99,7 @@ from typing import Any
 
 from ..errors import ParseError
 from .base import ParseResult, QuarantinedRow, SourceSpec
+from .text import csv_records, decode_text
 
 NAME = "ons_census"
 
@@ -275,29 +275,6 @@ def _count(value: Any) -> int | str:
         number = int(text.split(".")[0])
         return number if number >= 0 else f"negative count {number}"
     return f"non-numeric value {text!r}, expected a whole number >= 0"
-
-
-def _decode(content: bytes, file_name: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ParseError(file_name, "text is neither UTF-8 nor Windows-1252")
-
-
-def _csv_records(text: str, file_name: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line of the record, fields); header = line 1; multi-line quoted fields handled."""
-    if "\x00" in text:
-        raise ParseError(file_name, "file contains NUL bytes: not a text CSV")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    try:
-        for fields in reader:
-            yield start, fields
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise ParseError(file_name, f"malformed CSV: {exc}", row=start) from None
 
 
 def _check_duplicates(names: Sequence[str], file_name: str, row: int) -> None:
@@ -722,7 +699,7 @@ def _bulk_cells(content: bytes, file_name: str, *, member: str | None = None) ->
     if not content.strip():
         raise ParseError(display, f"file is empty ({len(content)} bytes)")
     _, table, level = _bulk_name(member or file_name, display)
-    records = _csv_records(_decode(content, display), display)
+    records = csv_records(decode_text(content, display), display)
     first = next(records, None)
     if first is None:
         raise ParseError(display, "file is empty")
@@ -1261,7 +1238,7 @@ def _parse_qs_workbook(content: bytes, file_name: str) -> ParseResult:
 def _parse_csv(content: bytes, file_name: str) -> ParseResult:
     if content.startswith(b"PK\x03\x04"):
         raise ParseError(file_name, "file is a zip archive but is named .csv")
-    records = _csv_records(_decode(content, file_name), file_name)
+    records = csv_records(decode_text(content, file_name), file_name)
     first = next(records, None)
     if first is None or not any(f.strip() for f in first[1]):
         raise ParseError(file_name, "file is empty (no header row)", row=1)
