@@ -205,38 +205,55 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_stack(args: argparse.Namespace) -> int:
-    """Run the production-shaped stack natively in the foreground until Ctrl-C."""
+    """`stack up|down|status`: Airflow in production shape on this machine (see stack.py)."""
     from . import stack as st
 
     s = settings()
-    print(
-        "==> starting Airflow (PostgreSQL metadata, api-server, scheduler, dag-processor, triggerer, "
-        f"{'Celery worker' if args.executor == 'CeleryExecutor' else 'LocalExecutor'})",
-        flush=True,
-    )
-    running = st.start(
-        s,
-        s.var_dir / "stack",
-        pg_server_uri=os.environ.get(
-            "HOUSING_NEED_STACK_PG_URI", "postgresql://postgres@127.0.0.1:5432/postgres"
-        ),
-        redis_url=os.environ.get("HOUSING_NEED_STACK_REDIS_URL", "redis://127.0.0.1:6379/1"),
-        executor=args.executor,
-        port=args.port,
-    )
-    print(f"    UI and REST API: {running.base_url}/  user: admin  password: in {running.password_file}")
-    print(
-        f"    logs: {running.stack_dir / 'logs'}; Ctrl-C stops every process this command started", flush=True
-    )
-    try:
-        while all(p.poll() is None for p in running.processes.values()):
-            time.sleep(2)
-        print("a stack process exited:\n" + running.log_tail(), flush=True)
-        return 1
-    except KeyboardInterrupt:
+    stack_dir = s.var_dir / "stack"
+    if args.action == "up":
+        kind = "a Celery worker on Redis" if args.executor == "CeleryExecutor" else "LocalExecutor"
+        print(
+            f"==> starting Airflow: PostgreSQL metadata, api-server, scheduler, dag-processor, triggerer, {kind}"
+        )
+        started = time.monotonic()
+        running = st.start(s, stack_dir, executor=args.executor, port=args.port)
+        print(f"    ready in {time.monotonic() - started:.0f} s")
+        print(
+            f"    UI and REST API: {running.base_url}/  (user {running.username}; password in {running.password_file})"
+        )
+        print(
+            f"    metadata: database {running.metadata_db} on {running.pg_server}; broker: {running.redis_url or '-'}"
+        )
+        print(f"    logs: {running.log_dir}")
+        if not args.foreground:
+            print("    stop it with: housing-need stack down", flush=True)
+            return 0
+        print("    Ctrl-C stops every process this command started", flush=True)
+        try:
+            while not running.exited():
+                time.sleep(2)
+            print(f"a stack process exited: {running.exited()}\n{running.log_tail()}", flush=True)
+            return 1
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            running.stop()
+    recorded = st.load(stack_dir)
+    if recorded is None:
+        print(f"no stack recorded in {stack_dir}")
+        return 0 if args.action == "down" else 1
+    if args.action == "down":
+        recorded.stop()
+        print(f"stopped {', '.join(recorded.pids())}; dropped the metadata database")
         return 0
-    finally:
-        running.stop()
+    health = recorded.health() or {}
+    print(f"stack {recorded.stack_id} ({recorded.executor}): {recorded.base_url}/")
+    print(f"  password file: {recorded.password_file}")
+    for p in recorded.all_processes():
+        print(f"  {p.name:<14} pid {p.pid:<8} {'running' if p.alive() else 'NOT RUNNING'}  log {p.log}")
+    for part in ("metadatabase", "scheduler", "triggerer", "dag_processor"):
+        print(f"  {part:<14} {(health.get(part) or {}).get('status', 'unknown')}")
+    return 0 if all(p.alive() for p in recorded.all_processes()) else 1
 
 
 def cmd_airflow(args: argparse.Namespace) -> int:
@@ -260,9 +277,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.set_defaults(func=cmd_serve)
-    p = sub.add_parser("stack", help="run Airflow in production shape natively (PostgreSQL, Celery on Redis)")
+    p = sub.add_parser(
+        "stack", help="Airflow in production shape on this machine (PostgreSQL, Celery on Redis)"
+    )
+    p.add_argument("action", choices=["up", "down", "status"])
     p.add_argument("--executor", choices=["CeleryExecutor", "LocalExecutor"], default="CeleryExecutor")
-    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--port", type=int, default=8080, help="api-server port on 127.0.0.1 (up)")
+    p.add_argument("--foreground", action="store_true", help="up: stay attached; Ctrl-C stops the stack")
     p.set_defaults(func=cmd_stack)
     p = sub.add_parser("airflow", help="run an airflow command with this project's environment")
     p.add_argument("args", nargs=argparse.REMAINDER)

