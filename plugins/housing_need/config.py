@@ -44,9 +44,10 @@ class Settings:
     def data_docs_dir(self) -> Path:
         return self.site_dir / "data-docs"
 
-    def source_url(self, source: str) -> str | None:
-        """A publisher URL configured for ``source`` (``HOUSING_NEED_<SOURCE>_URL``), if any."""
-        return self.source_urls.get(f"HOUSING_NEED_{source.upper()}_URL") or None
+    def source_url_list(self, source: str) -> list[str]:
+        """Publisher URLs configured for ``source``: ``HOUSING_NEED_<SOURCE>_URL``, one URL or several
+        separated by white space (e.g. one Nomis bulk zip per census table)."""
+        return self.source_urls.get(f"HOUSING_NEED_{source.upper()}_URL", "").split()
 
 
 def settings(env: Mapping[str, str] | None = None) -> Settings:

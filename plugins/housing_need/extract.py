@@ -36,7 +36,7 @@ class ExtractSummary:
     archived: list[ArchivedFile] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
-    not_modified: bool = False
+    not_modified: list[str] = field(default_factory=list)  # URLs that answered 304
 
     def lines(self) -> list[str]:
         out = [
@@ -47,8 +47,7 @@ class ExtractSummary:
         ]
         out += [f"  duplicate: {d}" for d in self.duplicates]
         out += [f"  rejected: {r}" for r in self.rejected]
-        if self.not_modified:
-            out.append("  publisher URL: not modified since last fetch")
+        out += [f"  not modified since the last fetch: {url}" for url in self.not_modified]
         return out
 
 
@@ -56,18 +55,34 @@ def _state_path(settings: Settings, spec: SourceSpec) -> Path:
     return settings.archive_dir / spec.name / "fetch_state.json"
 
 
-def _from_url(spec: SourceSpec, settings: Settings, url: str, summary: ExtractSummary) -> list[Delivery]:
+def _read_states(path: Path) -> dict[str, FetchState]:
+    """Validators of the last fetch of each URL (``{"urls": {url: state}}``; a file from before
+    several URLs were allowed holds one state)."""
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text())
+    states = data["urls"].values() if "urls" in data else [data]
+    return {s["url"]: FetchState.from_dict(s) for s in states}
+
+
+def _from_urls(
+    spec: SourceSpec, settings: Settings, urls: list[str], summary: ExtractSummary
+) -> list[Delivery]:
     state_file = _state_path(settings, spec)
-    previous = FetchState.from_dict(json.loads(state_file.read_text())) if state_file.exists() else None
-    if previous is not None and previous.url != url:
-        previous = None
-    result = fetch_url(url, previous=previous)
-    if result.not_modified or result.content is None:
-        summary.not_modified = True
-        return []
+    states = _read_states(state_file)
+    deliveries = []
+    for url in urls:
+        result = fetch_url(url, previous=states.get(url))
+        if result.not_modified or result.content is None:
+            summary.not_modified.append(url)
+            continue
+        states[url] = result.state()
+        deliveries.append(Delivery(origin=f"url:{url}", name=result.filename, content=result.content))
     state_file.parent.mkdir(parents=True, exist_ok=True)
-    state_file.write_text(json.dumps(result.state().to_dict(), indent=2))
-    return [Delivery(origin=f"url:{url}", name=result.filename, content=result.content)]
+    state_file.write_text(
+        json.dumps({"urls": {u: s.to_dict() for u, s in states.items() if u in urls}}, indent=2)
+    )
+    return deliveries
 
 
 def _files_in(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
@@ -79,14 +94,14 @@ def _files_in(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
 def collect_deliveries(spec: SourceSpec, settings: Settings, summary: ExtractSummary) -> list[Delivery]:
     exts = tuple(e.lower() for e in spec.file_extensions)
     deliveries: list[Delivery] = []
-    url = settings.source_url(spec.name)
-    if url:
-        deliveries += _from_url(spec, settings, url, summary)
+    urls = settings.source_url_list(spec.name)
+    if urls:
+        deliveries += _from_urls(spec, settings, urls, summary)
     for path in _files_in(settings.inbox_dir / spec.name, exts):
         deliveries.append(
             Delivery(origin="inbox", name=path.name, content=path.read_bytes(), inbox_path=path)
         )
-    if settings.use_sample and not url:
+    if settings.use_sample and not urls:
         for path in _files_in(settings.sample_dir / spec.name, exts):
             deliveries.append(Delivery(origin="sample", name=path.name, content=path.read_bytes()))
     return deliveries

@@ -18,12 +18,25 @@ import pytest
 
 from housing_need.errors import FetchError
 from housing_need.fetch import FetchResult, FetchState, fetch_url, filename_from
+from tests.support import census
 from tests.support.asy_d11 import SAMPLE_CSV
 
 BODY = SAMPLE_CSV.read_bytes()
 SHA256 = hashlib.sha256(BODY).hexdigest()
 ETAG = f'"{SHA256[:16]}"'
 LAST_MODIFIED = "Thu, 22 Feb 2024 09:30:00 GMT"
+
+# Census deliveries as Nomis serves them: a bulk CSV for one level and a bulk zip (real rows).
+CENSUS_FILES = {
+    "/output/census/2021/census2021-ts054-ltla.csv": census.TS054["ltla"].read_bytes(),
+    "/output/census/2021/census2021-ts054.zip": census.to_zip(
+        {
+            "census2021-ts054-ctry.csv": census.TS054["ctry"].read_bytes(),
+            "census2021-ts054-rgn.csv": census.TS054["rgn"].read_bytes(),
+        },
+        metadata={"metadata/ts054-2021-2.txt": census.TS054_METADATA},
+    ),
+}
 
 
 @dataclass
@@ -66,6 +79,12 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(304, headers=validators)
             else:
                 self._ok(validators)
+        elif path in CENSUS_FILES:
+            etag = f'"{hashlib.sha256(CENSUS_FILES[path]).hexdigest()[:16]}"'
+            if self.headers.get("If-None-Match") == etag:
+                self._send(304, headers={"ETag": etag})
+            else:
+                self._send(200, CENSUS_FILES[path], {"ETag": etag})
         elif path.startswith("/flaky/"):  # /flaky/<n>/name.csv: 503 n times, then the file
             failures = int(path.split("/")[2])
             if hit <= failures:
@@ -324,3 +343,33 @@ def test_extract_from_a_configured_url_archives_once_then_sends_a_conditional_ge
     assert second.not_modified and second.archived == []
     assert server.state.request_headers["/data/asy_d11.csv"][-1].get("If-None-Match") == ETAG
     assert len(list_archived(s.archive_dir, spec.name)) == 1
+
+
+def test_census_extract_fetches_every_configured_nomis_url(
+    base: str, server: _Server, tmp_path: Path
+) -> None:
+    """HOUSING_NEED_ONS_CENSUS_URL lists several Nomis URLs (a bulk CSV and a bulk zip): each is fetched
+    and archived under its own name with its own validators; a second run gets 304 for both."""
+    from housing_need.archive import list_archived
+    from housing_need.config import settings
+    from housing_need.extract import extract_source
+    from housing_need.sources import get_source
+
+    spec = get_source("ons_census")
+    urls = [f"{base}{path}" for path in CENSUS_FILES]
+    env = {
+        "HOUSING_NEED_VAR_DIR": str(tmp_path / "var"),
+        "HOUSING_NEED_WAREHOUSE": str(tmp_path / "wh" / "w.duckdb"),
+        "HOUSING_NEED_ONS_CENSUS_URL": "\n  ".join(urls),
+    }
+    s = settings(env)
+    first = extract_source(spec, s)
+    assert sorted((a.original_name, a.release, a.origin) for a in first.archived) == [
+        ("census2021-ts054-ltla.csv", "census2021-ts054", f"url:{urls[0]}"),
+        ("census2021-ts054.zip", "census2021-ts054", f"url:{urls[1]}"),
+    ]
+    second = extract_source(spec, s)
+    assert second.archived == [] and second.not_modified == urls
+    assert len(list_archived(s.archive_dir, spec.name)) == 2
+    for path in CENSUS_FILES:
+        assert server.state.request_headers[path][-1].get("If-None-Match", "").startswith('"')
