@@ -187,7 +187,8 @@ def test_real_csv_parses_fast() -> None:
 
 def test_registry() -> None:
     assert get_source("home_office_asylum_support") is SOURCE
-    assert SOURCES == {"home_office_asylum_support": SOURCE}
+    assert set(SOURCES) == {"home_office_asylum_support", "ons_census"}
+    assert SOURCES["home_office_asylum_support"] is SOURCE
     assert SOURCE.raw_table == "home_office__asylum_support"
     assert set(SOURCE.file_extensions) == {".csv", ".xlsx"}
     with pytest.raises(KeyError, match="home_office_asylum_support"):

@@ -102,7 +102,9 @@ def _sections(
 def _render(section: Section, content: Content) -> str:
     return (
         f"<section id='{section.id}'><h2>{escape(section.title)}</h2>{content.chart}"
-        f"<p>{escape(content.caption)}</p>{_table(content, section.title)}</section>"
+        f"<p>{escape(content.caption)}</p>"
+        + "".join(f"<p class='note'>{escape(note)}</p>" for note in content.notes)
+        + f"{_table(content, section.title)}</section>"
     )
 
 

@@ -195,6 +195,87 @@ def accommodation_mix(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> C
     )
 
 
+def _share(value: object) -> str:
+    return f"{float(value):.1%}" if value is not None else "–"  # type: ignore[arg-type]
+
+
+def _count(value: object) -> str:
+    return f"{int(value):,}" if value is not None else "–"  # type: ignore[call-overload]
+
+
+def community_profile(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Content | None:
+    if scope == "region":
+        rows = con.execute(
+            """
+            select lad_name, born_outside_uk_share_2011, born_outside_uk_share_2021, overcrowded_share,
+                   social_rented_share, private_rented_share
+            from marts.mart_community_profile_by_la
+            where region_name = ? and born_outside_uk_share_2021 is not null
+            order by born_outside_uk_share_2021 desc
+            """,
+            [key],
+        ).fetchall()
+        if not rows:
+            return None
+        return Content(
+            chart=svg.bar_chart(
+                [(str(r[0]), 100 * float(r[2])) for r in rows],
+                title=f"Residents born outside the UK, {key} LAs, Census 2021",
+                y_label="% of usual residents",
+            ),
+            caption=f"Share of usual residents born outside the UK in each local authority of {key} at Census "
+            "2021, with 2011 (2011 districts summed into today's) and how households are housed.",
+            headers=(
+                "Local authority",
+                "Born outside UK 2011",
+                "Born outside UK 2021",
+                "Overcrowded households",
+                "Social rented",
+                "Private rented",
+            ),
+            rows=[(str(r[0]), *(_share(v) for v in r[1:])) for r in rows],
+        )
+    profile = con.execute(
+        """
+        select lad_name, residents_2021, born_outside_uk_2021, born_outside_uk_share_2021, residents_2011,
+               born_outside_uk_2011, born_outside_uk_share_2011, households, social_rented_share,
+               private_rented_share, overcrowded_share
+        from marts.mart_community_profile_by_la where lad_code = ?
+        """,
+        [key],
+    ).fetchone()
+    if profile is None or profile[1] is None:
+        return None
+    name, res21, out21, share21, res11, out11, share11, households, social, private, crowded = profile
+    rows = con.execute(
+        """
+        select community_name, residents_2011, residents_2021, residents_change
+        from marts.mart_community_change_2011_2021
+        where lad_code = ? and community_type = 'country'
+        order by residents_2021 desc limit 10
+        """,
+        [key],
+    ).fetchall()
+    caption = (
+        f"{_count(out21)} of {_count(res21)} usual residents of {name} ({_share(share21)}) were born outside the UK "
+        f"at Census 2021, against {_count(out11)} of {_count(res11)} ({_share(share11)}) in 2011. Of "
+        f"{_count(households)} households, {_share(social)} rent socially, {_share(private)} rent privately and "
+        f"{_share(crowded)} are overcrowded (at least one bedroom too few). The chart shows the countries of "
+        "birth the census names for every district, largest first."
+    )
+    return Content(
+        chart=svg.bar_chart(
+            [(str(r[0]), float(r[2])) for r in rows],
+            title=f"Residents by country of birth, {name}, Census 2021",
+            y_label="usual residents",
+        ),
+        caption=caption,
+        headers=("Country of birth", "2011", "2021", "Change"),
+        rows=[(str(r[0]), _count(r[1]), _count(r[2]), f"{int(r[3]):+,}") for r in rows],
+        notes=["Census counts are net: people who arrived and left between censuses are not visible."],
+    )
+
+
 SECTIONS: list[Section] = [
     Section(
         "dispersal-trend",
@@ -224,8 +305,15 @@ SECTIONS: list[Section] = [
         ("region", "la"),
         accommodation_mix,
     ),
-    # Planned: community profile (census), register pressure, need estimates (low/central/high),
-    # move-on pressure. Their marts do not exist yet; they will be listed as not yet available.
+    Section(
+        "community-profile",
+        "Who lives here: the community profile (census)",
+        ("mart_community_profile_by_la", "mart_community_change_2011_2021"),
+        ("region", "la"),
+        community_profile,
+    ),
+    # Planned: register pressure, need estimates (low/central/high), move-on pressure. Their marts do
+    # not exist yet; they are listed as not yet available.
     Section(
         "need-estimates",
         "Longer-term housing need (5/10/15 years)",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .base import ParseResult, QuarantinedRow, SourceSpec
 from .home_office_asylum_support import SOURCE as HOME_OFFICE_ASYLUM_SUPPORT
+from .ons_census import SOURCE as ONS_CENSUS
 
-SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (HOME_OFFICE_ASYLUM_SUPPORT,)}
+SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (HOME_OFFICE_ASYLUM_SUPPORT, ONS_CENSUS)}
 
 
 def get_source(name: str) -> SourceSpec:

@@ -1,0 +1,80 @@
+{#-
+    Every census area below the local authority (LSOA, MSOA) and every local authority code (2011 and
+    2021 vintages) that a census cell uses, placed in its current local authority district:
+      ltla: the code through the LAD crosswalk (merged districts map into their successor);
+      lsoa / msoa: the 2021 small-area lookups to LTLA 2022, then the crosswalk.
+    Areas that cannot be placed carry the reason (quarantine.census_unplaced_areas lists them).
+-#}
+with
+
+areas as (
+
+    select distinct geography_level, geography_code, census_year
+    from {{ ref('int_census_cells_latest') }}
+    where geography_level in ('ltla', 'msoa', 'lsoa')
+
+),
+
+crosswalk as (
+
+    select * from {{ ref('int_lad_code_crosswalk') }}
+
+),
+
+lsoa as (
+
+    select lsoa21_code as area_code, lsoa21_name as area_name, ltla22_code
+    from {{ ref('ref_geographr_lookup_lsoa21_ltla22') }}
+
+),
+
+msoa as (
+
+    select msoa21_code as area_code, msoa21_name as area_name, ltla22_code
+    from {{ ref('ref_geographr_lookup_msoa21_ltla22') }}
+
+),
+
+small_areas as (
+
+    select 'lsoa' as geography_level, * from lsoa
+    union all
+    select 'msoa' as geography_level, * from msoa
+
+),
+
+placed as (
+
+    select
+        areas.geography_level,
+        areas.geography_code,
+        areas.census_year,
+        small_areas.area_name,
+        coalesce(small_areas.ltla22_code, areas.geography_code) as lad_code_as_published,
+        crosswalk.current_lad_code
+    from areas
+    left join small_areas
+        on areas.geography_level = small_areas.geography_level
+        and areas.geography_code = small_areas.area_code
+    left join crosswalk
+        on coalesce(small_areas.ltla22_code, case when areas.geography_level = 'ltla' then areas.geography_code end)
+        = crosswalk.gss_code
+
+)
+
+select
+    geography_level,
+    geography_code,
+    census_year,
+    area_name,
+    lad_code_as_published,
+    current_lad_code,
+    case
+        when current_lad_code is not null then null
+        when geography_level = 'msoa' and lad_code_as_published = geography_code
+            then 'MSOA code is not in the MSOA 2021 to LTLA 2022 lookup'
+        when geography_level = 'lsoa' and lad_code_as_published = geography_code
+            then 'LSOA code is not in the LSOA 2021 to LTLA 2022 lookup'
+        else 'local authority code ' || lad_code_as_published || ' is not in the LAD crosswalk'
+    end as unplaced_reason
+from placed

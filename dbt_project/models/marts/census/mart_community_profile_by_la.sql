@@ -1,0 +1,145 @@
+{#-
+    The community profile of each current local authority district in England and Wales: who lives
+    there (born outside the UK, and the change since 2011), when they arrived, which passports they hold,
+    how well they speak English, and how households are housed (tenure, overcrowding). One row per
+    district. A figure is null where no loaded table covers the district (tables_loaded says which do);
+    English proficiency is summed from MSOAs, and is null where the MSOA lookup lacks one of the
+    district's MSOAs (proficiency_msoas_missing).
+-#}
+with
+
+authorities as (
+
+    select * from {{ ref('dim_local_authority') }}
+    where nation in ('England', 'Wales')
+
+),
+
+cells as (
+
+    select * from {{ ref('int_census_cells_by_lad') }}
+    where census_year = 2021
+
+),
+
+birth as (
+
+    select * from {{ ref('fct_residents_by_country_of_birth') }}
+
+),
+
+coverage as (
+
+    select * from {{ ref('int_census_msoa_coverage') }}
+
+),
+
+country_of_birth as (
+
+    select
+        lad_code,
+        max(case when census_year = 2021 and community_key = 'all_residents' then residents end) as residents_2021,
+        max(case when census_year = 2021 and community_key = 'born_outside_uk' then residents end) as born_outside_uk_2021,
+        max(case when census_year = 2011 and community_key = 'all_residents' then residents end) as residents_2011,
+        max(case when census_year = 2011 and community_key = 'born_outside_uk' then residents end) as born_outside_uk_2011
+    from birth
+    group by lad_code
+
+),
+
+{%- set arrived_since_2011 = "category_label in ('Arrived 2011 to 2013', 'Arrived 2014 to 2016', 'Arrived 2017 to 2019', 'Arrived 2020 to 2021')" %}
+
+topics as (
+
+    select
+        lad_code,
+        -- TS015 year of arrival (usual residents)
+        max(case when table_code = 'TS015' and category_path = 'Total' then value end) as arrival_residents,
+        max(case when table_code = 'TS015' and category_path = 'Born in the UK' then value end) as arrival_born_in_uk,
+        cast(sum(case when table_code = 'TS015' and {{ arrived_since_2011 }} then value end) as bigint) as arrived_2011_to_2021,
+        max(case when table_code = 'TS015' and category_path = 'Arrived 2020 to 2021' then value end) as arrived_2020_to_2021,
+        -- TS005 passports held (usual residents; each person counted once)
+        max(case when table_code = 'TS005' and category_path = 'Total' then value end) as passport_residents,
+        max(case when table_code = 'TS005' and category_path = 'Europe > United Kingdom' then value end) as uk_passport,
+        max(case when table_code = 'TS005' and category_path = 'No passport held' then value end) as no_passport,
+        -- TS029 proficiency in English (usual residents aged 3 and over), from MSOAs
+        cast(sum(case when table_code = 'TS029' and category_level = 1 then value end) as bigint) as proficiency_residents_aged_3_plus,
+        max(case when table_code = 'TS029' and category_path like 'Main language is not English%' and category_level = 1 then value end) as main_language_not_english,
+        cast(sum(case when table_code = 'TS029' and category_label in ('Cannot speak English well', 'Cannot speak English') then value end) as bigint) as cannot_speak_english_well,
+        -- TS054 tenure (households)
+        max(case when table_code = 'TS054' and category_path = 'Total' then value end) as households,
+        max(case when table_code = 'TS054' and category_path = 'Owned' then value end) as owned,
+        max(case when table_code = 'TS054' and category_path = 'Shared ownership' then value end) as shared_ownership,
+        max(case when table_code = 'TS054' and category_path = 'Social rented' then value end) as social_rented,
+        max(case when table_code = 'TS054' and category_path = 'Private rented' then value end) as private_rented,
+        max(case when table_code = 'TS054' and category_path = 'Lives rent free' then value end) as lives_rent_free,
+        -- TS052 occupancy rating for bedrooms (households), from LSOAs
+        max(case when table_code = 'TS052' and category_path = 'Total' then value end) as occupancy_households,
+        cast(sum(case when table_code = 'TS052' and category_path in ('-1', '-2 or less') then value end) as bigint) as overcrowded_households,
+        {{ dbt.listagg("distinct table_code", "', '", "order by table_code") }} as tables_2021
+    from cells
+    group by lad_code
+
+),
+
+final as (
+
+    select
+        authorities.lad_code,
+        authorities.lad_name,
+        authorities.region_name,
+        authorities.nation,
+
+        country_of_birth.residents_2021,
+        country_of_birth.born_outside_uk_2021,
+        cast(country_of_birth.born_outside_uk_2021 as double) / nullif(country_of_birth.residents_2021, 0) as born_outside_uk_share_2021,
+        country_of_birth.residents_2011,
+        country_of_birth.born_outside_uk_2011,
+        cast(country_of_birth.born_outside_uk_2011 as double) / nullif(country_of_birth.residents_2011, 0) as born_outside_uk_share_2011,
+        country_of_birth.born_outside_uk_2021 - country_of_birth.born_outside_uk_2011 as born_outside_uk_change,
+        100 * (
+            cast(country_of_birth.born_outside_uk_2021 as double) / nullif(country_of_birth.residents_2021, 0)
+            - cast(country_of_birth.born_outside_uk_2011 as double) / nullif(country_of_birth.residents_2011, 0)
+        ) as born_outside_uk_share_change_percentage_points,
+
+        topics.arrived_2011_to_2021,
+        topics.arrived_2020_to_2021,
+        cast(topics.arrived_2011_to_2021 as double) / nullif(topics.arrival_residents - topics.arrival_born_in_uk, 0) as arrived_2011_to_2021_share_of_born_outside_uk,
+
+        topics.uk_passport,
+        topics.no_passport,
+        topics.passport_residents - topics.uk_passport - topics.no_passport as other_passport_only,
+        cast(topics.passport_residents - topics.uk_passport - topics.no_passport as double) / nullif(topics.passport_residents, 0) as other_passport_only_share,
+
+        coalesce(coverage.msoas_missing_from_lookup, 0) as proficiency_msoas_missing,
+        case when coalesce(coverage.msoas_missing_from_lookup, 0) = 0 then topics.main_language_not_english end as main_language_not_english,
+        case when coalesce(coverage.msoas_missing_from_lookup, 0) = 0 then topics.cannot_speak_english_well end as cannot_speak_english_well,
+        case when coalesce(coverage.msoas_missing_from_lookup, 0) = 0
+            then cast(topics.cannot_speak_english_well as double) / nullif(topics.proficiency_residents_aged_3_plus, 0)
+        end as cannot_speak_english_well_share,
+
+        topics.households,
+        topics.owned,
+        topics.shared_ownership,
+        topics.social_rented,
+        topics.private_rented,
+        topics.lives_rent_free,
+        cast(topics.social_rented as double) / nullif(topics.households, 0) as social_rented_share,
+        cast(topics.private_rented as double) / nullif(topics.households, 0) as private_rented_share,
+
+        topics.occupancy_households,
+        topics.overcrowded_households,
+        cast(topics.overcrowded_households as double) / nullif(topics.occupancy_households, 0) as overcrowded_share,
+
+        topics.tables_2021
+    from authorities
+    left join country_of_birth
+        on authorities.lad_code = country_of_birth.lad_code
+    left join topics
+        on authorities.lad_code = topics.lad_code
+    left join coverage
+        on authorities.lad_code = coverage.lad_code
+
+)
+
+select * from final
