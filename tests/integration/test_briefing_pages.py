@@ -122,6 +122,29 @@ def test_pages_render_charts_with_the_warehouse_numbers(
     assert sum(bars) == total
     assert "Not yet available" in dom  # the need-estimate section waits for its mart
 
+    community = section(dom, "community-profile")
+    if la:
+        born_outside, residents = warehouse(
+            project,
+            "select born_outside_uk_2021, residents_2021 from marts.mart_community_profile_by_la where lad_code = ?",
+            [la],
+        )[0]
+        assert f"{born_outside:,} of {residents:,} usual residents" in community  # 173,206 of 551,938
+        countries = warehouse(
+            project,
+            "select residents_2021 from marts.mart_community_change_2011_2021 where lad_code = ? "
+            "and community_type = 'country' order by residents_2021 desc limit 10",
+            [la],
+        )
+        assert marks(community) == [float(c) for (c,) in countries]
+    else:
+        shares = warehouse(
+            project,
+            "select count(*) from marts.mart_community_profile_by_la where region_name = ?",
+            [region],
+        )[0][0]
+        assert len(marks(community)) == shares > 0
+
 
 def test_greater_manchester_boroughs_are_on_the_north_west_page(site, chromium: Path, tmp_path: Path) -> None:
     """Greater Manchester is a combined authority, not an ONS region: its ten boroughs appear on the

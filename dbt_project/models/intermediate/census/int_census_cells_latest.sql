@@ -24,6 +24,25 @@ ranked as (
 
 )
 
-select * exclude (recency)
+select
+    load_id,
+    release,
+    release_kind,
+    source_file,
+    source_sha256,
+    source_row_number,
+    loaded_at,
+    census_year,
+    table_code,
+    geography_level,
+    geography_code,
+    geography_name,
+    category_path,
+    category_label,
+    category_level,
+    parent_path,
+    is_subtotal,
+    value,
+    source_column
 from ranked
 where recency = 1

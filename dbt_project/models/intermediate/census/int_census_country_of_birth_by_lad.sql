@@ -75,6 +75,14 @@ ranked as (
 
 )
 
-select * exclude (preference)
+select
+    lad_code,
+    census_year,
+    community_key,
+    table_code,
+    release,
+    release_kind,
+    residents,
+    cells_summed
 from ranked
 where preference = 1

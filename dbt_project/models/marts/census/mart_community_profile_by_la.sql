@@ -92,30 +92,30 @@ final as (
 
         country_of_birth.residents_2021,
         country_of_birth.born_outside_uk_2021,
-        cast(country_of_birth.born_outside_uk_2021 as double) / nullif(country_of_birth.residents_2021, 0) as born_outside_uk_share_2021,
+        cast(country_of_birth.born_outside_uk_2021 as double precision) / nullif(country_of_birth.residents_2021, 0) as born_outside_uk_share_2021,
         country_of_birth.residents_2011,
         country_of_birth.born_outside_uk_2011,
-        cast(country_of_birth.born_outside_uk_2011 as double) / nullif(country_of_birth.residents_2011, 0) as born_outside_uk_share_2011,
+        cast(country_of_birth.born_outside_uk_2011 as double precision) / nullif(country_of_birth.residents_2011, 0) as born_outside_uk_share_2011,
         country_of_birth.born_outside_uk_2021 - country_of_birth.born_outside_uk_2011 as born_outside_uk_change,
         100 * (
-            cast(country_of_birth.born_outside_uk_2021 as double) / nullif(country_of_birth.residents_2021, 0)
-            - cast(country_of_birth.born_outside_uk_2011 as double) / nullif(country_of_birth.residents_2011, 0)
+            cast(country_of_birth.born_outside_uk_2021 as double precision) / nullif(country_of_birth.residents_2021, 0)
+            - cast(country_of_birth.born_outside_uk_2011 as double precision) / nullif(country_of_birth.residents_2011, 0)
         ) as born_outside_uk_share_change_percentage_points,
 
         topics.arrived_2011_to_2021,
         topics.arrived_2020_to_2021,
-        cast(topics.arrived_2011_to_2021 as double) / nullif(topics.arrival_residents - topics.arrival_born_in_uk, 0) as arrived_2011_to_2021_share_of_born_outside_uk,
+        cast(topics.arrived_2011_to_2021 as double precision) / nullif(topics.arrival_residents - topics.arrival_born_in_uk, 0) as arrived_2011_to_2021_share_of_born_outside_uk,
 
         topics.uk_passport,
         topics.no_passport,
         topics.passport_residents - topics.uk_passport - topics.no_passport as other_passport_only,
-        cast(topics.passport_residents - topics.uk_passport - topics.no_passport as double) / nullif(topics.passport_residents, 0) as other_passport_only_share,
+        cast(topics.passport_residents - topics.uk_passport - topics.no_passport as double precision) / nullif(topics.passport_residents, 0) as other_passport_only_share,
 
         coalesce(coverage.msoas_missing_from_lookup, 0) as proficiency_msoas_missing,
         case when coalesce(coverage.msoas_missing_from_lookup, 0) = 0 then topics.main_language_not_english end as main_language_not_english,
         case when coalesce(coverage.msoas_missing_from_lookup, 0) = 0 then topics.cannot_speak_english_well end as cannot_speak_english_well,
         case when coalesce(coverage.msoas_missing_from_lookup, 0) = 0
-            then cast(topics.cannot_speak_english_well as double) / nullif(topics.proficiency_residents_aged_3_plus, 0)
+            then cast(topics.cannot_speak_english_well as double precision) / nullif(topics.proficiency_residents_aged_3_plus, 0)
         end as cannot_speak_english_well_share,
 
         topics.households,
@@ -124,12 +124,12 @@ final as (
         topics.social_rented,
         topics.private_rented,
         topics.lives_rent_free,
-        cast(topics.social_rented as double) / nullif(topics.households, 0) as social_rented_share,
-        cast(topics.private_rented as double) / nullif(topics.households, 0) as private_rented_share,
+        cast(topics.social_rented as double precision) / nullif(topics.households, 0) as social_rented_share,
+        cast(topics.private_rented as double precision) / nullif(topics.households, 0) as private_rented_share,
 
         topics.occupancy_households,
         topics.overcrowded_households,
-        cast(topics.overcrowded_households as double) / nullif(topics.occupancy_households, 0) as overcrowded_share,
+        cast(topics.overcrowded_households as double precision) / nullif(topics.occupancy_households, 0) as overcrowded_share,
 
         topics.tables_2021
     from authorities

@@ -1,8 +1,9 @@
 {#-
     Neighbourhoods (2021 MSOAs and LSOAs) with what the census publishes for them, so a housing
-    provider can see who lives where it works: overcrowding (TS052, LSOA) and English proficiency
-    (TS029, MSOA), each with its local authority. One row per area. Areas the lookups cannot place are
-    in quarantine.census_unplaced_areas, not here.
+    provider can see who lives where it works: overcrowding (TS052, published for LSOAs, summed to
+    MSOAs) and English proficiency (TS029, MSOAs), each with its current local authority. One row per
+    area. An LSOA lies in the MSOA whose name is its own less the final letter ("Leicester 001A" in
+    "Leicester 001"). Areas the lookups cannot place are in quarantine.census_unplaced_areas, not here.
 -#}
 with
 
@@ -26,6 +27,16 @@ authorities as (
 
 ),
 
+lsoa_in_msoa as (
+
+    select lsoa.lsoa21_code, msoa.msoa21_code
+    from {{ ref('ref_geographr_lookup_lsoa21_ltla22') }} as lsoa
+    inner join {{ ref('ref_geographr_lookup_msoa21_ltla22') }} as msoa
+        on lsoa.ltla22_code = msoa.ltla22_code
+        and left(lsoa.lsoa21_name, length(lsoa.lsoa21_name) - 1) = msoa.msoa21_name
+
+),
+
 pivoted as (
 
     select
@@ -39,25 +50,67 @@ pivoted as (
     from cells
     group by geography_level, geography_code
 
+),
+
+msoa_from_lsoas as (
+
+    select
+        lsoa_in_msoa.msoa21_code as geography_code,
+        cast(sum(pivoted.households) as bigint) as households,
+        cast(sum(pivoted.overcrowded_households) as bigint) as overcrowded_households,
+        count(*) as lsoas
+    from pivoted
+    inner join lsoa_in_msoa
+        on pivoted.geography_code = lsoa_in_msoa.lsoa21_code
+    where pivoted.geography_level = 'lsoa' and pivoted.households is not null
+    group by lsoa_in_msoa.msoa21_code
+
+),
+
+areas as (
+
+    select
+        pivoted.geography_level,
+        pivoted.geography_code,
+        lsoa_in_msoa.msoa21_code as msoa_code,
+        coalesce(pivoted.households, msoa_from_lsoas.households) as households,
+        coalesce(pivoted.overcrowded_households, msoa_from_lsoas.overcrowded_households) as overcrowded_households,
+        case
+            when pivoted.geography_level = 'msoa' and msoa_from_lsoas.households is not null then 'lsoa'
+            when pivoted.households is not null then pivoted.geography_level
+        end as overcrowding_source_level,
+        pivoted.residents_aged_3_plus,
+        pivoted.main_language_not_english,
+        pivoted.cannot_speak_english_well
+    from pivoted
+    left join lsoa_in_msoa
+        on pivoted.geography_level = 'lsoa'
+        and pivoted.geography_code = lsoa_in_msoa.lsoa21_code
+    left join msoa_from_lsoas
+        on pivoted.geography_level = 'msoa'
+        and pivoted.geography_code = msoa_from_lsoas.geography_code
+
 )
 
 select
-    pivoted.geography_level,
-    pivoted.geography_code as area_code,
+    areas.geography_level,
+    areas.geography_code as area_code,
     placement.area_name,
+    areas.msoa_code,
     placement.current_lad_code as lad_code,
     authorities.lad_name,
     authorities.region_name,
-    pivoted.households,
-    pivoted.overcrowded_households,
-    cast(pivoted.overcrowded_households as double) / nullif(pivoted.households, 0) as overcrowded_share,
-    pivoted.residents_aged_3_plus,
-    pivoted.main_language_not_english,
-    pivoted.cannot_speak_english_well,
-    cast(pivoted.cannot_speak_english_well as double) / nullif(pivoted.residents_aged_3_plus, 0) as cannot_speak_english_well_share
-from pivoted
+    areas.households,
+    areas.overcrowded_households,
+    cast(areas.overcrowded_households as double precision) / nullif(areas.households, 0) as overcrowded_share,
+    areas.overcrowding_source_level,
+    areas.residents_aged_3_plus,
+    areas.main_language_not_english,
+    areas.cannot_speak_english_well,
+    cast(areas.cannot_speak_english_well as double precision) / nullif(areas.residents_aged_3_plus, 0) as cannot_speak_english_well_share
+from areas
 inner join placement
-    on pivoted.geography_level = placement.geography_level
-    and pivoted.geography_code = placement.geography_code
+    on areas.geography_level = placement.geography_level
+    and areas.geography_code = placement.geography_code
 inner join authorities
     on placement.current_lad_code = authorities.lad_code
