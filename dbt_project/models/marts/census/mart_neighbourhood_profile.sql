@@ -2,8 +2,8 @@
     Neighbourhoods (2021 MSOAs and LSOAs) with what the census publishes for them, so a housing
     provider can see who lives where it works: overcrowding (TS052, published for LSOAs, summed to
     MSOAs) and English proficiency (TS029, MSOAs), each with its current local authority. One row per
-    area. An LSOA lies in the MSOA whose name is its own less the final letter ("Leicester 001A" in
-    "Leicester 001"). Areas the lookups cannot place are in quarantine.census_unplaced_areas, not here.
+    area. An LSOA's MSOA comes from its name (int_census_lsoa_in_msoa). Areas the lookups cannot
+    place are in quarantine.census_unplaced_areas, not here.
 -#}
 with
 
@@ -29,11 +29,8 @@ authorities as (
 
 lsoa_in_msoa as (
 
-    select lsoa.lsoa21_code, msoa.msoa21_code
-    from {{ ref('ref_geographr_lookup_lsoa21_ltla22') }} as lsoa
-    inner join {{ ref('ref_geographr_lookup_msoa21_ltla22') }} as msoa
-        on lsoa.ltla22_code = msoa.ltla22_code
-        and left(lsoa.lsoa21_name, length(lsoa.lsoa21_name) - 1) = msoa.msoa21_name
+    select * from {{ ref('int_census_lsoa_in_msoa') }}
+    where msoa21_code is not null
 
 ),
 
