@@ -372,33 +372,14 @@ def run_gate(
             docs_resources.append(ExpectationSuiteIdentifier(name=definition.name))
             missing = _sources_without_loads(con, definition.requires_loads_from)
             if missing:
-                outcomes.append(
-                    SuiteOutcome(
-                        suite=definition.name,
-                        table=definition.table,
-                        success=True,
-                        evaluated=0,
-                        unsuccessful=0,
-                        failures=[],
-                        skipped=f"no deliveries of {', '.join(missing)} loaded yet",
-                    )
-                )
+                skipped = f"no deliveries of {', '.join(missing)} loaded yet"
+                outcomes.append(_not_run(definition, success=True, skipped=skipped))
                 log.info("%s gate: %s", gate, outcomes[-1].line())
                 continue
             try:
                 frame = _read_table(con, definition)
             except _TableUnavailable as e:
-                outcomes.append(
-                    SuiteOutcome(
-                        suite=definition.name,
-                        table=definition.table,
-                        success=False,
-                        evaluated=0,
-                        unsuccessful=0,
-                        failures=[str(e)],
-                        seconds=time.perf_counter() - suite_started,
-                    )
-                )
+                outcomes.append(_not_run(definition, success=False, failures=[str(e)], started=suite_started))
                 log.warning("%s gate: suite %s: %s", gate, definition.name, e)
                 continue
             result = _validate(context, gate, definition, gx_suite, frame, run_id, parameters)
@@ -432,6 +413,27 @@ def run_gate(
 
 class _TableUnavailable(Exception):
     pass
+
+
+def _not_run(
+    definition: SuiteDefinition,
+    *,
+    success: bool,
+    failures: list[str] | None = None,
+    skipped: str | None = None,
+    started: float | None = None,
+) -> SuiteOutcome:
+    """The outcome of a suite that validated nothing (skipped, or its table could not be read)."""
+    return SuiteOutcome(
+        suite=definition.name,
+        table=definition.table,
+        success=success,
+        evaluated=0,
+        unsuccessful=0,
+        failures=failures or [],
+        seconds=time.perf_counter() - started if started is not None else 0.0,
+        skipped=skipped,
+    )
 
 
 def _sources_without_loads(con: duckdb.DuckDBPyConnection, sources: Sequence[str]) -> list[str]:
