@@ -38,6 +38,10 @@ select
     authorities.lad_name,
     authorities.region_name,
     figures.census_year,
+    case figures.census_year
+        when 2021 then date '2021-03-21'
+        when 2011 then date '2011-03-27'
+    end as census_date,
     figures.community_key,
     communities.community_name,
     communities.community_type,
