@@ -366,11 +366,12 @@ def run_gate(
 
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
+        loaded = _loaded_sources(con)
         for definition in suites:
             suite_started = time.perf_counter()
             gx_suite = context.suites.add_or_update(definition.to_gx())
             docs_resources.append(ExpectationSuiteIdentifier(name=definition.name))
-            missing = _sources_without_loads(con, definition.requires_loads_from)
+            missing = [source for source in definition.requires_loads_from if source not in loaded]
             if missing:
                 skipped = f"no deliveries of {', '.join(missing)} loaded yet"
                 outcomes.append(_not_run(definition, success=True, skipped=skipped))
@@ -436,19 +437,13 @@ def _not_run(
     )
 
 
-def _sources_without_loads(con: duckdb.DuckDBPyConnection, sources: Sequence[str]) -> list[str]:
-    """The sources (of ``sources``) that have no load in meta.loads: a deployment that has not yet
-    received a source's first delivery still refreshes everything else."""
-    if not sources:
-        return []
+def _loaded_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Sources with at least one load in meta.loads: a deployment that has not yet received a
+    source's first delivery still refreshes everything else."""
     try:
-        rows = con.execute(
-            "select distinct source from meta.loads where source in (select unnest(?))", [list(sources)]
-        ).fetchall()
+        return {row[0] for row in con.execute("select distinct source from meta.loads").fetchall()}
     except duckdb.CatalogException:  # no meta.loads: nothing was ever loaded
-        rows = []
-    loaded = {row[0] for row in rows}
-    return [s for s in sources if s not in loaded]
+        return set()
 
 
 def _quote(identifier: str) -> str:
