@@ -50,31 +50,31 @@ placed as (
         areas.geography_code,
         areas.census_year,
         small_areas.area_name,
-        coalesce(small_areas.ltla22_code, areas.geography_code) as lad_code_as_published,
-        crosswalk.current_lad_code
+        case
+            when areas.geography_level = 'ltla' then areas.geography_code
+            else small_areas.ltla22_code
+        end as lad_code_as_published
     from areas
     left join small_areas
         on areas.geography_level = small_areas.geography_level
         and areas.geography_code = small_areas.area_code
-    left join crosswalk
-        on coalesce(small_areas.ltla22_code, case when areas.geography_level = 'ltla' then areas.geography_code end)
-        = crosswalk.gss_code
 
 )
 
 select
-    geography_level,
-    geography_code,
-    census_year,
-    area_name,
-    lad_code_as_published,
-    current_lad_code,
+    placed.geography_level,
+    placed.geography_code,
+    placed.census_year,
+    placed.area_name,
+    placed.lad_code_as_published,
+    crosswalk.current_lad_code,
     case
-        when current_lad_code is not null then null
-        when geography_level = 'msoa' and lad_code_as_published = geography_code
-            then 'MSOA code is not in the MSOA 2021 to LTLA 2022 lookup'
-        when geography_level = 'lsoa' and lad_code_as_published = geography_code
-            then 'LSOA code is not in the LSOA 2021 to LTLA 2022 lookup'
-        else 'local authority code ' || lad_code_as_published || ' is not in the LAD crosswalk'
+        when crosswalk.current_lad_code is not null then null
+        when placed.lad_code_as_published is null
+            then upper(placed.geography_level) || ' code is not in the ' || upper(placed.geography_level)
+                || ' 2021 to LTLA 2022 lookup'
+        else 'local authority code ' || placed.lad_code_as_published || ' is not in the LAD crosswalk'
     end as unplaced_reason
 from placed
+left join crosswalk
+    on placed.lad_code_as_published = crosswalk.gss_code

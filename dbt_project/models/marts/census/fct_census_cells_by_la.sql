@@ -43,7 +43,7 @@ select
     cells.is_subtotal,
     cells.value,
     totals.table_total,
-    cast(cells.value as double precision) / nullif(totals.table_total, 0) as share_of_table_total
+    {{ ratio('cells.value', 'totals.table_total') }} as share_of_table_total
 from cells
 inner join authorities
     on cells.lad_code = authorities.lad_code

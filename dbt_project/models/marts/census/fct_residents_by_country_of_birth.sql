@@ -48,7 +48,7 @@ select
     communities.parent_community_key,
     figures.residents,
     all_residents.all_residents,
-    cast(figures.residents as double precision) / nullif(all_residents.all_residents, 0) as share_of_residents,
+    {{ ratio('figures.residents', 'all_residents.all_residents') }} as share_of_residents,
     figures.table_code as source_table,
     figures.release as source_release
 from figures

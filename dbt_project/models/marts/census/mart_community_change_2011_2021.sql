@@ -35,8 +35,7 @@ select
     census_2011.residents as residents_2011,
     census_2021.residents as residents_2021,
     census_2021.residents - census_2011.residents as residents_change,
-    cast(census_2021.residents - census_2011.residents as double precision)
-        / nullif(census_2011.residents, 0) as residents_change_ratio,
+    {{ ratio('census_2021.residents - census_2011.residents', 'census_2011.residents') }} as residents_change_ratio,
     census_2011.share_of_residents as share_2011,
     census_2021.share_of_residents as share_2021,
     100 * (census_2021.share_of_residents - census_2011.share_of_residents) as share_change_percentage_points

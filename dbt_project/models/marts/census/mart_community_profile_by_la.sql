@@ -63,9 +63,9 @@ topics as (
         max(case when table_code = 'TS005' and category_path = 'Europe > United Kingdom' then value end) as uk_passport,
         max(case when table_code = 'TS005' and category_path = 'No passport held' then value end) as no_passport,
         -- TS029 proficiency in English (usual residents aged 3 and over), from MSOAs
-        cast(sum(case when table_code = 'TS029' and category_level = 1 then value end) as bigint) as proficiency_residents_aged_3_plus,
-        max(case when table_code = 'TS029' and category_path like 'Main language is not English%' and category_level = 1 then value end) as main_language_not_english,
-        cast(sum(case when table_code = 'TS029' and category_label in ('Cannot speak English well', 'Cannot speak English') then value end) as bigint) as cannot_speak_english_well,
+        {{ census_residents_aged_3_plus() }} as proficiency_residents_aged_3_plus,
+        {{ census_main_language_not_english() }} as main_language_not_english,
+        {{ census_cannot_speak_english_well() }} as cannot_speak_english_well,
         -- TS054 tenure (households)
         max(case when table_code = 'TS054' and category_path = 'Total' then value end) as households,
         max(case when table_code = 'TS054' and category_path = 'Owned' then value end) as owned,
@@ -74,64 +74,46 @@ topics as (
         max(case when table_code = 'TS054' and category_path = 'Private rented' then value end) as private_rented,
         max(case when table_code = 'TS054' and category_path = 'Lives rent free' then value end) as lives_rent_free,
         -- TS052 occupancy rating for bedrooms (households), from LSOAs
-        max(case when table_code = 'TS052' and category_path = 'Total' then value end) as occupancy_households,
-        cast(sum(case when table_code = 'TS052' and category_path in ('-1', '-2 or less') then value end) as bigint) as overcrowded_households,
+        {{ census_occupancy_households() }} as occupancy_households,
+        {{ census_overcrowded_households() }} as overcrowded_households,
         {{ dbt.listagg("distinct table_code", "', '", "order by table_code") }} as tables_2021
     from cells
     group by lad_code
 
 ),
 
-final as (
+joined as (
 
     select
         authorities.lad_code,
         authorities.lad_name,
         authorities.region_name,
         authorities.nation,
-
         country_of_birth.residents_2021,
         country_of_birth.born_outside_uk_2021,
-        cast(country_of_birth.born_outside_uk_2021 as double precision) / nullif(country_of_birth.residents_2021, 0) as born_outside_uk_share_2021,
         country_of_birth.residents_2011,
         country_of_birth.born_outside_uk_2011,
-        cast(country_of_birth.born_outside_uk_2011 as double precision) / nullif(country_of_birth.residents_2011, 0) as born_outside_uk_share_2011,
-        country_of_birth.born_outside_uk_2021 - country_of_birth.born_outside_uk_2011 as born_outside_uk_change,
-        100 * (
-            cast(country_of_birth.born_outside_uk_2021 as double precision) / nullif(country_of_birth.residents_2021, 0)
-            - cast(country_of_birth.born_outside_uk_2011 as double precision) / nullif(country_of_birth.residents_2011, 0)
-        ) as born_outside_uk_share_change_percentage_points,
-
+        topics.arrival_residents,
+        topics.arrival_born_in_uk,
         topics.arrived_2011_to_2021,
         topics.arrived_2020_to_2021,
-        cast(topics.arrived_2011_to_2021 as double precision) / nullif(topics.arrival_residents - topics.arrival_born_in_uk, 0) as arrived_2011_to_2021_share_of_born_outside_uk,
-
+        topics.passport_residents,
         topics.uk_passport,
         topics.no_passport,
-        topics.passport_residents - topics.uk_passport - topics.no_passport as other_passport_only,
-        cast(topics.passport_residents - topics.uk_passport - topics.no_passport as double precision) / nullif(topics.passport_residents, 0) as other_passport_only_share,
-
-        coalesce(coverage.msoas_missing_from_lookup, 0) as proficiency_msoas_missing,
-        case when coalesce(coverage.msoas_missing_from_lookup, 0) = 0 then topics.main_language_not_english end as main_language_not_english,
-        case when coalesce(coverage.msoas_missing_from_lookup, 0) = 0 then topics.cannot_speak_english_well end as cannot_speak_english_well,
-        case when coalesce(coverage.msoas_missing_from_lookup, 0) = 0
-            then cast(topics.cannot_speak_english_well as double precision) / nullif(topics.proficiency_residents_aged_3_plus, 0)
-        end as cannot_speak_english_well_share,
-
+        topics.proficiency_residents_aged_3_plus,
+        topics.main_language_not_english,
+        topics.cannot_speak_english_well,
         topics.households,
         topics.owned,
         topics.shared_ownership,
         topics.social_rented,
         topics.private_rented,
         topics.lives_rent_free,
-        cast(topics.social_rented as double precision) / nullif(topics.households, 0) as social_rented_share,
-        cast(topics.private_rented as double precision) / nullif(topics.households, 0) as private_rented_share,
-
         topics.occupancy_households,
         topics.overcrowded_households,
-        cast(topics.overcrowded_households as double precision) / nullif(topics.occupancy_households, 0) as overcrowded_share,
-
-        topics.tables_2021
+        topics.tables_2021,
+        topics.passport_residents - topics.uk_passport - topics.no_passport as other_passport_only,
+        coalesce(coverage.msoas_missing_from_lookup, 0) as proficiency_msoas_missing
     from authorities
     left join country_of_birth
         on authorities.lad_code = country_of_birth.lad_code
@@ -139,6 +121,60 @@ final as (
         on authorities.lad_code = topics.lad_code
     left join coverage
         on authorities.lad_code = coverage.lad_code
+
+),
+
+final as (
+
+    select
+        lad_code,
+        lad_name,
+        region_name,
+        nation,
+
+        residents_2021,
+        born_outside_uk_2021,
+        {{ ratio('born_outside_uk_2021', 'residents_2021') }} as born_outside_uk_share_2021,
+        residents_2011,
+        born_outside_uk_2011,
+        {{ ratio('born_outside_uk_2011', 'residents_2011') }} as born_outside_uk_share_2011,
+        born_outside_uk_2021 - born_outside_uk_2011 as born_outside_uk_change,
+        100 * (
+            {{ ratio('born_outside_uk_2021', 'residents_2021') }} - {{ ratio('born_outside_uk_2011', 'residents_2011') }}
+        ) as born_outside_uk_share_change_percentage_points,
+
+        arrived_2011_to_2021,
+        arrived_2020_to_2021,
+        {{ ratio('arrived_2011_to_2021', 'arrival_residents - arrival_born_in_uk') }} as arrived_2011_to_2021_share_of_born_outside_uk,
+
+        uk_passport,
+        no_passport,
+        other_passport_only,
+        {{ ratio('other_passport_only', 'passport_residents') }} as other_passport_only_share,
+
+        -- a district short of an MSOA would be understated: its proficiency figures are left null
+        proficiency_msoas_missing,
+        case when proficiency_msoas_missing = 0 then main_language_not_english end as main_language_not_english,
+        case when proficiency_msoas_missing = 0 then cannot_speak_english_well end as cannot_speak_english_well,
+        case when proficiency_msoas_missing = 0
+            then {{ ratio('cannot_speak_english_well', 'proficiency_residents_aged_3_plus') }}
+        end as cannot_speak_english_well_share,
+
+        households,
+        owned,
+        shared_ownership,
+        social_rented,
+        private_rented,
+        lives_rent_free,
+        {{ ratio('social_rented', 'households') }} as social_rented_share,
+        {{ ratio('private_rented', 'households') }} as private_rented_share,
+
+        occupancy_households,
+        overcrowded_households,
+        {{ ratio('overcrowded_households', 'occupancy_households') }} as overcrowded_share,
+
+        tables_2021
+    from joined
 
 )
 

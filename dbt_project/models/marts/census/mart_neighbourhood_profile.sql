@@ -39,11 +39,11 @@ pivoted as (
     select
         geography_level,
         geography_code,
-        max(case when table_code = 'TS052' and category_path = 'Total' then value end) as households,
-        cast(sum(case when table_code = 'TS052' and category_path in ('-1', '-2 or less') then value end) as bigint) as overcrowded_households,
-        cast(sum(case when table_code = 'TS029' and category_level = 1 then value end) as bigint) as residents_aged_3_plus,
-        max(case when table_code = 'TS029' and category_path like 'Main language is not English%' and category_level = 1 then value end) as main_language_not_english,
-        cast(sum(case when table_code = 'TS029' and category_label in ('Cannot speak English well', 'Cannot speak English') then value end) as bigint) as cannot_speak_english_well
+        {{ census_occupancy_households() }} as households,
+        {{ census_overcrowded_households() }} as overcrowded_households,
+        {{ census_residents_aged_3_plus() }} as residents_aged_3_plus,
+        {{ census_main_language_not_english() }} as main_language_not_english,
+        {{ census_cannot_speak_english_well() }} as cannot_speak_english_well
     from cells
     group by geography_level, geography_code
 
@@ -99,12 +99,12 @@ select
     authorities.region_name,
     areas.households,
     areas.overcrowded_households,
-    cast(areas.overcrowded_households as double precision) / nullif(areas.households, 0) as overcrowded_share,
+    {{ ratio('areas.overcrowded_households', 'areas.households') }} as overcrowded_share,
     areas.overcrowding_source_level,
     areas.residents_aged_3_plus,
     areas.main_language_not_english,
     areas.cannot_speak_english_well,
-    cast(areas.cannot_speak_english_well as double precision) / nullif(areas.residents_aged_3_plus, 0) as cannot_speak_english_well_share
+    {{ ratio('areas.cannot_speak_english_well', 'areas.residents_aged_3_plus') }} as cannot_speak_english_well_share
 from areas
 inner join placement
     on areas.geography_level = placement.geography_level
