@@ -70,6 +70,12 @@ class Project:
             cwd=ROOT,
         )
 
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Rows of ``sql`` on the published warehouse, opened read-only."""
+        from tests.support.warehouse import query
+
+        return query(self.warehouse, sql, params)
+
     def cli(self, *args: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
         exe = Path(sys.executable).with_name("housing-need")
         return subprocess.run(

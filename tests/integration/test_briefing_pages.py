@@ -8,7 +8,6 @@ import shutil
 import threading
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from housing_need.cli import serve_site
@@ -61,11 +60,6 @@ def marks(fragment: str) -> list[float]:
     return [float(v) for v in re.findall(r'class="mark[^"]*"[^>]*data-value="([-0-9.e]+)"', fragment)]
 
 
-def warehouse(project: Project, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(project.warehouse), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
-
-
 @pytest.mark.parametrize(
     ("page", "region", "la"),
     [
@@ -85,16 +79,15 @@ def test_pages_render_charts_with_the_warehouse_numbers(
     shutil.copy2(shot, keep / shot.name)
     print(f"screenshot: {keep / shot.name}")
 
-    quarters = warehouse(
-        project, "select count(distinct period_end) from marts.mart_dispersal_vs_deprivation"
-    )[0][0]
+    quarters = project.query("select count(distinct period_end) from marts.mart_dispersal_vs_deprivation")[0][
+        0
+    ]
     trend = marks(section(dom, "dispersal-trend"))
     assert len(trend) == quarters * (1 if la is None else 2) and max(trend) > 0
 
     latest = "(select max(period_end) from marts.mart_dispersal_vs_deprivation)"
     key_sql = "lad_code = ?" if la else "region_name = ?"
-    figure = warehouse(
-        project,
+    figure = project.query(
         f"select sum(people_in_dispersal_accommodation) from marts.mart_dispersal_vs_deprivation where {key_sql} and period_end = {latest}",
         [la or region],
     )[0][0]
@@ -102,8 +95,7 @@ def test_pages_render_charts_with_the_warehouse_numbers(
     if la is None:
         assert trend[-1] == figure
 
-    las_with_imd = warehouse(
-        project,
+    las_with_imd = project.query(
         f"select count(*) from marts.mart_dispersal_vs_deprivation where region_name = ? and period_end = {latest} "
         "and imd2019_average_score is not null",
         [region],
@@ -113,8 +105,7 @@ def test_pages_render_charts_with_the_warehouse_numbers(
     if la:
         assert len(re.findall(r'class="mark highlight"', scatter)) == 1
     bars = marks(section(dom, "accommodation"))
-    total = warehouse(
-        project,
+    total = project.query(
         f"select sum(people) from marts.fct_asylum_support_by_la_quarter where {key_sql} "
         "and period_end = (select max(period_end) from marts.fct_asylum_support_by_la_quarter)",
         [la or region],
@@ -124,22 +115,19 @@ def test_pages_render_charts_with_the_warehouse_numbers(
 
     community = section(dom, "community-profile")
     if la:
-        born_outside, residents = warehouse(
-            project,
+        born_outside, residents = project.query(
             "select born_outside_uk_2021, residents_2021 from marts.mart_community_profile_by_la where lad_code = ?",
             [la],
         )[0]
         assert f"{born_outside:,} of {residents:,} usual residents" in community  # 173,206 of 551,938
-        countries = warehouse(
-            project,
+        countries = project.query(
             "select residents_2021 from marts.mart_community_change_2011_2021 where lad_code = ? "
             "and community_type = 'country' order by residents_2021 desc limit 10",
             [la],
         )
         assert marks(community) == [float(c) for (c,) in countries]
     else:
-        shares = warehouse(
-            project,
+        shares = project.query(
             "select count(*) from marts.mart_community_profile_by_la where region_name = ?",
             [region],
         )[0][0]
@@ -157,8 +145,7 @@ def test_greater_manchester_boroughs_are_on_the_north_west_page(site, chromium: 
     assert GREATER_MANCHESTER.issubset(linked)
     names = [
         r[0]
-        for r in warehouse(
-            project,
+        for r in project.query(
             "select lad_name from marts.dim_local_authority where lad_code in "
             f"({', '.join(repr(c) for c in sorted(GREATER_MANCHESTER))})",
         )

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT, Project
 from tests.support import census as cs
-from tests.support.warehouse import marts_fingerprint, query
+from tests.support.warehouse import marts_fingerprint
 
 pytestmark = pytest.mark.integration
 
@@ -20,6 +20,7 @@ LEICESTER = "E06000016"
 NEWHAM = "E09000025"
 MANCHESTER = "E08000003"
 SEEDS = ROOT / "dbt_project/seeds/reference"
+NOT_ENGLISH = "Main language is not English (English or Welsh in Wales)"  # TS029 header
 HELD_BACK = cs.TS015.name  # delivered through the inbox by a test, not from the sample folder
 
 
@@ -36,13 +37,8 @@ def census(make_project) -> Project:
     return project
 
 
-def sql(project: Project, text: str, params: list | None = None) -> list[tuple]:
-    return query(project.warehouse, text, params)
-
-
 def test_leicester_reproduces_the_published_figures(census: Project) -> None:
-    row = sql(
-        census,
+    row = census.query(
         "select households, social_rented, private_rented, born_outside_uk_2021, residents_2021, "
         "born_outside_uk_2011, residents_2011 from marts.mart_community_profile_by_la where lad_code = ?",
         [LEICESTER],
@@ -65,8 +61,7 @@ def test_newham_has_the_highest_overcrowding_share(census: Project) -> None:
             households[la] += int(r["total_households"])
     top = max(households, key=lambda la: crowded[la] / households[la])
     assert top == NEWHAM
-    ranked = sql(
-        census,
+    ranked = census.query(
         "select lad_code, overcrowded_households, occupancy_households from marts.mart_community_profile_by_la "
         "order by overcrowded_share desc limit 1",
     )
@@ -80,8 +75,7 @@ def test_totals_are_kept_at_every_level(census: Project) -> None:
     header, rows = cs.bulk_table(cs.TS054["ltla"])
     column_sums = {h: sum(int(r[i]) for r in rows) for i, h in enumerate(header) if i >= 3}
     warehouse = dict(
-        sql(
-            census,
+        census.query(
             "select category_path, sum(value) from marts.fct_census_cells_by_la "
             "where release = 'census2021-ts054' group by 1",
         )
@@ -101,13 +95,12 @@ def test_totals_are_kept_at_every_level(census: Project) -> None:
             if r["Area code"][:3] in ("E06", "E07", "E08", "E09", "W06")
         ]
     assert len(lads_2011) == 348
-    assert sql(census, "select sum(residents_2011) from marts.mart_community_profile_by_la") == [
+    assert census.query("select sum(residents_2011) from marts.mart_community_profile_by_la") == [
         (sum(lads_2011),)
     ]
 
     tenure = dict(
-        sql(
-            census,
+        census.query(
             "select category_path, value from marts.fct_census_cells_by_la "
             "where lad_code = ? and table_code = 'TS054'",
             [LEICESTER],
@@ -137,12 +130,11 @@ def test_neighbourhoods_drill_down_below_the_local_authority(census: Project) ->
     with open(cs.TS029_MSOA, newline="") as fh:
         cannot = {
             # demographr wrote the counts as doubles ("116.0")
-            r["msoa21_code"]: int(float(r[f"{cs_not_english()}: Cannot speak English well"]))
-            + int(float(r[f"{cs_not_english()}: Cannot speak English"]))
+            r["msoa21_code"]: int(float(r[f"{NOT_ENGLISH}: Cannot speak English well"]))
+            + int(float(r[f"{NOT_ENGLISH}: Cannot speak English"]))
             for r in csv.DictReader(fh)
         }
-    rows = sql(
-        census,
+    rows = census.query(
         "select area_code, area_name, overcrowded_households, cannot_speak_english_well "
         "from marts.mart_neighbourhood_profile where lad_code = ? and geography_level = 'msoa'",
         [LEICESTER],
@@ -150,8 +142,7 @@ def test_neighbourhoods_drill_down_below_the_local_authority(census: Project) ->
     assert len(rows) == len(crowded) - 1  # one Leicester MSOA is missing from the MSOA lookup
     for code, name, overcrowded, cannot_speak in rows:
         assert (overcrowded, cannot_speak) == (crowded[name], cannot[code]), name
-    lsoas = sql(
-        census,
+    lsoas = census.query(
         "select count(*), sum(overcrowded_households) from marts.mart_neighbourhood_profile "
         "where lad_code = ? and geography_level = 'lsoa'",
         [LEICESTER],
@@ -159,31 +150,25 @@ def test_neighbourhoods_drill_down_below_the_local_authority(census: Project) ->
     assert lsoas == [(len(lsoa_names), sum(crowded.values()))]
 
 
-def cs_not_english() -> str:
-    return "Main language is not English (English or Welsh in Wales)"
-
-
 def test_every_cell_is_accounted_for(census: Project) -> None:
-    loads = sql(
-        census,
+    loads = census.query(
         "select count(*), sum(rows_in_file), sum(rows_loaded), sum(rows_quarantined) from meta.loads "
         "where source = 'ons_census'",
     )
-    raw = sql(census, "select count(*) from raw.ons_census__cells")[0][0]
+    raw = census.query("select count(*) from raw.ons_census__cells")[0][0]
     assert loads == [(9, raw, raw, 0)]  # the ten bundled files less the held-back TS015
-    unplaced = sql(
-        census,
+    unplaced = census.query(
         "select count(*), sum(cells), min(reason) from quarantine.census_unplaced_areas",
     )
     # the MSOA lookup lacks 82 MSOAs created in 2021: their 6 TS029 cells each are listed, not lost
     assert unplaced == [(82, 82 * 6, "MSOA code is not in the MSOA 2021 to LTLA 2022 lookup")]
-    missing = sql(census, "select sum(proficiency_msoas_missing) from marts.mart_community_profile_by_la")
+    missing = census.query("select sum(proficiency_msoas_missing) from marts.mart_community_profile_by_la")
     assert missing == [(82,)]
 
 
 def test_a_census_file_dropped_in_the_inbox_is_picked_up(census: Project) -> None:
     """TS015 arrives through the inbox: the same DAGs load it and the arrival figures appear."""
-    before = sql(census, "select count(arrived_2011_to_2021) from marts.mart_community_profile_by_la")
+    before = census.query("select count(arrived_2011_to_2021) from marts.mart_community_profile_by_la")
     assert before == [(0,)]
     shutil.copy(cs.TS015, census.inbox("ons_census") / HELD_BACK)
     result = census.cli("refresh")
@@ -196,8 +181,7 @@ def test_a_census_file_dropped_in_the_inbox_is_picked_up(census: Project) -> Non
     ]
     assert len(since_2011) == 4
     manchester = rows[cs.row_index(rows, MANCHESTER)]
-    covered = sql(
-        census,
+    covered = census.query(
         "select count(arrived_2011_to_2021), max(arrived_2011_to_2021) filter (where lad_code = ?) "
         "from marts.mart_community_profile_by_la",
         [MANCHESTER],
@@ -241,8 +225,7 @@ def test_bad_cells_and_unknown_areas_are_quarantined_and_marts_do_not_change(cen
 
     loads = dict(
         (f, (i, q))
-        for f, i, q in sql(
-            census,
+        for f, i, q in census.query(
             "select source_file, rows_in_file, rows_quarantined from meta.loads "
             "where source_file like 'census2021-ts054-ltla-%'",
         )
@@ -252,14 +235,12 @@ def test_bad_cells_and_unknown_areas_are_quarantined_and_marts_do_not_change(cen
         "census2021-ts054-ltla-missing.csv": (5 * 12, 5 * 12),
         "census2021-ts054-ltla-unknown.csv": (3 * 13, 0),
     }
-    quarantined = sql(
-        census,
+    quarantined = census.query(
         "select distinct source_file, row_number, column_name, value from quarantine.rows "
         "where source = 'ons_census' and source_file like '%nonnumeric%'",
     )
     assert quarantined == [("census2021-ts054-ltla-nonnumeric.csv", cs.csv_line(leicester), social, "29,4x5")]
-    unplaced = sql(
-        census,
+    unplaced = census.query(
         "select source_file, source_row_number, value, reason from quarantine.census_unplaced_areas "
         "where geography_level = 'ltla'",
     )

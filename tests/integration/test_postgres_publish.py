@@ -19,6 +19,7 @@ import pytest
 from housing_need.dbt_runner import run_dbt
 from housing_need.publish_postgres import ensure_roles, publish_marts
 from tests.conftest import ROOT, Project, temporary_database
+from tests.support.warehouse import mart_tables
 
 pytestmark = pytest.mark.integration
 
@@ -35,16 +36,6 @@ TOTALS = {
     "mart_neighbourhood_profile": "count(*), sum(overcrowded_households), sum(cannot_speak_english_well)",
     "dim_community": "count(*), sum(local_authorities_2011), sum(local_authorities_2021)",
 }
-
-
-def marts_in(warehouse: Path) -> set[str]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return {
-            r[0]
-            for r in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'marts'"
-            ).fetchall()
-        }
 
 
 def duck_totals(path: Path) -> dict[str, tuple]:
@@ -86,7 +77,7 @@ def published(make_project, bi_database: str) -> Project:
 
 
 def test_marts_land_with_the_same_rows_and_totals(published: Project, bi_database: str) -> None:
-    assert set(TOTALS) == marts_in(published.warehouse)  # every mart is compared
+    assert set(TOTALS) == set(mart_tables(published.warehouse))  # every mart is compared
     assert pg_totals(bi_database) == duck_totals(published.warehouse)
     with psycopg.connect(bi_database) as conn:
         hotel = conn.execute(
@@ -147,7 +138,7 @@ def test_a_publish_killed_halfway_leaves_the_previous_marts(
     assert pg_totals(bi_database) == before
     with psycopg.connect(bi_database) as conn:
         tables = {r[0] for r in conn.execute("select tablename from pg_tables where schemaname = 'marts'")}
-    assert "zz_synthetic_filler" not in tables and tables == marts_in(published.warehouse)
+    assert "zz_synthetic_filler" not in tables and tables == set(mart_tables(published.warehouse))
     # The next publish drops the dead run's staging schema and succeeds.
     publish_marts(published.warehouse, bi_database, run_id="after-kill")
     with psycopg.connect(bi_database) as conn:

@@ -10,19 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE_CSV, Project, readme_commands
-from tests.support import asy_d11, warehouse
+from tests.support import asy_d11
+from tests.support.warehouse import marts_fingerprint
 
 pytestmark = pytest.mark.integration
 
 EAST_MIDLANDS_CURRENT_LADS = 35  # 2024 LADs in the East Midlands region (ONS)
-
-
-def query(project: Project, sql: str, params: list | None = None) -> list[tuple]:
-    return warehouse.query(project.warehouse, sql, params)
-
-
-def marts_fingerprint(project: Project) -> dict[str, str]:
-    return warehouse.marts_fingerprint(project.warehouse)
 
 
 def file_totals() -> tuple[dict, dict]:
@@ -61,14 +54,12 @@ def test_refresh_prints_summary(refreshed: Project) -> None:
 
 
 def test_published_figures_are_reproduced(refreshed: Project) -> None:
-    section_95_2016q1 = query(
-        refreshed,
+    section_95_2016q1 = refreshed.query(
         "select sum(people) from marts.fct_asylum_support_by_la_quarter "
         "where period_end = date '2016-03-31' and support_type = 'section_95'",
     )[0][0]
     assert section_95_2016q1 == 35_683  # Press Association analysis
-    hotel, accommodated = query(
-        refreshed,
+    hotel, accommodated = refreshed.query(
         "select sum(people) filter (where accommodation_type = 'contingency_hotel'), "
         "sum(people) filter (where accommodation_type <> 'subsistence_only') "
         "from marts.fct_asylum_support_by_la_quarter where period_end = date '2023-12-31'",
@@ -81,8 +72,7 @@ def test_loaded_totals_equal_the_source_file(refreshed: Project) -> None:
     by_region, national = file_totals()
     warehouse = dict(
         ((str(p), r.lower(), s), n)
-        for p, r, s, n in query(
-            refreshed,
+        for p, r, s, n in refreshed.query(
             "select period_end, region_name, support_type, sum(people) "
             "from marts.fct_asylum_support_by_la_quarter group by all",
         )
@@ -90,8 +80,7 @@ def test_loaded_totals_equal_the_source_file(refreshed: Project) -> None:
     assert warehouse == dict(by_region)
     raw = dict(
         ((str(p), s), n)
-        for p, s, n in query(
-            refreshed,
+        for p, s, n in refreshed.query(
             "select period_end, support_type, sum(people) from raw.home_office__asylum_support group by all",
         )
     )
@@ -101,14 +90,12 @@ def test_loaded_totals_equal_the_source_file(refreshed: Project) -> None:
 def test_every_row_is_accounted_for(refreshed: Project) -> None:
     with open(SAMPLE_CSV, encoding="utf-8-sig") as handle:
         lines = sum(1 for _ in handle) - 1
-    rows = query(
-        refreshed,
+    rows = refreshed.query(
         "select rows_in_file, rows_loaded, rows_quarantined from meta.loads "
         "where source = 'home_office_asylum_support'",
     )
     assert rows == [(lines, lines, 0)]
-    raw_rows, fact_rows, unresolved = query(
-        refreshed,
+    raw_rows, fact_rows, unresolved = refreshed.query(
         "select (select count(*) from raw.home_office__asylum_support), "
         "(select sum(source_rows) from marts.fct_asylum_support_by_la_quarter), "
         "(select count(*) from quarantine.asylum_support_unresolved_geography)",
@@ -117,8 +104,7 @@ def test_every_row_is_accounted_for(refreshed: Project) -> None:
 
 
 def test_east_midlands_dispersal_on_current_codes(refreshed: Project) -> None:
-    rows = query(
-        refreshed,
+    rows = refreshed.query(
         "select period_end, lad_code, lad_name, people_in_dispersal_accommodation "
         "from marts.mart_dispersal_vs_deprivation where region_name = 'East Midlands' order by 1, 2",
     )
@@ -141,19 +127,19 @@ def test_east_midlands_dispersal_on_current_codes(refreshed: Project) -> None:
 
 
 def test_second_run_with_the_same_file_changes_nothing(refreshed: Project) -> None:
-    before = marts_fingerprint(refreshed)
+    before = marts_fingerprint(refreshed.warehouse)
     (refreshed.inbox() / "asy_d11_redelivered.csv").write_bytes(SAMPLE_CSV.read_bytes())
     result = refreshed.cli("refresh")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert marts_fingerprint(refreshed) == before
-    assert query(
-        refreshed, "select count(*) from meta.loads where source = 'home_office_asylum_support'"
-    ) == [(1,)]
+    assert marts_fingerprint(refreshed.warehouse) == before
+    assert refreshed.query("select count(*) from meta.loads where source = 'home_office_asylum_support'") == [
+        (1,)
+    ]
     assert (refreshed.inbox() / "processed" / "asy_d11_redelivered.csv").exists()
 
 
 def test_structurally_broken_deliveries_are_rejected(refreshed: Project) -> None:
-    before = marts_fingerprint(refreshed)
+    before = marts_fingerprint(refreshed.warehouse)
     inbox = refreshed.inbox()
     real = asy_d11.real_rows()[:200]
     (inbox / "missing_people.csv").write_bytes(
@@ -174,7 +160,7 @@ def test_structurally_broken_deliveries_are_rejected(refreshed: Project) -> None
     assert "missing_people.csv" in reasons["missing_people.csv.reason.txt"]
     assert "People" in reasons["missing_people.csv.reason.txt"]
     assert "truncated.xlsx" in reasons["truncated.xlsx.reason.txt"]
-    assert marts_fingerprint(refreshed) == before
+    assert marts_fingerprint(refreshed.warehouse) == before
 
 
 def test_row_level_problems_are_quarantined_with_reasons(refreshed: Project) -> None:
@@ -188,14 +174,12 @@ def test_row_level_problems_are_quarantined_with_reasons(refreshed: Project) -> 
     (refreshed.inbox() / "asy_d11_2023q4_revised.xlsx").write_bytes(asy_d11.to_publisher_xlsx(rows))
     result = refreshed.cli("refresh")
     assert result.returncode == 0, result.stdout + result.stderr
-    load = query(
-        refreshed,
+    load = refreshed.query(
         "select load_id, rows_in_file, rows_loaded, rows_quarantined from meta.loads "
         "where source_file = 'asy_d11_2023q4_revised.xlsx'",
     )
     assert [(r[1], r[2], r[3]) for r in load] == [(len(rows), len(rows) - 2, 2)]
-    reasons = query(
-        refreshed,
+    reasons = refreshed.query(
         "select row_number, column_name, value, reason from quarantine.rows where load_id = ? order by row_number",
         [load[0][0]],
     )
@@ -204,8 +188,7 @@ def test_row_level_problems_are_quarantined_with_reasons(refreshed: Project) -> 
         (asy_d11.xlsx_row(1), "People", "lots"),
     ]
     assert all("'-3'" in r or "'lots'" in r for *_, r in reasons)
-    unresolved = query(
-        refreshed,
+    unresolved = refreshed.query(
         "select source_file, source_row_number, column_name, value, reason "
         "from quarantine.asylum_support_unresolved_geography order by column_name",
     )
@@ -216,8 +199,7 @@ def test_row_level_problems_are_quarantined_with_reasons(refreshed: Project) -> 
         ("Local Authority", "Atlantis"),
     ]
     assert "not a known GSS code" in unresolved[0][4] and "matches no local authority" in unresolved[1][4]
-    total = query(
-        refreshed,
+    total = refreshed.query(
         "select sum(people) from marts.fct_asylum_support_by_la_quarter where period_end = date '2023-12-31'",
     )[0][0]
     published_total = sum(int(r["People"]) for r in asy_d11.real_rows() if r["Date"] == "2023-12-31")
@@ -225,14 +207,14 @@ def test_row_level_problems_are_quarantined_with_reasons(refreshed: Project) -> 
 
 
 def test_failing_gate_leaves_published_warehouse_untouched(refreshed: Project) -> None:
-    before = marts_fingerprint(refreshed)
-    loads_before = query(refreshed, "select count(*) from meta.loads")
+    before = marts_fingerprint(refreshed.warehouse)
+    loads_before = refreshed.query("select count(*) from meta.loads")
     rows = [r for r in asy_d11.real_rows() if r["Date"] == "2023-09-30"]
     rows[0] = {**rows[0], "People": "250000"}  # parses, but fails the raw GX range expectation
     (refreshed.inbox() / "asy_d11_implausible.csv").write_bytes(asy_d11.to_publisher_csv(rows))
     result = refreshed.cli("refresh")
     assert result.returncode == 1
     assert "250000" in result.stdout + result.stderr
-    assert marts_fingerprint(refreshed) == before
-    assert query(refreshed, "select count(*) from meta.loads") == loads_before
+    assert marts_fingerprint(refreshed.warehouse) == before
+    assert refreshed.query("select count(*) from meta.loads") == loads_before
     assert not any((refreshed.warehouse.parent / ".shadow").glob("*/*.duckdb"))

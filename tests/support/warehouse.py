@@ -16,16 +16,21 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
+def mart_tables(warehouse: Path) -> list[str]:
+    """The tables in the warehouse's marts schema, by name."""
+    return [
+        r[0]
+        for r in query(
+            warehouse, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+        )
+    ]
+
+
 def marts_fingerprint(warehouse: Path, *, with_loads: bool = True) -> dict[str, str]:
     """A content hash of every published mart (and of meta.loads): equal hashes = nothing changed."""
+    tables = mart_tables(warehouse)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
-            ).fetchall()
-        ]
         out = {}
         for table in tables:
             rows = con.execute(f"select * from marts.{table} order by all").fetchall()
