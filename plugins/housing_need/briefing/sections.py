@@ -195,12 +195,12 @@ def accommodation_mix(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> C
     )
 
 
-def _share(value: object) -> str:
-    return f"{float(value):.1%}" if value is not None else "–"  # type: ignore[arg-type]
+def _share(value: float | None) -> str:
+    return f"{value:.1%}" if value is not None else "–"
 
 
-def _count(value: object) -> str:
-    return f"{int(value):,}" if value is not None else "–"  # type: ignore[call-overload]
+def _count(value: int | None) -> str:
+    return f"{value:,}" if value is not None else "–"
 
 
 def community_profile(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Content | None:
