@@ -19,7 +19,7 @@ import duckdb
 import psycopg
 
 from housing_need.config import settings
-from housing_need.publish_postgres import publish_marts
+from housing_need.publish.postgres import publish_marts
 
 
 def measure(label: str, warehouse: Path, server: str) -> None:

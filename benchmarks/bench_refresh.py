@@ -21,7 +21,7 @@ def main() -> None:
         os.environ["HOUSING_NEED_WAREHOUSE"] = str(Path(tmp) / "warehouse" / "housing_need.duckdb")
         from housing_need import refresh
         from housing_need.config import settings
-        from housing_need.extract import extract_source
+        from housing_need.pipeline.extract import extract_source
         from housing_need.sources import SOURCES
 
         s = settings()

@@ -1,6 +1,8 @@
 """One extract DAG per source, on the publisher's cadence: fetch or pick up deliveries, archive them.
 
-Extracts never write the warehouse; each emits its source Asset, which schedules the refresh.
+Extracts never write the warehouse. ``fetch_and_archive`` archives the good deliveries and emits
+the source's Asset (which schedules the refresh); ``check_deliveries`` then fails the run if any
+delivery was refused, so monitoring sees it while the good ones still go on.
 """
 
 from airflow.sdk import DAG, Asset, task
@@ -28,4 +30,8 @@ for _spec in SOURCES.values():
         def fetch_and_archive(source: str = _spec.name) -> dict:
             return hn.extract(source)
 
-        fetch_and_archive()
+        @task(task_id="check_deliveries")
+        def check_deliveries(summary: dict) -> None:
+            hn.check_deliveries(summary)
+
+        check_deliveries(fetch_and_archive())

@@ -1,15 +1,16 @@
-"""The refresh: shadow copy → load raw → raw gate → dbt build → marts gate → docs → publish
-(→ copy of the marts to the BI PostgreSQL, when one is configured; → briefing pages).
+"""The refresh, one task per step of the pipeline's step registry (housing_need.pipeline.steps):
+begin → load_raw → raw_gate → dbt_build → account → marts_gate → dbt_docs → publish, then
+publish_postgres and briefing from the published warehouse.
 
-Runs when any source archive changes (or on demand). One run at a time: it is the only warehouse
-writer. If any step fails, `abandon` drops the shadow copy and the published warehouse is untouched.
+Runs when any source archive changes (or on demand; conf {"full": true} rebuilds everything). One
+run at a time, and the steps hold the warehouse writer lease. If any guarded step fails, `abandon`
+drops the shadow copy and the published warehouse is untouched.
 """
-
-from datetime import timedelta
 
 from airflow.sdk import Asset, AssetAny, TriggerRule, dag, task
 
 from housing_need import orchestration as hn
+from housing_need.pipeline.steps import STEPS
 from housing_need.sources import SOURCES
 
 
@@ -23,58 +24,25 @@ from housing_need.sources import SOURCES
     tags=["housing-need", "warehouse"],
 )
 def housing_need_refresh():
-    @task
-    def begin() -> str:
-        return hn.begin()
-
-    @task
-    def load_raw(shadow: str) -> list:
-        return hn.load_raw(shadow)
-
-    @task
-    def raw_gate(shadow: str, loads: list) -> dict:
-        return hn.gate("raw", shadow)
-
-    @task
-    def dbt_build(shadow: str, raw: dict) -> dict:
-        return hn.build(shadow)
-
-    @task
-    def marts_gate(shadow: str, built: dict) -> dict:
-        return hn.gate("marts", shadow)
-
-    @task
-    def dbt_docs(shadow: str, marts: dict) -> str:
-        return hn.docs(shadow)
-
-    @task(outlets=[Asset(hn.WAREHOUSE_ASSET)])
-    def publish(shadow: str, loads: list, raw: dict, built: dict, marts: dict, docs: str) -> dict:
-        return hn.publish(shadow, {"loads": loads, "raw_gate": raw, "dbt": built, "marts_gate": marts})
-
-    @task(retries=2, retry_delay=timedelta(minutes=1))
-    def publish_postgres(published: dict) -> dict:
-        return hn.publish_postgres()
-
-    @task
-    def briefing(published: dict) -> dict:
-        return hn.briefing()
+    guarded, previous, published = [], None, None
+    for step in STEPS:
+        outlets = [Asset(hn.WAREHOUSE_ASSET)] if step.name == "publish" else []
+        current = task(task_id=step.name, outlets=outlets, **step.task)(hn.run_step)(step.name)
+        if step.guarded:
+            if previous is not None:
+                previous >> current
+            guarded.append(current)
+            previous = published = current
+        else:
+            # After the DuckDB publish, outside `abandon`'s watch: a BI-database failure fails the
+            # run but cannot un-publish the warehouse.
+            published >> current
 
     @task(trigger_rule=TriggerRule.ONE_FAILED)
     def abandon() -> None:
         hn.abandon()
 
-    shadow = begin()
-    loads = load_raw(shadow)
-    raw = raw_gate(shadow, loads)
-    built = dbt_build(shadow, raw)
-    marts = marts_gate(shadow, built)
-    docs = dbt_docs(shadow, marts)
-    published = publish(shadow, loads, raw, built, marts, docs)
-    [shadow, loads, raw, built, marts, docs, published] >> abandon()
-    # After the DuckDB publish, outside `abandon`'s watch: a BI-database failure fails the run
-    # but cannot un-publish the warehouse, and the previous marts stay in PostgreSQL.
-    publish_postgres(published)
-    briefing(published)
+    guarded >> abandon()
 
 
 housing_need_refresh()

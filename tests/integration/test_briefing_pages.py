@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from housing_need.cli import serve_site
+from housing_need.publish.site import serve_site
 from tests.conftest import Project
 from tests.support.browser import ensure_chromium, run_chromium
 

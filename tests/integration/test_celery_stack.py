@@ -1,5 +1,5 @@
 """The production-shaped stack, natively: Airflow on PostgreSQL with a Celery worker on Redis and an
-authenticated api-server (housing_need.stack). Real processes, no mocks. A user unpauses the DAGs and
+authenticated api-server (housing_need.ops.stack). Real processes, no mocks. A user unpauses the DAGs and
 triggers the extract over the REST API; its Asset event schedules the refresh, which runs on the Celery
 worker and publishes the warehouse and the BI marts. Then stop() ends exactly what start() started."""
 
@@ -18,7 +18,8 @@ import psycopg
 import pytest
 import requests
 
-from housing_need import stack as st
+from housing_need.ops import processes
+from housing_need.ops import stack as st
 from housing_need.config import settings
 from tests.conftest import ROOT, Project, temporary_database
 
@@ -76,7 +77,7 @@ def _postmaster(uri: str) -> tuple[int, int | None] | None:
     if not fields:
         return None
     pid = int(fields[1])  # ppid
-    return pid, st.start_ticks(pid)
+    return pid, processes.start_ticks(pid)
 
 
 def _redis_server(url: str) -> tuple[int, int | None] | None:
@@ -87,7 +88,7 @@ def _redis_server(url: str) -> tuple[int, int | None] | None:
         pid = int(client.info("server")["process_id"])
     finally:
         client.close()
-    return (pid, st.start_ticks(pid)) if _local_process(pid, "redis-server") else None
+    return (pid, processes.start_ticks(pid)) if _local_process(pid, "redis-server") else None
 
 
 def diagnostics(stack: st.Stack) -> str:
@@ -167,7 +168,7 @@ def listening_sockets(pgids: list[int]) -> set[tuple[str, int]]:
     """(address, port) of every listening TCP socket held by a process in one of ``pgids``."""
     inodes: set[str] = set()
     for pgid in pgids:
-        for pid in st.group_members(pgid):
+        for pid in processes.group_members(pgid):
             try:
                 for fd in Path(f"/proc/{pid}/fd").iterdir():
                     target = os.readlink(fd)
@@ -338,25 +339,25 @@ def test_stop_ends_exactly_the_processes_it_started(running: Running, pg_server:
     stack = running.stack
     pids = stack.pids()
     groups = [p.pid for p in stack.all_processes()]
-    members = {pid for g in groups for pid in st.group_members(g)}
+    members = {pid for g in groups for pid in processes.group_members(g)}
     assert set(pids.values()) <= members
     stopped = time.monotonic()
     stack.stop()
     running.timings["stop (s)"] = time.monotonic() - stopped
 
-    alive = {name: pid for name, pid in pids.items() if st.start_ticks(pid) is not None}
+    alive = {name: pid for name, pid in pids.items() if processes.start_ticks(pid) is not None}
     assert not alive, alive
-    assert not [pid for pid in members if st.start_ticks(pid) is not None], (
+    assert not [pid for pid in members if processes.start_ticks(pid) is not None], (
         "a child of a stack process survived"
     )
-    assert not [g for g in groups if st.group_members(g)]
+    assert not [g for g in groups if processes.group_members(g)]
     home = stack.env["AIRFLOW_HOME"]
     leftovers = [p.name for p in Path("/proc").glob("[0-9]*") if _environ_has(p, f"AIRFLOW_HOME={home}")]
     assert leftovers == []
 
     # What the test did not start is still running, and still the same process.
     for name, (pid, ticks) in running.outside.items():
-        assert st.start_ticks(pid) == ticks, f"{name} (pid {pid}) was stopped"
+        assert processes.start_ticks(pid) == ticks, f"{name} (pid {pid}) was stopped"
     with psycopg.connect(pg_server) as conn:
         assert conn.execute("select 1").fetchone() == (1,)
         left = conn.execute(

@@ -32,7 +32,7 @@ print("JSON" + json.dumps(out))
 @pytest.fixture(scope="module")
 def dagbag(make_project) -> dict:
     project: Project = make_project("dagbag")
-    from housing_need.airflow_env import airflow_env
+    from housing_need.ops.airflow_env import airflow_env
     from housing_need.config import settings
 
     full_env = airflow_env(settings(project.env), base=project.env)

@@ -16,8 +16,8 @@ import duckdb
 import psycopg
 import pytest
 
-from housing_need.dbt_runner import run_dbt
-from housing_need.publish_postgres import ensure_roles, publish_marts
+from housing_need.pipeline.dbt_runner import run_dbt
+from housing_need.publish.postgres import ensure_roles, publish_marts
 from tests.conftest import ROOT, Project, temporary_database
 from tests.support.warehouse import mart_tables
 
@@ -116,7 +116,7 @@ def test_a_publish_killed_halfway_leaves_the_previous_marts(
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from housing_need.publish_postgres import ensure_roles, publish_marts
+        from housing_need.publish.postgres import ensure_roles, publish_marts
         publish_marts(Path({str(big)!r}), {bi_database!r}, run_id="killed")
         """
     )

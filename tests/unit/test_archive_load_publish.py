@@ -14,15 +14,22 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from housing_need.archive import archive_bytes, list_archived
+from housing_need.pipeline.archive import archive_bytes, list_archived
 from housing_need.errors import HousingNeedError
-from housing_need.load import ensure_raw_table, ensure_schema, load_pending
+from housing_need.pipeline.load import ensure_raw_table, ensure_schema, load_file, plan
 from housing_need.sources import get_source
-from housing_need.warehouse import prepare_shadow, publish
+from housing_need.pipeline.warehouse import OWNER, prepare_shadow
+from housing_need.publish.swap import publish
 from tests.conftest import SAMPLE_CSV
 from tests.support import asy_d11
 
 SPEC = get_source("home_office_asylum_support")
+
+
+def load_new(con: duckdb.DuckDBPyConnection, archive: Path) -> list:
+    """What the load_raw step does for one source: load every archived file not loaded yet."""
+    ensure_schema(con)
+    return [load_file(con, SPEC, entry, archive) for entry in plan(con, [SPEC], archive)[SPEC.name].pending]
 
 
 def archive_sample(archive: Path, content: bytes, name: str = "asy_d11.csv") -> tuple:
@@ -47,7 +54,7 @@ def test_load_accounts_for_every_row_and_is_idempotent(tmp_path: Path) -> None:
     broken = asy_d11.with_cell(asy_d11.to_publisher_csv(rows), 10, "People", "-7")
     archive_sample(tmp_path / "archive", broken, "broken.csv")
     con = duckdb.connect(str(tmp_path / "wh.duckdb"))
-    summaries = load_pending(con, [SPEC], tmp_path / "archive")
+    summaries = load_new(con, tmp_path / "archive")
     assert [(s.rows_in_file, s.rows_loaded, s.rows_quarantined) for s in summaries] == [(500, 499, 1)]
     assert con.execute("select count(*) from raw.home_office__asylum_support").fetchone() == (499,)
     quarantined = con.execute(
@@ -55,7 +62,7 @@ def test_load_accounts_for_every_row_and_is_idempotent(tmp_path: Path) -> None:
     ).fetchall()
     assert quarantined[0][:4] == ("broken.csv", asy_d11.csv_line(10), "People", "-7")
     assert "-7" in quarantined[0][4]
-    assert load_pending(con, [SPEC], tmp_path / "archive") == []  # already loaded: nothing happens
+    assert load_new(con, tmp_path / "archive") == []  # already loaded: nothing happens
     assert con.execute("select count(*) from meta.loads").fetchone() == (1,)
 
 
@@ -84,7 +91,7 @@ def test_publish_swaps_atomically_and_a_killed_writer_changes_nothing(tmp_path: 
         f"""
         import os, signal, duckdb
         from pathlib import Path
-        from housing_need.warehouse import prepare_shadow
+        from housing_need.pipeline.warehouse import prepare_shadow
         shadow = prepare_shadow(Path({str(published)!r}), Path({str(tmp_path / "shadow")!r}), "killed")
         con = duckdb.connect(str(shadow))
         con.execute("create or replace table answer as select range as value from range(1000000)")
@@ -99,9 +106,10 @@ def test_publish_swaps_atomically_and_a_killed_writer_changes_nothing(tmp_path: 
 
     # The next run clears the killed run's shadow; a reader holding the old file keeps its
     # snapshot while a new version is published.
-    assert (tmp_path / "shadow" / "killed").exists()
+    assert (tmp_path / "shadow" / OWNER).read_text().strip() == "killed"
     shadow = prepare_shadow(published, tmp_path / "shadow", "good")
-    assert [p.name for p in (tmp_path / "shadow").iterdir()] == ["good"]
+    assert (tmp_path / "shadow" / OWNER).read_text().strip() == "good"
+    assert sorted(p.name for p in (tmp_path / "shadow").iterdir()) == [OWNER, "housing_need.duckdb"]
     with duckdb.connect(str(shadow)) as writer:
         writer.execute("create or replace table answer as select 43 as value")
     publish(shadow, published)

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from housing_need.briefing import svg
+from housing_need.publish.briefing import svg
 
 NS = "{http://www.w3.org/2000/svg}"
 

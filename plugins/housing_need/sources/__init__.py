@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import ParseResult, QuarantinedRow, SourceSpec
+from .base import ParseResult, PrivacyClass, QuarantinedRow, SourceSpec
 from .home_office_asylum_support import SOURCE as HOME_OFFICE_ASYLUM_SUPPORT
 from .ons_census import SOURCE as ONS_CENSUS
 
@@ -17,4 +17,4 @@ def get_source(name: str) -> SourceSpec:
         raise KeyError(f"unknown source {name!r}; known sources: {', '.join(sorted(SOURCES))}") from None
 
 
-__all__ = ["SOURCES", "ParseResult", "QuarantinedRow", "SourceSpec", "get_source"]
+__all__ = ["SOURCES", "ParseResult", "PrivacyClass", "QuarantinedRow", "SourceSpec", "get_source"]

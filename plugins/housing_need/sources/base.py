@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
+
+
+class PrivacyClass(StrEnum):
+    OPEN = "open"
+    LICENSED = "licensed"
+    PERSONAL = "personal"
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class ParseResult:
     release: str
     file_format: str
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def check_accounting(self) -> None:
         if self.rows_in_file != len(self.rows) + len(self.quarantined):
@@ -66,3 +74,7 @@ class SourceSpec:
     cadence: str  # cron or preset for the extract DAG
     publisher: str
     licence: str
+    privacy: PrivacyClass = PrivacyClass.OPEN
+    row_outcomes_model: str | None = None
+    file_row_key: tuple[str, ...] = ("_row_number",)
+    pseudonymise: Mapping[str, Any] = field(default_factory=dict)

@@ -22,7 +22,8 @@ from urllib.parse import quote
 
 import duckdb
 
-from .errors import PublishError
+from ..errors import PublishError
+from .marts import mart_tables
 
 log = logging.getLogger(__name__)
 
@@ -126,12 +127,7 @@ def publish_marts(duckdb_path: Path, pg_uri: str, *, run_id: str) -> PublishSumm
     duck = duckdb.connect(str(duckdb_path), read_only=True)
     duck.execute("set enable_progress_bar = false")
     try:
-        tables = [
-            r[0]
-            for r in duck.execute(
-                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
-            ).fetchall()
-        ]
+        tables = mart_tables(duck)
         if not tables:
             raise PublishError(f"{duckdb_path} has no tables in schema marts: nothing to publish")
         with _connect(pg_uri) as conn, conn.cursor() as cur:
@@ -175,3 +171,15 @@ def _swap(cur, staging: str, tables: list[str], run_id: str) -> None:  # type: i
         f"insert into {META_SCHEMA}.runs values ('{run_id.replace(chr(39), '')}', now(), '{','.join(tables)}') "
         "on conflict (run_id) do update set published_at = excluded.published_at, tables = excluded.tables"
     )
+
+
+def last_published_run(pg_uri: str) -> str | None:
+    """The run id of the marts the BI database holds (None when nothing was published there)."""
+    with _connect(pg_uri) as conn, conn.cursor() as cur:
+        cur.execute(f"select to_regclass('{META_SCHEMA}.runs') is not null")
+        row = cur.fetchone()
+        if not row or not row[0]:
+            return None
+        cur.execute(f"select run_id from {META_SCHEMA}.runs order by published_at desc limit 1")
+        found = cur.fetchone()
+        return str(found[0]) if found else None

@@ -21,8 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 
-from . import __version__
-from .errors import FetchError
+from .. import __version__
+from ..errors import FetchError
 
 log = logging.getLogger(__name__)
 

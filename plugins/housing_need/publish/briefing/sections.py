@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from ..marts import latest_quarter
 from . import svg
 
 ACCOMMODATION_LABELS = {
@@ -43,14 +44,6 @@ class Section:
     requires: tuple[str, ...]  # marts.<table> names
     scopes: tuple[str, ...]  # "region", "la"
     build: Callable[[duckdb.DuckDBPyConnection, str, str], Content | None]
-
-
-def _latest(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
-    row = con.execute(
-        "select max(period_end)::varchar, max_by(quarter_label, period_end) from marts.mart_dispersal_vs_deprivation"
-    ).fetchone()
-    assert row is not None
-    return str(row[0]), str(row[1])
 
 
 def _region_of(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> str:
@@ -113,7 +106,7 @@ def dispersal_trend(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Con
 
 def deprivation_scatter(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Content | None:
     region = _region_of(con, scope, key)
-    latest, label = _latest(con)
+    latest, label = latest_quarter(con)
     rows = con.execute(
         """
         select lad_code, lad_name, imd2019_average_score, dispersal_per_10k, people_in_dispersal_accommodation

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..marts import latest_quarter, mart_tables
 from .sections import SECTIONS, Content, Section
 
 CSS = """
@@ -46,13 +47,6 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _available(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {
-        r[0]
-        for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()
-    }
-
-
 def _table(content: Content, title: str) -> str:
     head = "".join(f"<th scope='col'>{escape(str(h))}</th>" for h in content.headers)
     body = "".join(
@@ -76,6 +70,15 @@ ONS mid-2020 population estimates and LAD lookups; MHCLG English Indices of Depr
 local authority register (CC BY 4.0). Contains public sector information licensed under the Open
 Government Licence v3.0.</footer></body></html>
 """
+
+
+def _write_page(
+    root: Path, relative: str, title: str, body: str, note: str, summary: BriefingSummary
+) -> None:
+    """One page at ``root/relative``; its links climb as many folders as it is deep."""
+    depth = len(Path(relative).parts) - 1
+    (root / relative).write_text(_page(title, body, depth=depth, data_note=note), encoding="utf-8")
+    summary.pages += 1
 
 
 def _sections(
@@ -115,11 +118,8 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
     staging = Path(tempfile.mkdtemp(prefix=".briefing-", dir=out_dir.parent))
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
-        available = _available(con)
-        latest = con.execute(
-            "select max(period_end)::varchar, max_by(quarter_label, period_end) from marts.mart_dispersal_vs_deprivation"
-        ).fetchone()
-        assert latest is not None
+        available = set(mart_tables(con))
+        latest = latest_quarter(con)
         note = f"Data to {latest[1]} (quarter ending {latest[0]})."
         regions = con.execute(
             """
@@ -143,10 +143,7 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
             "<table><caption>Regions and nations</caption><thead><tr><th>Region</th><th>People in dispersal "
             f"accommodation</th><th>Per 10,000 residents</th><th>Local authorities</th></tr></thead><tbody>{items}</tbody></table>"
         )
-        (staging / "index.html").write_text(
-            _page("Regions", index, depth=0, data_note=note), encoding="utf-8"
-        )
-        summary.pages += 1
+        _write_page(staging, "index.html", "Regions", index, note, summary)
         for region, people, _rate, _n in regions:
             las = con.execute(
                 "select lad_code, lad_name, people_in_dispersal_accommodation from marts.mart_dispersal_vs_deprivation "
@@ -163,10 +160,7 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
                 f"{_sections(con, 'region', region, available, summary)}"
                 f"<h2>Local authorities</h2><ul class='links'>{links}</ul>"
             )
-            (staging / "regions" / f"{slug(region)}.html").write_text(
-                _page(region, body, depth=1, data_note=note), encoding="utf-8"
-            )
-            summary.pages += 1
+            _write_page(staging, f"regions/{slug(region)}.html", region, body, note, summary)
             for code, name, la_people in las:
                 body = (
                     f"<h1>{escape(name)}</h1><p class='lede'>{escape(code)} · "
@@ -174,10 +168,7 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
                     f"accommodation at {escape(latest[1])}:</p><p class='figure' data-figure='people-in-dispersal'>{int(la_people):,}</p>"
                     f"{_sections(con, 'la', code, available, summary)}"
                 )
-                (staging / "la" / f"{code}.html").write_text(
-                    _page(name, body, depth=1, data_note=note), encoding="utf-8"
-                )
-                summary.pages += 1
+                _write_page(staging, f"la/{code}.html", name, body, note, summary)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

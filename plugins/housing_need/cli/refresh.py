@@ -1,0 +1,91 @@
+"""`housing-need refresh`: every source's extract DAG, then the refresh DAG, as real Airflow DAG runs.
+
+The command holds the warehouse writer lease for its whole run (a second refresh started meanwhile
+stops at once, exit code 75) and passes the lease's token to the DAG runs it starts. It reads the
+outcome from the run report the steps wrote (``var/runs/<run>.json``), never from logs.
+
+Exit codes: 0 the refresh succeeded (or had nothing new); 1 it failed, or some source failed (a
+refused delivery, a failed gate) while the others were published — the summary says which;
+75 another writer holds the warehouse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+import uuid
+
+from ..config import Settings, settings
+from ..errors import HousingNeedError
+from ..ops.airflow_env import ensure_airflow_db, run_dags
+from ..pipeline.lock import TOKEN_ENV, WarehouseBusy, WriterLease
+from ..pipeline.report import FAILED, PARTIAL, load_report
+from ..sources import SOURCES
+from .summary import render_run, render_status
+
+EXIT_BUSY = 75
+REFRESH_DAG = "housing_need_refresh"
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    if args.no_sample:
+        os.environ["HOUSING_NEED_USE_SAMPLE"] = "0"
+    s = settings()
+    lease = WriterLease(s.warehouse_path)
+    token = uuid.uuid4().hex
+    try:
+        lease.acquire(f"housing-need refresh (pid {os.getpid()})", token=token, pid=os.getpid())
+    except WarehouseBusy as exc:
+        print(f"refresh not started: {exc}", flush=True)
+        return EXIT_BUSY
+    started = time.monotonic()
+    try:
+        ensure_airflow_db(s)
+        dags = [f"extract_{name}" for name in SOURCES] + [REFRESH_DAG]
+        print(f"==> {len(dags)} DAG runs: {', '.join(dags)}", flush=True)
+        results, log_file = run_dags(
+            s, dags, confs={REFRESH_DAG: {"full": bool(args.full)}}, env={TOKEN_ENV: token}
+        )
+    finally:
+        lease.release(token)
+    return _report(s, results, log_file, time.monotonic() - started)
+
+
+def _report(s: Settings, results: list[dict], log_file: object, seconds: float) -> int:
+    for r in results:
+        print(f"    {r['dag_id']}: {r['state']} in {r['seconds']} s", flush=True)
+    print(f"    log: {log_file}")
+    extracts = {}
+    for name in SOURCES:
+        path = s.runs_dir / "extracts" / f"{name}.json"
+        if path.exists():
+            extracts[name] = json.loads(path.read_text())
+    refresh = next((r for r in results if r["dag_id"] == REFRESH_DAG), None)
+    report = load_report(s.runs_dir, refresh["run_id"]) if refresh and refresh.get("run_id") else None
+    print()
+    if report is None:
+        print(
+            f"the refresh did not run ({(refresh or {}).get('error') or 'see the log'}); "
+            "the published warehouse is unchanged."
+        )
+        return 1
+    print(render_run(report, extracts))
+    print()
+    try:
+        print(render_status(s))
+    except HousingNeedError as exc:
+        print(f"(no status: {exc})")
+    failed_extracts = [r for r in results if r["dag_id"] != REFRESH_DAG and r["state"] != "success"]
+    if report.status in (FAILED, PARTIAL) or failed_extracts or report.failed_sources:
+        print(f"\nrefresh finished with failures ({report.status}) in {seconds:.0f} s; see above.")
+        return 1
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("refresh", help="every extract DAG, then the refresh DAG (real Airflow DAG runs)")
+    p.add_argument("--no-sample", action="store_true", help="do not use the bundled sample data")
+    p.add_argument("--full", action="store_true", help="rebuild every dbt model, not only what changed")
+    p.set_defaults(func=cmd_refresh)

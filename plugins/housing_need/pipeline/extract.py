@@ -1,0 +1,212 @@
+"""Extract: collect deliveries for a source (publisher URL, inbox folder, bundled sample) into the archive.
+
+Each new delivery is parsed once here as a check (parsers are pure and fast), so a structurally
+broken file is refused at the door with an error naming file, row and column, and never reaches the
+warehouse. A refused delivery is refused alone: the others are archived, the refusal is recorded in
+the archive's ``events.jsonl`` (the next refresh reports the source as failed) and the summary lists
+it, so the extract task can fail for monitoring after the good deliveries are safe.
+
+Inbox files are moved to ``processed/`` or ``rejected/`` (with a ``.reason.txt``). For private
+sources the archive is encrypted, and no plaintext copy stays behind: an archived inbox file is
+deleted, a refused one is kept only encrypted under ``archive/<source>/refused/``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import ParseError
+from ..privacy import crypto
+from ..privacy.keys import ARCHIVE_KEY, load_key
+from ..privacy.policy import policy_for
+from ..sources import SourceSpec
+from . import archive
+from .archive import ArchivedFile, archive_bytes, sha256_of
+from .fetch import FetchState, fetch_url
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Delivery:
+    origin: str
+    name: str
+    content: bytes
+    inbox_path: Path | None = None
+
+
+@dataclass
+class ExtractSummary:
+    source: str
+    archived: list[ArchivedFile] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    not_modified: list[str] = field(default_factory=list)  # URLs that answered 304
+    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.source}: {len(self.archived)} new file(s) archived, {len(self.duplicates)} already archived"
+        ]
+        out += [
+            f"  new: {a.original_name} (release {a.release}, sha256 {a.sha256[:12]})" for a in self.archived
+        ]
+        out += [f"  duplicate: {d}" for d in self.duplicates]
+        out += [f"  rejected: {r}" for r in self.rejected]
+        out += [f"  not modified since the last fetch: {url}" for url in self.not_modified]
+        return out
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["archived"] = [a.original_name for a in self.archived]
+        return data
+
+
+def _state_path(settings: Settings, spec: SourceSpec) -> Path:
+    return settings.archive_dir / spec.name / "fetch_state.json"
+
+
+def _read_states(path: Path) -> dict[str, FetchState]:
+    """Validators of the last fetch of each URL (``{"urls": {url: state}}``; a file from before
+    several URLs were allowed holds one state)."""
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text())
+    states = data["urls"].values() if "urls" in data else [data]
+    return {s["url"]: FetchState.from_dict(s) for s in states}
+
+
+def _from_urls(
+    spec: SourceSpec, settings: Settings, urls: list[str], summary: ExtractSummary
+) -> list[Delivery]:
+    state_file = _state_path(settings, spec)
+    states = _read_states(state_file)
+    deliveries = []
+    for url in urls:
+        result = fetch_url(url, previous=states.get(url))
+        if result.not_modified or result.content is None:
+            summary.not_modified.append(url)
+            continue
+        states[url] = result.state()
+        deliveries.append(Delivery(origin=f"url:{url}", name=result.filename, content=result.content))
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    state_file.write_text(
+        json.dumps({"urls": {u: s.to_dict() for u, s in states.items() if u in urls}}, indent=2)
+    )
+    return deliveries
+
+
+def _files_in(folder: Path, extensions: tuple[str, ...] | None) -> list[Path]:
+    """Regular files of ``folder`` (not hidden, not our .reason.txt notes); ``extensions`` filters
+    them (the bundled sample folder also holds its README). An inbox is not filtered: a file of an
+    unsupported type is refused with a reason rather than ignored."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and not p.name.endswith(".reason.txt")
+        and (extensions is None or p.suffix.lower() in extensions)
+    )
+
+
+def collect_deliveries(spec: SourceSpec, settings: Settings, summary: ExtractSummary) -> list[Delivery]:
+    deliveries: list[Delivery] = []
+    urls = settings.source_url_list(spec.name)
+    if urls:
+        deliveries += _from_urls(spec, settings, urls, summary)
+    for path in _files_in(settings.inbox_dir / spec.name, None):
+        deliveries.append(
+            Delivery(origin="inbox", name=path.name, content=path.read_bytes(), inbox_path=path)
+        )
+    if settings.use_sample and not urls:
+        exts = tuple(e.lower() for e in spec.file_extensions)
+        for path in _files_in(settings.sample_dir / spec.name, exts):
+            deliveries.append(Delivery(origin="sample", name=path.name, content=path.read_bytes()))
+    return deliveries
+
+
+def _move(path: Path, folder: str, reason: str | None = None) -> None:
+    target_dir = path.parent / folder
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / path.name
+    shutil.move(str(path), target)
+    if reason is not None:
+        _write_reason(target_dir, path.name, reason)
+
+
+def _write_reason(folder: Path, name: str, reason: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.reason.txt").write_text(reason + "\n", encoding="utf-8")
+
+
+def _refuse(spec: SourceSpec, settings: Settings, delivery: Delivery, reason: str, key: bytes | None) -> None:
+    archive.refused(
+        settings.archive_dir, spec.name, name=delivery.name, origin=delivery.origin, reason=reason
+    )
+    if delivery.inbox_path is None:
+        return
+    if key is None:
+        _move(delivery.inbox_path, "rejected", reason)
+        return
+    # Private: keep the refused bytes only encrypted, beside the archive; the note says where.
+    kept = settings.archive_dir / spec.name / "refused" / f"{sha256_of(delivery.content)}{crypto.SUFFIX}"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_bytes(crypto.encrypt(delivery.content, key))
+    delivery.inbox_path.unlink()
+    _write_reason(
+        delivery.inbox_path.parent / "rejected", delivery.name, f"{reason}\n(kept encrypted as {kept})"
+    )
+
+
+def extract_source(spec: SourceSpec, settings: Settings) -> ExtractSummary:
+    """Archive every new delivery for ``spec``; refuse broken ones one by one (never raises for a
+    broken delivery: the summary lists it). Private sources need the archive key before anything."""
+    summary = ExtractSummary(source=spec.name)
+    policy = policy_for(spec.privacy)
+    key = load_key(ARCHIVE_KEY) if policy.encrypt_archive else None
+    with archive.locked(settings.archive_dir, spec.name, ".extract.lock"):
+        known = {e.sha256: e for e in archive.list_archived(settings.archive_dir, spec.name)}
+        for delivery in collect_deliveries(spec, settings, summary):
+            digest = sha256_of(delivery.content)
+            if digest in known:
+                summary.duplicates.append(delivery.name)
+            else:
+                try:
+                    parsed = spec.parse(delivery.content, delivery.name)
+                    parsed.check_accounting()
+                except ParseError as exc:
+                    log.error("%s: refused %s: %s", spec.name, delivery.name, exc)
+                    summary.rejected.append(str(exc))
+                    _refuse(spec, settings, delivery, str(exc), key)
+                    continue
+                entry, _ = archive_bytes(
+                    settings.archive_dir,
+                    spec.name,
+                    delivery.content,
+                    original_name=delivery.name,
+                    origin=delivery.origin,
+                    release=parsed.release,
+                    key=key,
+                )
+                known[digest] = entry
+                summary.archived.append(entry)
+            if delivery.inbox_path is not None:
+                if policy.keep_inbox_copy:
+                    _move(delivery.inbox_path, "processed")
+                else:
+                    delivery.inbox_path.unlink()
+    for line in summary.lines():
+        log.info(line)
+    out = settings.runs_dir / "extracts" / f"{spec.name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary.to_dict(), indent=2, default=str), encoding="utf-8")
+    return summary

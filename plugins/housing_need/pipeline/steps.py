@@ -1,0 +1,501 @@
+"""The refresh as one ordered registry of steps, read by the Airflow DAG, the CLI and the benchmarks.
+
+begin → load_raw → raw_gate → dbt_build (and its docs) → account → marts_gate → publish,
+then publish_postgres and briefing from the published warehouse.
+
+Each step is a function of a :class:`Context` that fills its part of the run report
+(``report.py``) and returns a one-line summary, or raises :class:`Skip` when there is nothing for it
+to do. :func:`run_step` records every step in the report, saves it, and re-raises failures, so the
+DAG (one task per step), :func:`run_refresh` (all steps in one process) and the CLI read one
+record. Adding a step is one function and one line in ``STEPS``.
+
+Steps before ``publish`` are guarded: if one fails, ``abandon`` drops the run's shadow copy and the
+published warehouse stays exactly as it was. A source whose delivery fails to load or fails its raw
+gate is set aside alone: its new loads are taken back out of the shadow, the run goes on for the
+other sources, and the report marks that source failed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..errors import HousingNeedError
+from ..sources import SOURCES, SourceSpec
+from . import build_state, load, warehouse
+from .dbt_runner import COMMAND_RESULTS, run_dbt
+from .lock import TOKEN_ENV, WriterLease, run_token
+from .report import (
+    DONE,
+    FAILED,
+    PARTIAL,
+    SKIPPED,
+    STEP_FAILED,
+    SUCCESS,
+    UNCHANGED,
+    BuildRecord,
+    GateRecord,
+    RunReport,
+    StepRecord,
+    load_report,
+    now_iso,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Skip(Exception):
+    """Raised by a step that has nothing to do in this run; the message says why."""
+
+
+@dataclass
+class Context:
+    settings: Settings
+    run_id: str
+    report: RunReport
+    specs: Mapping[str, SourceSpec] = field(default_factory=lambda: SOURCES)
+
+    @property
+    def token(self) -> str:
+        return os.environ.get(TOKEN_ENV) or run_token(self.run_id)
+
+    @property
+    def lease(self) -> WriterLease:
+        return WriterLease(self.settings.warehouse_path)
+
+    @property
+    def shadow(self) -> Path:
+        return warehouse.shadow_path(self.settings.shadow_dir, self.settings.warehouse_path)
+
+    @property
+    def dbt_target(self) -> Path:
+        """One target folder (one run at a time holds the lease): dbt's partial parsing state
+        carries over from run to run."""
+        return self.settings.var_dir / "dbt" / "target"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[Context], str]
+    guarded: bool = True  # before publish: a failure abandons the run
+    writes: bool = True  # needs the writer lease
+    in_shadow: bool = False  # works in the shadow copy: skipped when the run made none
+    task: Mapping[str, Any] = field(default_factory=dict)  # extra Airflow task arguments
+
+
+# --------------------------------------------------------------------------------------------
+# The steps
+
+
+def begin(ctx: Context) -> str:
+    """Take the writer lease, plan the run, and copy the published warehouse into a shadow when
+    there is anything to do (a run with nothing new copies nothing and publishes nothing)."""
+    s, report = ctx.settings, ctx.report
+    holder = "housing-need refresh" if os.environ.get(TOKEN_ENV) else f"Airflow run {ctx.run_id}"
+    ctx.lease.acquire(holder, token=ctx.token, run_id=ctx.run_id)
+    first_build = not s.warehouse_path.exists()
+    if first_build:
+        plan = {
+            name: load.SourcePlan(pending=load.archived(s.archive_dir, spec))
+            for name, spec in ctx.specs.items()
+        }
+        changed: str | None = "first build of this warehouse"
+        refusals = {name: load.new_refusals(None, s.archive_dir, name) for name in ctx.specs}
+    else:
+        with warehouse.connect(s.warehouse_path, read_only=True) as con:
+            plan = load.plan(con, ctx.specs.values(), s.archive_dir)
+            changed = build_state.changes(con, s)
+            refusals = {name: load.new_refusals(con, s.archive_dir, name) for name in ctx.specs}
+    for name, spec in ctx.specs.items():
+        record = report.source(name)
+        policy = load.policy_of(spec)
+        record.privacy, record.policy = policy.privacy, policy.sentence()
+        record.skipped_rejected = [e.original_name for e in plan[name].skipped_rejected]
+        record.refused = refusals[name]
+        record.failures += [f"delivery refused: {r}" for r in record.refused]
+        if record.refused:
+            record.status = "failed"
+    pending = sorted(n for n, p in plan.items() if p.pending or p.withdraw)
+    if report.full:
+        report.build = BuildRecord("full", "full rebuild requested (--full)")
+    elif changed:
+        report.build = BuildRecord("full", changed)
+    elif pending:
+        report.build = BuildRecord("incremental", "new or withdrawn deliveries: " + ", ".join(pending))
+    else:
+        report.build = BuildRecord("none", "no new deliveries and no change to the dbt project")
+    files = sum(len(p.pending) for p in plan.values())
+    withdraw = sum(len(p.withdraw) for p in plan.values())
+    if report.build.mode == "none" and not any(refusals.values()):
+        return "nothing new: no shadow copy made"
+    shadow = warehouse.prepare_shadow(s.warehouse_path, s.shadow_dir, ctx.run_id)
+    report.shadow = str(shadow)
+    with warehouse.connect(shadow) as con:
+        load.ensure_schema(con)
+        for name in ctx.specs:
+            load.mark_refusals_seen(con, s.archive_dir, name)
+    return f"shadow copy made; {files} file(s) to load, {withdraw} to withdraw; build: {report.build.mode}"
+
+
+def load_raw(ctx: Context) -> str:
+    """Withdraw rejected loads, then load every archived file not loaded yet (one transaction each)."""
+    report = ctx.report
+    with warehouse.connect(ctx.shadow) as con:
+        plan = load.plan(con, ctx.specs.values(), ctx.settings.archive_dir)
+        loaded = withdrawn = 0
+        for name, source_plan in plan.items():
+            record = report.source(name)
+            if source_plan.withdraw:
+                record.withdrawn = load.withdraw(con, [e.load_id for e in source_plan.withdraw])
+                withdrawn += len(record.withdrawn)
+                record.status = "withdrawn"
+            try:
+                for number, entry in enumerate(source_plan.pending, start=1):
+                    log.info("%s: loading file %d of %d", name, number, len(source_plan.pending))
+                    record.loads.append(
+                        load.load_file(
+                            con, ctx.specs[name], entry, ctx.settings.archive_dir, run_id=ctx.run_id
+                        )
+                    )
+                    loaded += 1
+            except HousingNeedError as exc:
+                _set_aside(con, report, name, f"load failed: {exc}")
+                continue
+            if record.loads:
+                record.status = "new data"
+    _settle_build_mode(report)
+    if not loaded and not withdrawn:
+        raise Skip("no new deliveries to load and none to withdraw")
+    return f"{loaded} file(s) loaded, {withdrawn} withdrawn"
+
+
+def raw_gate(ctx: Context) -> str:
+    """Great Expectations on this run's new loads only; a failing source is set aside alone."""
+    from ..quality import run_gate
+
+    report = ctx.report
+    new_loads = {
+        name: [load_record.load_id for load_record in record.loads]
+        for name, record in report.sources.items()
+        if record.loads
+    }
+    if not new_loads:
+        raise Skip("no new loads to check")
+    result = run_gate(
+        "raw",
+        ctx.shadow,
+        expectations_dir=ctx.settings.expectations_dir,
+        gx_dir=ctx.settings.var_dir / "gx",
+        data_docs_dir=ctx.settings.data_docs_dir,
+        new_loads=new_loads,
+        redact_sources=_private_sources(ctx),
+        raise_on_failure=False,
+    )
+    report.gates["raw"] = _gate_record(result)
+    report.data_docs = report.gates["raw"].data_docs
+    failed = result.failed_sources()
+    if failed:
+        with warehouse.connect(ctx.shadow) as con:
+            for name, lines in failed.items():
+                _set_aside(con, report, name, *(f"raw gate: {line}" for line in lines))
+        _settle_build_mode(report)
+    unattributed = [o for o in result.outcomes if not o.success and not o.sources]
+    if unattributed:
+        raise HousingNeedError(result.failure_message())
+    return result.summary().splitlines()[0]
+
+
+def dbt_build(ctx: Context) -> str:
+    """dbt build in the shadow: everything (full) or only what depends on the sources that changed."""
+    report = ctx.report
+    assert report.build is not None
+    if report.build.mode == "none":
+        raise Skip(report.build.reason)
+    args = ["build", "--fail-fast"]
+    if report.build.mode == "incremental":
+        with warehouse.connect(ctx.shadow, read_only=True) as con:
+            selectors = build_state.selectors(con)
+        wanted = {ctx.specs[name].raw_table for name in report.changed_sources}
+        report.build.select = sorted(selectors[t] for t in wanted if t in selectors)
+        if not report.build.select:
+            report.build.reason += "; no dbt model reads these sources"
+            raise Skip(report.build.reason)
+        args += ["--select", *report.build.select]
+    started = time.monotonic()
+    (ctx.dbt_target / "static_index.html").unlink(missing_ok=True)
+    result = run_dbt(
+        args,
+        project_dir=ctx.settings.dbt_project_dir,
+        warehouse_path=ctx.shadow,
+        target_path=ctx.dbt_target,
+        docs=True,
+    )
+    report.build.seconds = round(time.monotonic() - started, 2)
+    report.build.summary = result.summary()
+    manifest = json.loads((ctx.dbt_target / "manifest.json").read_text())
+    report.build.relations = build_state.built_relations(manifest, ctx.dbt_target / COMMAND_RESULTS)
+    with warehouse.connect(ctx.shadow) as con:
+        build_state.record_build(con, ctx.settings, manifest)
+    return f"{report.build.mode}: {result.summary()}"
+
+
+def account(ctx: Context) -> str:
+    """Every raw row of every changed source's loads: in the facts, or set aside and why."""
+    report = ctx.report
+    names = [n for n in report.changed_sources if ctx.specs[n].row_outcomes_model]
+    if report.build is not None and report.build.mode == "full":
+        names = [n for n, spec in ctx.specs.items() if spec.row_outcomes_model]
+    if not names:
+        raise Skip("no source with new data has a row-outcomes model")
+    with warehouse.connect(ctx.shadow) as con:
+        for name in names:
+            spec = ctx.specs[name]
+            this_run = [r.load_id for r in report.source(name).loads]
+            report.source(name).outcomes = load.account(con, spec, this_run)
+    return "rows accounted for: " + ", ".join(names)
+
+
+def marts_gate(ctx: Context) -> str:
+    """Great Expectations on the marts rebuilt in this run (every mart after a full build)."""
+    from ..quality import run_gate
+
+    report = ctx.report
+    assert report.build is not None
+    if report.build.mode == "none" or not report.build.summary:
+        raise Skip("no marts rebuilt")
+    with warehouse.connect(ctx.shadow) as con:
+        suites_changed = build_state.expectations_changed(con, ctx.settings)
+    tables = None if report.build.mode == "full" or suites_changed else report.build.relations
+    result = run_gate(
+        "marts",
+        ctx.shadow,
+        expectations_dir=ctx.settings.expectations_dir,
+        gx_dir=ctx.settings.var_dir / "gx",
+        data_docs_dir=ctx.settings.data_docs_dir,
+        tables=tables,
+        redact_sources=_private_sources(ctx),
+    )
+    report.gates["marts"] = _gate_record(result)
+    report.data_docs = report.gates["marts"].data_docs
+    with warehouse.connect(ctx.shadow) as con:
+        build_state.record_expectations(con, ctx.settings)
+    return result.summary().splitlines()[0]
+
+
+def publish(ctx: Context) -> str:
+    """Record the run in the shadow, then swap it in (atomic rename) while holding the lease."""
+    from ..publish import swap
+
+    s, report = ctx.settings, ctx.report
+    refused = any(record.refused for record in report.sources.values())
+    if report.shadow is None or (
+        not report.changed_sources and not (report.build and report.build.summary) and not refused
+    ):
+        report.status = FAILED if report.failed_sources else UNCHANGED
+        warehouse.discard_shadow(s.shadow_dir, ctx.run_id)
+        _release(ctx)
+        raise Skip("nothing changed: the published warehouse stays as it is")
+    report.status = PARTIAL if report.failed_sources else SUCCESS
+    report.finished_at = now_iso()
+    report.published = True
+    report.warehouse = str(s.warehouse_path)
+    if (ctx.dbt_target / "static_index.html").exists():
+        report.dbt_docs = str(s.dbt_docs_dir / "static_index.html")
+    with warehouse.connect(ctx.shadow) as con:
+        load.record_run(con, report)
+    with ctx.lease.locked():
+        ctx.lease._owned(ctx.token)
+        swap.publish(ctx.shadow, s.warehouse_path)
+    swap.install_dbt_docs(ctx.dbt_target, s.dbt_docs_dir)
+    warehouse.discard_shadow(s.shadow_dir, ctx.run_id)
+    _release(ctx)
+    return f"published {s.warehouse_path} ({report.status})"
+
+
+def publish_postgres(ctx: Context) -> str:
+    """Copy the marts to the BI PostgreSQL, when one is configured and the marts changed."""
+    from ..publish.postgres import pg_uri_from_env, publish_marts, redact
+
+    uri = pg_uri_from_env()
+    if uri is None:
+        raise Skip("no BI database configured (HOUSING_NEED_PG_URI / HOUSING_NEED_PG_HOST)")
+    if not ctx.report.published and not _postgres_behind(ctx, uri):
+        raise Skip("the BI database already holds the published marts")
+    summary = publish_marts(ctx.settings.warehouse_path, uri, run_id=_published_run(ctx) or ctx.run_id)
+    ctx.report.postgres = redact(uri)
+    return summary.line()
+
+
+def briefing(ctx: Context) -> str:
+    """Rebuild the briefing pages from the published warehouse."""
+    from ..publish.briefing import build_briefing
+
+    out = ctx.settings.site_dir / "briefing"
+    if not ctx.report.published and (out / "index.html").exists():
+        raise Skip("the published warehouse did not change: the pages are current")
+    if not ctx.settings.warehouse_path.exists():
+        raise Skip("nothing published yet")
+    summary = build_briefing(ctx.settings.warehouse_path, out)
+    ctx.report.briefing = str(summary.out_dir / "index.html")
+    return f"{summary.pages} pages, {summary.sections_rendered} sections"
+
+
+STEPS: tuple[Step, ...] = (
+    Step("begin", begin),
+    Step("load_raw", load_raw, in_shadow=True),
+    Step("raw_gate", raw_gate, in_shadow=True),
+    Step("dbt_build", dbt_build, in_shadow=True),
+    Step("account", account, in_shadow=True),
+    Step("marts_gate", marts_gate, in_shadow=True),
+    Step("publish", publish),
+    Step("publish_postgres", publish_postgres, guarded=False, writes=False, task={"retries": 2}),
+    Step("briefing", briefing, guarded=False, writes=False),
+)
+STEPS_BY_NAME = {step.name: step for step in STEPS}
+GUARDED = tuple(step.name for step in STEPS if step.guarded)
+
+
+# --------------------------------------------------------------------------------------------
+# Running steps
+
+
+def run_step(settings: Settings, name: str, run_id: str, *, full: bool = False) -> StepRecord:
+    """Run one step of run ``run_id``: record it in the run report, save the report, re-raise failures."""
+    step = STEPS_BY_NAME[name]
+    report = load_report(settings.runs_dir, run_id)
+    if report is None:
+        if name != "begin":
+            raise HousingNeedError(f"run {run_id} has no report: it must start with the 'begin' step")
+        report = RunReport(run_id=run_id, full=full)
+    ctx = Context(settings, run_id, report)
+    started_at, started = now_iso(), time.monotonic()
+    try:
+        if step.in_shadow and report.shadow is None:
+            raise Skip("nothing new: this run made no shadow copy")
+        if step.writes and name != "begin":
+            ctx.lease.check(ctx.token)
+        if step.writes and not os.environ.get(TOKEN_ENV) and name != "begin":
+            with ctx.lease.beating(ctx.token):
+                summary = step.run(ctx)
+        else:
+            summary = step.run(ctx)
+        record = StepRecord(name, DONE, started_at, round(time.monotonic() - started, 2), summary)
+    except Skip as skip:
+        record = StepRecord(name, SKIPPED, started_at, round(time.monotonic() - started, 2), str(skip))
+    except BaseException as exc:
+        record = StepRecord(
+            name,
+            STEP_FAILED,
+            started_at,
+            round(time.monotonic() - started, 2),
+            error=f"{type(exc).__name__}: {exc}",
+        )
+        report.steps.append(record)
+        report.error = f"step {name} failed: {exc}"
+        report.save(settings.runs_dir)
+        raise
+    report.steps.append(record)
+    log.info("step %s: %s%s", name, record.status, f": {record.summary}" if record.summary else "")
+    report.save(settings.runs_dir)
+    return record
+
+
+def abandon(settings: Settings, run_id: str) -> RunReport:
+    """A guarded step failed: drop this run's shadow, record the failure, give the lease back.
+    The published warehouse is exactly as it was."""
+    report = load_report(settings.runs_dir, run_id) or RunReport(run_id=run_id)
+    warehouse.discard_shadow(settings.shadow_dir, run_id)
+    report.status = FAILED
+    report.finished_at = now_iso()
+    report.error = report.error or "a refresh step failed; see the task logs of this run"
+    report.save(settings.runs_dir)
+    _release(Context(settings, run_id, report))
+    return report
+
+
+def run_refresh(settings: Settings, run_id: str | None = None, *, full: bool = False) -> RunReport:
+    """Every step in order in this process (no Airflow): for benchmarks, tests and debugging."""
+    run_id = run_id or f"local__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S.%f')}"
+    for step in STEPS:
+        try:
+            run_step(settings, step.name, run_id, full=full)
+        except BaseException:
+            if step.guarded:
+                abandon(settings, run_id)
+            raise
+    report = load_report(settings.runs_dir, run_id)
+    assert report is not None
+    return report
+
+
+def step_record(record: StepRecord) -> dict[str, Any]:
+    """A step record as Airflow passes it on (XCom)."""
+    return asdict(record)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _private_sources(ctx: Context) -> list[str]:
+    return [name for name, spec in ctx.specs.items() if load.policy_of(spec).encrypt_archive]
+
+
+def _set_aside(con: Any, report: RunReport, name: str, *failures: str) -> None:
+    record = report.source(name)
+    ids = [load_record.load_id for load_record in record.loads]
+    load.withdraw(con, ids)
+    record.set_aside += ids
+    record.loads = []
+    record.failures += list(failures)
+    record.status = "failed"
+    log.error("%s set aside for this run: %s", name, "; ".join(failures))
+
+
+def _settle_build_mode(report: RunReport) -> None:
+    """An incremental build with nothing left to build (every changed source set aside) is none."""
+    if report.build and report.build.mode == "incremental" and not report.changed_sources:
+        report.build = BuildRecord("none", "every new delivery was set aside")
+
+
+def _gate_record(result: Any) -> GateRecord:
+    lines = result.summary().splitlines()
+    return GateRecord(
+        gate=result.gate,
+        passed=result.success,
+        suites=len(result.outcomes),
+        expectations=sum(o.evaluated for o in result.outcomes),
+        skipped=sum(1 for o in result.outcomes if o.skipped),
+        lines=lines,
+        data_docs=str(result.data_docs_index) if result.data_docs_index else None,
+        seconds=round(result.seconds, 2),
+    )
+
+
+def _release(ctx: Context) -> None:
+    """Runs of their own give the lease back; a CLI-held lease is released by the CLI."""
+    if not os.environ.get(TOKEN_ENV):
+        ctx.lease.release(ctx.token)
+
+
+def _published_run(ctx: Context) -> str | None:
+    from .warehouse import connect
+
+    with connect(ctx.settings.warehouse_path, read_only=True) as con:
+        row = con.execute("select run_id from meta.runs order by finished_at desc limit 1").fetchone()
+    return str(row[0]) if row else None
+
+
+def _postgres_behind(ctx: Context, uri: str) -> bool:
+    from ..publish.postgres import last_published_run
+
+    return last_published_run(uri) != _published_run(ctx)

@@ -1,0 +1,74 @@
+"""Keys for private sources: never in the repository, never logged.
+
+Each key is read from an environment variable or, when that is unset and the code runs inside an
+Airflow task, from an Airflow connection (its password field): the usual places a deployment keeps
+secrets (a secrets backend behind Airflow connections works too). Keys are 32 random bytes written
+as URL-safe base64; ``housing-need keys new`` prints a fresh one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..errors import HousingNeedError
+
+
+class MissingKey(HousingNeedError):
+    """A private source needs a key that is not configured; the message says where to put it."""
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    purpose: str
+    env: str
+    connection: str
+
+
+ARCHIVE_KEY = KeySpec(
+    "encrypting archived deliveries of private sources",
+    "HOUSING_NEED_ARCHIVE_KEY",
+    "housing_need_archive_key",
+)
+PSEUDONYMISATION_KEY = KeySpec(
+    "pseudonymising identifiers of personal-data sources",
+    "HOUSING_NEED_PSEUDONYMISATION_KEY",
+    "housing_need_pseudonymisation_key",
+)
+
+
+def new_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _from_airflow(conn_id: str) -> str | None:
+    try:
+        from airflow.sdk import BaseHook  # only inside a task is there a connection to ask for
+    except ImportError:
+        return None
+    try:
+        return BaseHook.get_connection(conn_id).password or None
+    except Exception:  # no such connection, or not inside a task: the caller explains both
+        return None
+
+
+def load_key(spec: KeySpec, env: Mapping[str, str] | None = None) -> bytes:
+    """The 32-byte key, or MissingKey naming the variable and the connection that would hold it."""
+    env = os.environ if env is None else env
+    text = env.get(spec.env) or (_from_airflow(spec.connection) if env is os.environ else None)
+    if not text:
+        raise MissingKey(
+            f"no key for {spec.purpose}: set {spec.env} (or the Airflow connection {spec.connection!r}, "
+            "password field) to 32 random bytes in URL-safe base64, e.g. from `housing-need keys new`"
+        )
+    try:
+        key = base64.urlsafe_b64decode(text.strip().encode())
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise MissingKey(f"{spec.env}: expected 32 bytes in URL-safe base64 ({spec.purpose})")
+    return key

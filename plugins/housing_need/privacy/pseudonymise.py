@@ -1,0 +1,117 @@
+"""Column transforms for personal data, applied by the loader before any row reaches the warehouse.
+
+A personal-data source declares, in ``SourceSpec.pseudonymise``, what happens to each column its
+parser emits that identifies a person:
+
+- :class:`KeyedHash` — an identifier (application id, person id) becomes HMAC-SHA256 under the
+  pseudonymisation key, truncated to 32 hex characters: stable across snapshots (so history can be
+  followed) and not reversible without the key;
+- :class:`Drop` — the column never leaves the loader (names, full dates of birth, free text);
+- :class:`AgeBand` — a date of birth becomes an age band at a reference date from another column;
+- :class:`PostcodeDistrict` — a full postcode becomes its outward code (district), e.g. ``LE1``.
+
+Transforms may write to another column name (``to``); the raw table's columns are what the
+transforms produce. The originals are removed from each row, so neither the warehouse, the
+quarantine nor any message can carry them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class KeyedHash:
+    to: str | None = None
+
+
+@dataclass(frozen=True)
+class Drop:
+    pass
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    at: str  # the column holding the reference date (e.g. the snapshot date)
+    to: str
+    bands: tuple[int, ...] = (16, 25, 35, 45, 55, 65, 75)
+
+
+@dataclass(frozen=True)
+class PostcodeDistrict:
+    to: str | None = None
+
+
+Transform = KeyedHash | Drop | AgeBand | PostcodeDistrict
+
+_POSTCODE = re.compile(r"^\s*([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][A-Z]{2})?\s*$", re.I)
+
+
+def keyed_hash(value: str, key: bytes) -> str:
+    return hmac.new(key, value.strip().encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def age_band(born: date, at: date, bands: tuple[int, ...]) -> str:
+    age = at.year - born.year - ((at.month, at.day) < (born.month, born.day))
+    if age < 0:
+        return "born after the reference date"
+    lower = 0
+    for upper in bands:
+        if age < upper:
+            return f"{lower}-{upper - 1}"
+        lower = upper
+    return f"{lower}+"
+
+
+def postcode_district(value: str) -> str | None:
+    m = _POSTCODE.match(value or "")
+    return m[1].upper() if m else None
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def output_columns(columns: Mapping[str, str], transforms: Mapping[str, Transform]) -> dict[str, str]:
+    """The raw table's columns: the parser's columns with each transform applied (name -> type)."""
+    out: dict[str, str] = {}
+    for name, kind in columns.items():
+        rule = transforms.get(name)
+        if rule is None:
+            out[name] = kind
+        elif isinstance(rule, KeyedHash | PostcodeDistrict):
+            out[rule.to or name] = "VARCHAR"
+        elif isinstance(rule, AgeBand):
+            out[rule.to] = "VARCHAR"
+    return out
+
+
+def apply(row: MutableMapping[str, Any], transforms: Mapping[str, Transform], key: bytes | None) -> None:
+    """Transform one parsed row in place (originals removed)."""
+    for name, rule in transforms.items():
+        value = row.pop(name, None)
+        if isinstance(rule, Drop):
+            continue
+        if isinstance(rule, KeyedHash):
+            if key is None:
+                raise ValueError("KeyedHash needs the pseudonymisation key")
+            row[rule.to or name] = None if value in (None, "") else keyed_hash(str(value), key)
+        elif isinstance(rule, PostcodeDistrict):
+            row[rule.to or name] = postcode_district(str(value)) if value else None
+        elif isinstance(rule, AgeBand):
+            born, at = _as_date(value), _as_date(row.get(rule.at))
+            row[rule.to] = age_band(born, at, rule.bands) if born and at else None
+
+
+def needs_key(transforms: Mapping[str, Transform]) -> bool:
+    return any(isinstance(rule, KeyedHash) for rule in transforms.values())

@@ -1,0 +1,45 @@
+"""What the published warehouse offers its readers: the marts, and the latest quarter they cover.
+
+The one place these questions are answered, for the PostgreSQL copy, the briefing pages, the CLI
+summary and the tests.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+MARTS_SCHEMA = "marts"
+
+
+def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the marts schema (what BI tools and the briefing pages read), by name."""
+    return [
+        str(row[0])
+        for row in con.execute(
+            "select table_name from duckdb_tables() where schema_name = ? and database_name = current_database() "
+            "order by 1",
+            [MARTS_SCHEMA],
+        ).fetchall()
+    ]
+
+
+def mart_sizes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """(table, estimated rows) of every mart."""
+    return [
+        (str(name), int(rows))
+        for name, rows in con.execute(
+            "select table_name, estimated_size from duckdb_tables() where schema_name = ? "
+            "and database_name = current_database() order by 1",
+            [MARTS_SCHEMA],
+        ).fetchall()
+    ]
+
+
+def latest_quarter(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """(quarter end as ISO text, label such as '2023 Q4') of the newest asylum-support quarter."""
+    row = con.execute(
+        "select max(period_end)::varchar, max_by(quarter_label, period_end) from marts.mart_dispersal_vs_deprivation"
+    ).fetchone()
+    if row is None or row[0] is None:
+        raise LookupError("marts.mart_dispersal_vs_deprivation has no quarters")
+    return str(row[0]), str(row[1])
