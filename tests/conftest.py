@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -90,6 +91,32 @@ def make_project(tmp_path_factory: pytest.TempPathFactory):
         return Project(root=ROOT, var_dir=base / "var", warehouse=base / "warehouse" / "housing_need.duckdb")
 
     return make
+
+
+@pytest.fixture(scope="session")
+def bundled(make_project) -> Project:
+    """The README's first command, word for word, once per session: a deployment that refreshed the
+    bundled real data through real Airflow DAG runs. Tests that only read what it published share
+    it; tests that deliver more work on a :func:`fork` of it."""
+    project = make_project("bundled")
+    assert readme_commands()[0] == "./run refresh"
+    result = project.readme_command(0)
+    assert result.returncode == 0, result.stdout + result.stderr
+    project.first_output = result.stdout  # type: ignore[attr-defined]
+    return project
+
+
+@pytest.fixture(scope="session")
+def fork(bundled: Project, make_project):
+    """A copy of the bundled deployment (archive, warehouse, Airflow metadata, site) to change."""
+
+    def copy(name: str) -> Project:
+        project = make_project(name)
+        shutil.copytree(bundled.var_dir, project.var_dir, ignore=shutil.ignore_patterns("logs", "*.log"))
+        shutil.copytree(bundled.warehouse.parent, project.warehouse.parent)
+        return project
+
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -69,7 +69,7 @@ def settings(env: Mapping[str, str] | None = None) -> Settings:
         site_dir=var_dir / "site",
         runs_dir=var_dir / "runs",
         dbt_project_dir=home / "dbt_project",
-        expectations_dir=home / "expectations",
+        expectations_dir=Path(env.get("HOUSING_NEED_EXPECTATIONS_DIR", home / "expectations")).resolve(),
         use_sample=env.get("HOUSING_NEED_USE_SAMPLE", "1") not in ("0", "false", "no"),
         source_urls={k: v for k, v in env.items() if k.startswith("HOUSING_NEED_") and k.endswith("_URL")},
     )

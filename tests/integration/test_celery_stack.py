@@ -18,9 +18,9 @@ import psycopg
 import pytest
 import requests
 
+from housing_need.config import settings
 from housing_need.ops import processes
 from housing_need.ops import stack as st
-from housing_need.config import settings
 from tests.conftest import ROOT, Project, temporary_database
 
 pytestmark = pytest.mark.integration

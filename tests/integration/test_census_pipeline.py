@@ -5,7 +5,6 @@ dropped in the inbox picked up without a code change, and broken deliveries that
 from __future__ import annotations
 
 import csv
-import shutil
 from collections import defaultdict
 
 import pytest
@@ -20,21 +19,14 @@ LEICESTER = "E06000016"
 NEWHAM = "E09000025"
 MANCHESTER = "E08000003"
 SEEDS = ROOT / "dbt_project/seeds/reference"
+SOCIAL = "Tenure of household: Social rented"
 NOT_ENGLISH = "Main language is not English (English or Welsh in Wales)"  # TS029 header
-HELD_BACK = cs.TS015.name  # delivered through the inbox by a test, not from the sample folder
 
 
 @pytest.fixture(scope="module")
-def census(make_project) -> Project:
-    """A deployment whose bundled sample lacks TS015 (year of arrival); everything else is loaded."""
-    project = make_project("census")
-    sample = project.var_dir.parent / "sample"
-    shutil.copytree(ROOT / "data/sample", sample)
-    (sample / "ons_census" / HELD_BACK).unlink()
-    project.extra_env["HOUSING_NEED_SAMPLE_DIR"] = str(sample)
-    result = project.cli("refresh")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+def census(bundled: Project) -> Project:
+    """The session's deployment refreshed from the bundled sample (read only here)."""
+    return bundled
 
 
 def test_leicester_reproduces_the_published_figures(census: Project) -> None:
@@ -156,7 +148,7 @@ def test_every_cell_is_accounted_for(census: Project) -> None:
         "where source = 'ons_census'",
     )
     raw = census.query("select count(*) from raw.ons_census__cells")[0][0]
-    assert loads == [(9, raw, raw, 0)]  # the ten bundled files less the held-back TS015
+    assert loads == [(10, raw, raw, 0)]  # the ten bundled census files
     unplaced = census.query(
         "select count(*), sum(cells), min(reason) from quarantine.census_unplaced_areas",
     )
@@ -166,63 +158,92 @@ def test_every_cell_is_accounted_for(census: Project) -> None:
     assert missing == [(82,)]
 
 
-def test_a_census_file_dropped_in_the_inbox_is_picked_up(census: Project) -> None:
-    """TS015 arrives through the inbox: the same DAGs load it and the arrival figures appear."""
-    before = census.query("select count(arrived_2011_to_2021) from marts.mart_community_profile_by_la")
-    assert before == [(0,)]
-    shutil.copy(cs.TS015, census.inbox("ons_census") / HELD_BACK)
-    result = census.cli("refresh")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert (census.inbox("ons_census") / "processed" / HELD_BACK).exists()
-
+def test_a_corrected_census_file_dropped_in_the_inbox_is_picked_up(fork) -> None:
+    """A corrected TS015 (Manchester's 2020-2021 arrivals revised) arrives through the inbox: the same
+    DAGs load it with no code change, the corrected area replaces the published one cell by cell, and
+    the other 16 districts keep their figures."""
+    census = fork("census-correction")
     header, rows = cs.bulk_table(cs.TS015)
     since_2011 = [
         i for i, h in enumerate(header) if any(f"Arrived {y}" in h for y in (2011, 2014, 2017, 2020))
     ]
     assert len(since_2011) == 4
-    manchester = rows[cs.row_index(rows, MANCHESTER)]
-    covered = census.query(
-        "select count(arrived_2011_to_2021), max(arrived_2011_to_2021) filter (where lad_code = ?) "
-        "from marts.mart_community_profile_by_la",
-        [MANCHESTER],
+    before = dict(
+        census.query("select lad_code, arrived_2011_to_2021 from marts.mart_community_profile_by_la")
     )
-    assert covered == [(len(rows), sum(int(manchester[i]) for i in since_2011))]
-    assert len(rows) == 17
-
-
-def test_a_changed_header_is_rejected_and_nothing_changes(census: Project) -> None:
-    before = marts_fingerprint(census.warehouse)
-    header, rows = cs.bulk_table(cs.TS054["ltla"])
-    changed = cs.with_header(header, "Tenure of household: Lives rent free", "Tenure: Lives rent free")
-    name = "census2021-ts054-ltla-reissued.csv"
-    (census.inbox("ons_census") / name).write_bytes(cs.write_csv(changed, rows))
+    manchester = cs.row_index(rows, MANCHESTER)
+    recent = next(i for i in since_2011 if "2020" in header[i])
+    total = header.index(
+        next(h for h in header if h.split(";")[0].strip().endswith("Total: All usual residents"))
+    )
+    corrected = [list(r) for r in rows]
+    corrected[manchester][recent] = str(int(rows[manchester][recent]) + 100)
+    corrected[manchester][total] = str(int(rows[manchester][total]) + 100)
+    name = "census2021-ts015-ltla-corrected.csv"
+    (census.inbox("ons_census") / name).write_bytes(cs.write_csv(header, [corrected[manchester]]))
     result = census.cli("refresh")
-    assert result.returncode == 1
-    reason = (census.inbox("ons_census") / "rejected" / f"{name}.reason.txt").read_text()
-    assert name in reason and "row 1" in reason and "Tenure: Lives rent free" in reason
-    assert marts_fingerprint(census.warehouse) == before
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (census.inbox("ons_census") / "processed" / name).exists()
+    after = dict(
+        census.query("select lad_code, arrived_2011_to_2021 from marts.mart_community_profile_by_la")
+    )
+    assert (
+        after[MANCHESTER]
+        == before[MANCHESTER] + 100
+        == sum(int(rows[manchester][i]) for i in since_2011) + 100
+    )
+    assert {k: v for k, v in after.items() if k != MANCHESTER} == {
+        k: v for k, v in before.items() if k != MANCHESTER
+    }
+    assert "build: incremental" in result.stdout and "source:ons_census" in result.stdout
 
 
-def test_bad_cells_and_unknown_areas_are_quarantined_and_marts_do_not_change(census: Project) -> None:
-    """Three re-deliveries of real TS054 rows: a non-numeric cell (Leicester), a missing category
-    column (every area's total then disagrees with its categories) and an unknown area code. The good
-    areas load; the bad ones are quarantined with file, row and column; what users see is unchanged."""
+@pytest.fixture(scope="module")
+def bad_census_deliveries(fork) -> tuple[Project, object, dict]:
+    """Four re-deliveries of real TS054 rows in one refresh: a changed header (refused at the door),
+    a non-numeric cell (Leicester), a missing category column (every area's total then disagrees
+    with its categories) and an unknown area code."""
+    census = fork("census-bad-deliveries")
     before = marts_fingerprint(census.warehouse, with_loads=False)
     header, rows = cs.bulk_table(cs.TS054["ltla"])
     inbox = census.inbox("ons_census")
+    changed = cs.with_header(header, "Tenure of household: Lives rent free", "Tenure: Lives rent free")
+    (inbox / "census2021-ts054-ltla-reissued.csv").write_bytes(cs.write_csv(changed, rows))
     leicester = cs.row_index(rows, LEICESTER)
-    social = "Tenure of household: Social rented"
     (inbox / "census2021-ts054-ltla-nonnumeric.csv").write_bytes(
-        cs.write_csv(header, cs.with_cell(header, rows, leicester, social, "29,4x5"))
+        cs.write_csv(header, cs.with_cell(header, rows, leicester, SOCIAL, "29,4x5"))
     )
     short_header, short_rows = cs.without_column(header, rows[:5], "Tenure of household: Lives rent free")
     (inbox / "census2021-ts054-ltla-missing.csv").write_bytes(cs.write_csv(short_header, short_rows))
     (inbox / "census2021-ts054-ltla-unknown.csv").write_bytes(
         cs.write_csv(header, cs.with_cell(header, rows[:3], 1, "geography code", "E06999999"))
     )
-    result = census.cli("refresh")
-    assert result.returncode == 0, result.stdout + result.stderr
+    return census, census.cli("refresh"), before
 
+
+def test_a_changed_header_is_refused_alone(bad_census_deliveries) -> None:
+    """The refused file fails the run for monitoring (exit 1, the source reported failed) while the
+    other deliveries in the same inbox still load."""
+    census, result, _ = bad_census_deliveries
+    assert result.returncode == 1, result.stdout + result.stderr
+    name = "census2021-ts054-ltla-reissued.csv"
+    reason = (census.inbox("ons_census") / "rejected" / f"{name}.reason.txt").read_text()
+    assert name in reason and "row 1" in reason and "Tenure: Lives rent free" in reason
+    assert (
+        "ons_census: FAILED" in result.stdout
+        and "delivery refused: census2021-ts054-ltla-reissued.csv" in result.stdout
+    )
+    assert census.query(
+        "select count(*) from meta.loads where source_file like 'census2021-ts054-ltla-%'"
+    ) == [(3,)]
+
+
+def test_bad_cells_and_unknown_areas_are_quarantined_and_marts_do_not_change(bad_census_deliveries) -> None:
+    """The good areas load; the bad ones are quarantined with file, row and column; what users see
+    is unchanged."""
+    census, _, before = bad_census_deliveries
+    header, rows = cs.bulk_table(cs.TS054["ltla"])
+    leicester = cs.row_index(rows, LEICESTER)
     loads = dict(
         (f, (i, q))
         for f, i, q in census.query(
@@ -239,7 +260,7 @@ def test_bad_cells_and_unknown_areas_are_quarantined_and_marts_do_not_change(cen
         "select distinct source_file, row_number, column_name, value from quarantine.rows "
         "where source = 'ons_census' and source_file like '%nonnumeric%'",
     )
-    assert quarantined == [("census2021-ts054-ltla-nonnumeric.csv", cs.csv_line(leicester), social, "29,4x5")]
+    assert quarantined == [("census2021-ts054-ltla-nonnumeric.csv", cs.csv_line(leicester), SOCIAL, "29,4x5")]
     unplaced = census.query(
         "select source_file, source_row_number, value, reason from quarantine.census_unplaced_areas "
         "where geography_level = 'ltla'",

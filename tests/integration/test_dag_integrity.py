@@ -32,8 +32,8 @@ print("JSON" + json.dumps(out))
 @pytest.fixture(scope="module")
 def dagbag(make_project) -> dict:
     project: Project = make_project("dagbag")
-    from housing_need.ops.airflow_env import airflow_env
     from housing_need.config import settings
+    from housing_need.ops.airflow_env import airflow_env
 
     full_env = airflow_env(settings(project.env), base=project.env)
     proc = subprocess.run(
@@ -52,20 +52,36 @@ def test_expected_dags_exist(dagbag: dict) -> None:
     assert {"extract_home_office_asylum_support", "housing_need_refresh"} <= set(dagbag["dags"])
 
 
+def test_refresh_tasks_are_the_step_registry_in_order(dagbag: dict) -> None:
+    """One task per step of housing_need.pipeline.steps.STEPS, guarded steps chained in registry
+    order, so adding a step to the registry adds its task."""
+    from housing_need.pipeline.steps import STEPS
+
+    refresh = dagbag["dags"]["housing_need_refresh"]
+    up = refresh["upstream"]
+    assert set(up) == {s.name for s in STEPS} | {"abandon"}
+    guarded = [s.name for s in STEPS if s.guarded]
+    assert guarded[-1] == "publish" and guarded.index("raw_gate") < guarded.index("dbt_build")
+    assert guarded.index("dbt_build") < guarded.index("marts_gate") < guarded.index("publish")
+    for before, after in zip(guarded, guarded[1:], strict=False):
+        assert up[after] == [before]
+    assert up["abandon"] == sorted(guarded)
+
+
 def test_warehouse_writer_runs_one_at_a_time_and_gates_precede_publish(dagbag: dict) -> None:
     refresh = dagbag["dags"]["housing_need_refresh"]
     assert refresh["max_active_runs"] == 1
     up = refresh["upstream"]
-    assert up["raw_gate"] == ["begin", "load_raw"]
-    assert "raw_gate" in up["dbt_build"] and "dbt_build" in up["marts_gate"]
-    assert {"marts_gate", "dbt_docs"} <= set(up["publish"])
     assert refresh["outlets"]["publish"] == ["housing_need.warehouse.marts"]
     assert up["publish_postgres"] == ["publish"]  # BI copy only after the warehouse is published
     assert "publish_postgres" not in up["abandon"]
     assert up["briefing"] == ["publish"]  # pages are built from the published warehouse only
+    assert refresh["retries"]["publish_postgres"] == 2
 
 
-def test_extracts_retry_network_steps_and_emit_assets(dagbag: dict) -> None:
+def test_extracts_retry_network_steps_emit_assets_and_then_report_refusals(dagbag: dict) -> None:
     extract = dagbag["dags"]["extract_home_office_asylum_support"]
     assert extract["retries"]["fetch_and_archive"] == 3
     assert extract["outlets"]["fetch_and_archive"] == ["housing_need.archive.home_office_asylum_support"]
+    assert extract["upstream"]["check_deliveries"] == ["fetch_and_archive"]
+    assert extract["outlets"]["check_deliveries"] == []

@@ -66,13 +66,15 @@ def bi_database(pg_server: str):
 
 
 @pytest.fixture(scope="module")
-def published(make_project, bi_database: str) -> Project:
-    """A real refresh (airflow dags test) with a BI database configured: the DAG's publish_postgres
-    task copies the marts there."""
-    project = make_project("pgpublish")
+def published(fork, bi_database: str) -> Project:
+    """A deployment that configures a BI database after its first refresh: the next refresh has no
+    new data, yet the DAG's publish_postgres task sees the BI database behind the warehouse and
+    copies the marts there."""
+    project = fork("pgpublish")
     project.extra_env["HOUSING_NEED_PG_URI"] = bi_database
     result = project.cli("refresh")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "unchanged (nothing published)" in result.stdout and "PostgreSQL:" in result.stdout
     return project
 
 

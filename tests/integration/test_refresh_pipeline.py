@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_CSV, Project, readme_commands
+from tests.conftest import SAMPLE_CSV, Project
 from tests.support import asy_d11
 from tests.support.warehouse import marts_fingerprint
 
@@ -34,13 +34,15 @@ def file_totals() -> tuple[dict, dict]:
 
 
 @pytest.fixture(scope="module")
-def refreshed(make_project) -> Project:
-    project = make_project("refresh")
-    result = project.readme_command(0)  # the README's first command, word for word
-    assert readme_commands()[0] == "./run refresh"
-    assert result.returncode == 0, result.stdout + result.stderr
-    project.first_output = result.stdout  # type: ignore[attr-defined]
-    return project
+def refreshed(bundled: Project) -> Project:
+    """The session's deployment refreshed by the README's first command (read only here)."""
+    return bundled
+
+
+@pytest.fixture
+def deployment(fork) -> Project:
+    """A copy of the bundled deployment for a test that delivers more."""
+    return fork("deliveries")
 
 
 def test_refresh_prints_summary(refreshed: Project) -> None:
@@ -126,28 +128,28 @@ def test_east_midlands_dispersal_on_current_codes(refreshed: Project) -> None:
     assert got == dict(expected)
 
 
-def test_second_run_with_the_same_file_changes_nothing(refreshed: Project) -> None:
-    before = marts_fingerprint(refreshed.warehouse)
-    (refreshed.inbox() / "asy_d11_redelivered.csv").write_bytes(SAMPLE_CSV.read_bytes())
-    result = refreshed.cli("refresh")
+def test_second_run_with_the_same_file_changes_nothing(deployment: Project) -> None:
+    before = marts_fingerprint(deployment.warehouse)
+    (deployment.inbox() / "asy_d11_redelivered.csv").write_bytes(SAMPLE_CSV.read_bytes())
+    result = deployment.cli("refresh")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert marts_fingerprint(refreshed.warehouse) == before
-    assert refreshed.query("select count(*) from meta.loads where source = 'home_office_asylum_support'") == [
-        (1,)
-    ]
-    assert (refreshed.inbox() / "processed" / "asy_d11_redelivered.csv").exists()
+    assert marts_fingerprint(deployment.warehouse) == before
+    assert deployment.query(
+        "select count(*) from meta.loads where source = 'home_office_asylum_support'"
+    ) == [(1,)]
+    assert (deployment.inbox() / "processed" / "asy_d11_redelivered.csv").exists()
 
 
-def test_structurally_broken_deliveries_are_rejected(refreshed: Project) -> None:
-    before = marts_fingerprint(refreshed.warehouse)
-    inbox = refreshed.inbox()
+def test_structurally_broken_deliveries_are_rejected(deployment: Project) -> None:
+    before = marts_fingerprint(deployment.warehouse)
+    inbox = deployment.inbox()
     real = asy_d11.real_rows()[:200]
     (inbox / "missing_people.csv").write_bytes(
         asy_d11.with_missing_column(asy_d11.to_publisher_csv(real), "People")
     )
     (inbox / "truncated.xlsx").write_bytes(asy_d11.truncated(asy_d11.to_publisher_xlsx(real)))
     (inbox / "empty.csv").write_bytes(b"")
-    result = refreshed.cli("refresh")
+    result = deployment.cli("refresh")
     assert result.returncode == 1
     out = result.stdout + result.stderr
     assert "published warehouse is unchanged" in out
@@ -160,10 +162,10 @@ def test_structurally_broken_deliveries_are_rejected(refreshed: Project) -> None
     assert "missing_people.csv" in reasons["missing_people.csv.reason.txt"]
     assert "People" in reasons["missing_people.csv.reason.txt"]
     assert "truncated.xlsx" in reasons["truncated.xlsx.reason.txt"]
-    assert marts_fingerprint(refreshed.warehouse) == before
+    assert marts_fingerprint(deployment.warehouse) == before
 
 
-def test_row_level_problems_are_quarantined_with_reasons(refreshed: Project) -> None:
+def test_row_level_problems_are_quarantined_with_reasons(deployment: Project) -> None:
     """A publisher xlsx (real layout, real rows of 2023 Q4) with a negative count, a non-numeric count
     and a LAD code + name that match nothing: the rest loads, the three rows are accounted for."""
     rows = [r for r in asy_d11.real_rows() if r["Date"] == "2023-12-31"]
@@ -171,15 +173,15 @@ def test_row_level_problems_are_quarantined_with_reasons(refreshed: Project) -> 
     rows[1] = {**rows[1], "People": "lots"}
     rows[2] = {**rows[2], "LAD Code": "E09999999", "Local Authority": "Atlantis"}
     lost = [int(r["People"]) for r in asy_d11.real_rows() if r["Date"] == "2023-12-31"][:3]
-    (refreshed.inbox() / "asy_d11_2023q4_revised.xlsx").write_bytes(asy_d11.to_publisher_xlsx(rows))
-    result = refreshed.cli("refresh")
+    (deployment.inbox() / "asy_d11_2023q4_revised.xlsx").write_bytes(asy_d11.to_publisher_xlsx(rows))
+    result = deployment.cli("refresh")
     assert result.returncode == 0, result.stdout + result.stderr
-    load = refreshed.query(
+    load = deployment.query(
         "select load_id, rows_in_file, rows_loaded, rows_quarantined from meta.loads "
         "where source_file = 'asy_d11_2023q4_revised.xlsx'",
     )
     assert [(r[1], r[2], r[3]) for r in load] == [(len(rows), len(rows) - 2, 2)]
-    reasons = refreshed.query(
+    reasons = deployment.query(
         "select row_number, column_name, value, reason from quarantine.rows where load_id = ? order by row_number",
         [load[0][0]],
     )
@@ -188,7 +190,7 @@ def test_row_level_problems_are_quarantined_with_reasons(refreshed: Project) -> 
         (asy_d11.xlsx_row(1), "People", "lots"),
     ]
     assert all("'-3'" in r or "'lots'" in r for *_, r in reasons)
-    unresolved = refreshed.query(
+    unresolved = deployment.query(
         "select source_file, source_row_number, column_name, value, reason "
         "from quarantine.asylum_support_unresolved_geography order by column_name",
     )
@@ -199,22 +201,47 @@ def test_row_level_problems_are_quarantined_with_reasons(refreshed: Project) -> 
         ("Local Authority", "Atlantis"),
     ]
     assert "not a known GSS code" in unresolved[0][4] and "matches no local authority" in unresolved[1][4]
-    total = refreshed.query(
+    total = deployment.query(
         "select sum(people) from marts.fct_asylum_support_by_la_quarter where period_end = date '2023-12-31'",
     )[0][0]
     published_total = sum(int(r["People"]) for r in asy_d11.real_rows() if r["Date"] == "2023-12-31")
     assert total == published_total - sum(lost)
 
 
-def test_failing_gate_leaves_published_warehouse_untouched(refreshed: Project) -> None:
-    before = marts_fingerprint(refreshed.warehouse)
-    loads_before = refreshed.query("select count(*) from meta.loads")
+def test_a_delivery_that_fails_its_gate_is_set_aside_until_someone_rejects_it(deployment: Project) -> None:
+    """A count that parses but fails the raw GX range (250,000): the source is reported failed and its
+    delivery set aside, what users see is unchanged; the next refresh fails the same way (the delivery
+    stays archived); `housing-need archive reject` ends it without touching files; restore undoes it."""
+    before = marts_fingerprint(deployment.warehouse)
+    loads_before = deployment.query("select count(*) from meta.loads")
     rows = [r for r in asy_d11.real_rows() if r["Date"] == "2023-09-30"]
-    rows[0] = {**rows[0], "People": "250000"}  # parses, but fails the raw GX range expectation
-    (refreshed.inbox() / "asy_d11_implausible.csv").write_bytes(asy_d11.to_publisher_csv(rows))
-    result = refreshed.cli("refresh")
-    assert result.returncode == 1
-    assert "250000" in result.stdout + result.stderr
-    assert marts_fingerprint(refreshed.warehouse) == before
-    assert refreshed.query("select count(*) from meta.loads") == loads_before
-    assert not any((refreshed.warehouse.parent / ".shadow").glob("*/*.duckdb"))
+    rows[0] = {**rows[0], "People": "250000"}
+    (deployment.inbox() / "asy_d11_implausible.csv").write_bytes(asy_d11.to_publisher_csv(rows))
+
+    for attempt in (1, 2):
+        result = deployment.cli("refresh")
+        out = result.stdout + result.stderr
+        assert result.returncode == 1, out
+        assert "home_office_asylum_support: FAILED" in out and "250000" in out, attempt
+        assert "raw gate:" in out
+        assert marts_fingerprint(deployment.warehouse) == before
+        assert deployment.query("select count(*) from meta.loads") == loads_before
+        assert not (deployment.warehouse.parent / ".shadow").exists()
+
+    listing = deployment.cli("archive", "list", "--source", "home_office_asylum_support").stdout
+    line = next(ln for ln in listing.splitlines() if "asy_d11_implausible.csv" in ln)
+    sha = line.split()[0]
+    assert "waiting for the next refresh" in listing.split(line, 1)[1].splitlines()[1]
+    rejected = deployment.cli("archive", "reject", sha, "--reason", "People 250000 is a typo; re-issue asked for")
+    assert rejected.returncode == 0 and "the next refresh skips it" in rejected.stdout
+
+    result = deployment.cli("refresh")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "skipped (rejected in the archive): asy_d11_implausible.csv" in result.stdout
+    assert marts_fingerprint(deployment.warehouse) == before
+    listing = deployment.cli("archive", "list").stdout
+    assert "REJECTED" in listing and "People 250000 is a typo" in listing
+
+    restored = deployment.cli("archive", "restore", sha)
+    assert restored.returncode == 0 and "the next refresh loads it" in restored.stdout
+    assert "waiting for the next refresh" in deployment.cli("archive", "list").stdout

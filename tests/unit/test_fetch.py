@@ -277,7 +277,10 @@ def test_connection_refused_is_retried_then_reported(caplog: pytest.LogCaptureFi
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/asy_d11.csv"
     sleeps = Sleeps()
-    with caplog.at_level(logging.INFO, logger="housing_need.pipeline.fetch"), pytest.raises(FetchError) as info:
+    with (
+        caplog.at_level(logging.INFO, logger="housing_need.pipeline.fetch"),
+        pytest.raises(FetchError) as info,
+    ):
         fetch_url(url, retries=2, backoff_seconds=0.01, sleep=sleeps)
     assert url in str(info.value) and "3 attempts" in str(info.value)
     assert "ConnectionError" in str(info.value)
@@ -323,8 +326,8 @@ def test_extract_from_a_configured_url_archives_once_then_sends_a_conditional_ge
 ) -> None:
     """The extract step end to end against the local publisher: first run archives the real file,
     the second sends the stored validators, gets 304 and archives nothing."""
-    from housing_need.pipeline.archive import list_archived
     from housing_need.config import settings
+    from housing_need.pipeline.archive import list_archived
     from housing_need.pipeline.extract import extract_source
     from housing_need.sources import get_source
 
@@ -350,8 +353,8 @@ def test_census_extract_fetches_every_configured_nomis_url(
 ) -> None:
     """HOUSING_NEED_ONS_CENSUS_URL lists several Nomis URLs (a bulk CSV and a bulk zip): each is fetched
     and archived under its own name with its own validators; a second run gets 304 for both."""
-    from housing_need.pipeline.archive import list_archived
     from housing_need.config import settings
+    from housing_need.pipeline.archive import list_archived
     from housing_need.pipeline.extract import extract_source
     from housing_need.sources import get_source
 
