@@ -15,8 +15,7 @@ import openpyxl
 import pytest
 
 from housing_need.errors import ParseError
-from housing_need.sources import SOURCES, get_source
-from housing_need.sources.base import ParseResult
+from housing_need.sources import SOURCES, ParseResult, get_source
 from housing_need.sources.home_office_asylum_support import SOURCE, UK_REGIONS, parse
 from tests.support import asy_d11 as ad
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from housing_need.errors import ParseError
-from housing_need.sources.base import ParseResult
+from housing_need.sources import ParseResult
 from housing_need.sources.ons_census import COLUMNS, SOURCE, parse
 from tests.support import census as cs
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .base import ParseResult, PrivacyClass, QuarantinedRow, SourceSpec
 from .home_office_asylum_support import SOURCE as HOME_OFFICE_ASYLUM_SUPPORT
 from .ons_census import SOURCE as ONS_CENSUS
+from .spec import ParseResult, PrivacyClass, QuarantinedRow, SourceSpec
 
 SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (HOME_OFFICE_ASYLUM_SUPPORT, ONS_CENSUS)}
 

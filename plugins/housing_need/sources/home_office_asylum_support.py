@@ -20,7 +20,7 @@ from pathlib import PurePath
 from typing import Any
 
 from ..errors import ParseError
-from .base import ParseResult, QuarantinedRow, SourceSpec
+from .spec import ParseResult, PrivacyClass, QuarantinedRow, SourceSpec
 from .text import csv_records, decode_text
 
 NAME = "home_office_asylum_support"
@@ -624,4 +624,6 @@ SOURCE = SourceSpec(
     cadence="0 6 1 3,6,9,12 *",
     publisher="Home Office, Immigration system statistics (table Asy_D11)",
     licence="Open Government Licence v3.0",
+    privacy=PrivacyClass.OPEN,
+    row_outcomes_model="asylum_support_row_outcomes",
 )

@@ -98,7 +98,7 @@ from pathlib import PurePath
 from typing import Any
 
 from ..errors import ParseError
-from .base import ParseResult, QuarantinedRow, SourceSpec
+from .spec import ParseResult, PrivacyClass, QuarantinedRow, SourceSpec
 from .text import csv_records, decode_text
 
 NAME = "ons_census"
@@ -1345,4 +1345,8 @@ SOURCE = SourceSpec(
     cadence="@monthly",
     publisher="Office for National Statistics, Census 2021 and 2011 (via Nomis)",
     licence="Open Government Licence v3.0",
+    privacy=PrivacyClass.OPEN,
+    row_outcomes_model="census_cell_outcomes",
+    # One file row becomes many cells, and a zip holds one member per level (each numbered from 1).
+    file_row_key=("_row_number", "geography_level"),
 )
