@@ -16,7 +16,8 @@ import pytest
 
 from housing_need.errors import ParseError
 from housing_need.sources import SOURCES, ParseResult, get_source
-from housing_need.sources.home_office_asylum_support import SOURCE, UK_REGIONS, parse
+from housing_need.sources.home_office_asylum_support import SOURCE, parse
+from housing_need.sources.home_office_asylum_support.labels import UK_REGIONS
 from tests.support import asy_d11 as ad
 
 REAL_BYTES = ad.SAMPLE_CSV.read_bytes()

@@ -98,8 +98,8 @@ from pathlib import PurePath
 from typing import Any
 
 from ..errors import ParseError
+from .conventions import csv_records, decode_text
 from .spec import ParseResult, PrivacyClass, QuarantinedRow, SourceSpec
-from .text import csv_records, decode_text
 
 NAME = "ons_census"
 
