@@ -133,17 +133,56 @@ def to_publisher_xlsx(
     return out.getvalue()
 
 
-def _write_csv(header: Sequence[str], body: Iterable[Sequence[object]], encoding: str) -> bytes:
+# ---------------------------------------------------------------------------------------------
+# Encodings Excel and publishers write (shared with census.py)
+
+UTF8_BOM = b"\xef\xbb\xbf"
+# name -> (codec, bytes before the text)
+ENCODINGS: dict[str, tuple[str, bytes]] = {
+    "utf-8": ("utf-8", b""),
+    "utf-8-sig": ("utf-8", UTF8_BOM),
+    "cp1252": ("cp1252", b""),
+    # Windows-1252 text behind a UTF-8 byte-order mark, as Excel saves some CSVs: the BOM decodes
+    # as 'ï»¿' if the file is read as Windows-1252 whole.
+    "cp1252-after-utf8-bom": ("cp1252", UTF8_BOM),
+    # Excel's "Unicode text": UTF-16 with a byte-order mark (little-endian, as Windows writes it).
+    "utf-16-le-bom": ("utf-16-le", b"\xff\xfe"),
+    "utf-16-be-bom": ("utf-16-be", b"\xfe\xff"),
+}
+
+
+def encode_as(text: str, encoding: str) -> bytes:
+    """``text`` as bytes in one of :data:`ENCODINGS` (or any Python codec name)."""
+    codec, prefix = ENCODINGS.get(encoding, (encoding, b""))
+    return prefix + text.encode(codec)
+
+
+def table_text(header: Sequence[object], body: Iterable[Sequence[object]], delimiter: str = ",") -> str:
+    """A header and rows as CSV text with CRLF line ends (tab-separated with ``delimiter='\\t'``)."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow(header)
     writer.writerows(body)
-    return out.getvalue().encode(encoding)
+    return out.getvalue()
+
+
+def _write_csv(
+    header: Sequence[str], body: Iterable[Sequence[object]], encoding: str, delimiter: str = ","
+) -> bytes:
+    return encode_as(table_text(header, body, delimiter), encoding)
 
 
 def to_publisher_csv(rows: Iterable[Mapping[str, str]], encoding: str = "utf-8-sig") -> bytes:
-    """The publisher's CSV of the table: its header, text dates, no Year/Quarter columns."""
+    """The publisher's CSV of the table: its header, text dates, no Year/Quarter columns; ``encoding``
+    one of :data:`ENCODINGS` or a codec name."""
     return _write_csv(PUBLISHER_HEADER, (_publisher_values(r) for r in rows), encoding)
+
+
+def to_unicode_text(rows: Iterable[Mapping[str, str]], *, big_endian: bool = False) -> bytes:
+    """Excel's "Unicode text" export of the publisher's table: UTF-16 with a byte-order mark
+    (little-endian unless ``big_endian``), tab-separated. Delivered under a .csv name."""
+    encoding = "utf-16-be-bom" if big_endian else "utf-16-le-bom"
+    return _write_csv(PUBLISHER_HEADER, (_publisher_values(r) for r in rows), encoding, delimiter="\t")
 
 
 def to_sample_csv(rows: Iterable[Mapping[str, str]], encoding: str = "utf-8") -> bytes:
@@ -193,3 +232,34 @@ def cell(csv_bytes: bytes, row_index: int, column: str) -> str:
     """The text of data row ``row_index`` in ``column``."""
     table, _ = _read_csv(csv_bytes)
     return table[row_index + 1][table[0].index(column)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad deliveries the pipeline must handle, each built from the real rows
+
+
+WELSH_NAME = "Ynys M\u00f4n"
+WELSH_CODE = "W06000001"
+
+
+def with_welsh_name(rows: Iterable[Mapping[str, str]]) -> tuple[list[dict[str, str]], int]:
+    """The rows with the first real Welsh local-authority row renamed ``Ynys Môn`` (W06000001, the
+    Isle of Anglesey under its Welsh name); returns the rows and that row's index.
+
+    The bundled sample has no Anglesey rows and no local authority with a non-ASCII name, so a real
+    Welsh row (its date, types and count as published) stands in: only the name and code change."""
+    out = [dict(r) for r in rows]
+    index = next(
+        i for i, r in enumerate(out) if r["UK Region"] == "Wales" and r["LAD Code"].startswith("W06")
+    )
+    out[index]["Local Authority"], out[index]["LAD Code"] = WELSH_NAME, WELSH_CODE
+    return out, index
+
+
+def cp1252_after_utf8_bom(rows: Iterable[Mapping[str, str]]) -> tuple[bytes, int]:
+    """The publisher's CSV in Windows-1252 behind a UTF-8 byte-order mark (as Excel saves it on some
+    set-ups), with a Welsh row renamed ``Ynys Môn`` (see :func:`with_welsh_name`), whose ``ô`` is the
+    single byte 0xF4: not UTF-8. Breaks a reader that decodes the whole file as Windows-1252 (the
+    header then starts ``ï»¿Date``). Returns the bytes and the renamed row's index."""
+    renamed, index = with_welsh_name(rows)
+    return to_publisher_csv(renamed, encoding="cp1252-after-utf8-bom"), index

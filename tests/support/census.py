@@ -18,6 +18,8 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from tests.support.asy_d11 import encode_as, table_text
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data/sample/ons_census"
 TS054 = {level: SAMPLE_DIR / f"census2021-ts054-{level}.csv" for level in ("ctry", "rgn", "utla", "ltla")}
@@ -80,12 +82,11 @@ def bulk_table(path: Path | str) -> tuple[list[str], list[list[str]]]:
     return table[0], table[1:]
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
+def write_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, encoding: str = "utf-8", delimiter: str = ","
+) -> bytes:
+    """A CSV of ``header`` and ``rows`` (``encoding``: one of ``asy_d11.ENCODINGS`` or a codec name)."""
+    return encode_as(table_text(header, rows, delimiter), encoding)
 
 
 def csv_line(row_index: int) -> int:
@@ -274,3 +275,33 @@ def to_xlsx(
 def qs_row(values: Sequence[Sequence[object]], code: str) -> int:
     """The worksheet row (1-based) of area ``code``."""
     return next(i + 1 for i, r in enumerate(values) if r and r[0] == code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad deliveries the pipeline must handle, each built from the real rows
+
+ANGLESEY = "W06000001"
+WELSH_NAME = "Ynys M\u00f4n"
+
+
+def with_welsh_name(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[list[list[str]], int]:
+    """Bulk rows with the Isle of Anglesey (W06000001, a real row of the LTLA files) under its Welsh
+    name, ``Ynys Môn``; returns the rows and that row's index."""
+    index = row_index(rows, ANGLESEY)
+    return with_cell(header, rows, index, "geography", WELSH_NAME), index
+
+
+def cp1252_after_utf8_bom(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[bytes, int]:
+    """The bulk CSV in Windows-1252 behind a UTF-8 byte-order mark, Anglesey named ``Ynys Môn``
+    (0xF4 for ``ô``: not UTF-8). Breaks a reader that decodes the whole file as Windows-1252: the
+    header then starts ``ï»¿date`` and ``date`` is missing. Returns the bytes and Anglesey's index."""
+    renamed, index = with_welsh_name(header, rows)
+    return write_csv(header, renamed, encoding="cp1252-after-utf8-bom"), index
+
+
+def to_unicode_text(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, big_endian: bool = False
+) -> bytes:
+    """Excel's "Unicode text" export of the bulk CSV: UTF-16 with a byte-order mark, tab-separated."""
+    encoding = "utf-16-be-bom" if big_endian else "utf-16-le-bom"
+    return write_csv(header, rows, encoding=encoding, delimiter="\t")

@@ -351,6 +351,33 @@ def test_windows_1252_text(small: list[dict[str, str]]) -> None:
     assert row["local_authority"] == name
 
 
+def test_windows_1252_behind_a_utf8_bom(small: list[dict[str, str]]) -> None:
+    """Excel writes a UTF-8 BOM even before Windows-1252 text: strip it first, then decode."""
+    content, welsh = ad.cp1252_after_utf8_bom(small)
+    assert content.startswith(ad.UTF8_BOM + b"Date (as at end of quarter),")
+    assert b"Ynys M\xf4n" in content
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8-sig")  # really Windows-1252 after the BOM
+    result = _checked(parse(content, "cp1252_bom.csv"))
+    renamed, _ = ad.with_welsh_name(small)
+    assert result.rows == parse(ad.to_publisher_csv(renamed), "utf8.csv").rows
+    assert result.quarantined == [] and len(result.rows) == len(small)
+    row = next(r for r in result.rows if r["_row_number"] == ad.csv_line(welsh))
+    assert (row["local_authority"], row["lad_code"]) == ("Ynys M\u00f4n", "W06000001")
+    assert row["people"] == int(small[welsh]["People"]) and row["uk_region"] == "Wales"
+
+
+@pytest.mark.parametrize("big_endian", [False, True])
+def test_excel_unicode_text_utf16(small: list[dict[str, str]], big_endian: bool) -> None:
+    renamed, welsh = ad.with_welsh_name(small)
+    content = ad.to_unicode_text(renamed, big_endian=big_endian)
+    assert content[:2] == (b"\xfe\xff" if big_endian else b"\xff\xfe")
+    result = _checked(parse(content, "unicode_text.csv"))
+    assert result.rows == parse(ad.to_publisher_csv(renamed), "utf8.csv").rows
+    row = next(r for r in result.rows if r["_row_number"] == ad.csv_line(welsh))
+    assert row["local_authority"] == "Ynys M\u00f4n"
+
+
 def test_thousands_separators(small: list[dict[str, str]]) -> None:
     big = next(i for i, r in enumerate(small) if int(r["People"]) >= 1000)
     people = int(small[big]["People"])

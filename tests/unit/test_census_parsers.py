@@ -498,6 +498,27 @@ def test_empty_and_header_only_files(ltla):
         parse(cs.write_csv(header, []), LTLA_NAME)
 
 
+def test_windows_1252_behind_a_utf8_bom_and_utf16(ltla, ts054):
+    header, rows = ltla
+    content, anglesey = cs.cp1252_after_utf8_bom(header, rows)
+    assert content.startswith(b"\xef\xbb\xbfdate,") and b"Ynys M\xf4n" in content
+    renamed, _ = cs.with_welsh_name(header, rows)
+    expected = _parse(cs.write_csv(header, renamed), LTLA_NAME).rows
+    for delivered in (
+        content,
+        cs.to_unicode_text(header, renamed),
+        cs.to_unicode_text(header, renamed, big_endian=True),
+    ):
+        result = _parse(delivered, LTLA_NAME)
+        assert result.rows == expected and not result.quarantined
+        cells = _cells(result, cs.ANGLESEY)
+        assert {c["geography_name"] for c in cells.values()} == {"Ynys M\u00f4n"}
+        assert cells["Total"]["_row_number"] == cs.csv_line(anglesey)
+    # everything but the name is as in the real file
+    real = {k: v for k, v in _cells(ts054["ltla"], cs.ANGLESEY)["Total"].items() if k != "geography_name"}
+    assert {k: v for k, v in _cells(result, cs.ANGLESEY)["Total"].items() if k != "geography_name"} == real
+
+
 def test_file_name_must_name_the_table(ltla):
     header, rows = ltla
     with pytest.raises(ParseError, match=r"census2021-tsNNN-<level>\.csv"):

@@ -134,3 +134,37 @@ def test_check_delivery() -> None:
         cv.check_delivery(b"a", "x.ods", (".csv", ".xlsx"))
     with pytest.raises(ParseError, match=r"file is empty \(0 bytes\)"):
         cv.check_delivery(ad.EMPTY, "x.csv", (".csv",))
+
+
+@pytest.mark.parametrize("encoding", list(ad.ENCODINGS))
+def test_decode_text_in_every_encoding_excel_writes(encoding: str) -> None:
+    renamed, _ = ad.with_welsh_name(ad.real_rows()[:2000])
+    text = ad.table_text(
+        ad.PUBLISHER_HEADER,
+        ([r[h] for h in ad.SAMPLE_HEADER if h not in ("Year", "Quarter")] for r in renamed),
+    )
+    assert "Ynys M\u00f4n" in text
+    assert cv.decode_text(ad.encode_as(text, encoding), "x.csv") == text
+
+
+def test_decode_text_refuses_what_it_cannot_read() -> None:
+    with pytest.raises(
+        ParseError, match=r"'x\.csv'.*neither UTF-8 nor Windows-1252 \(undecodable byte at offset 6\)"
+    ):
+        cv.decode_text(ad.UTF8_BOM + b"a,b\x81", "x.csv")  # 0x81 is unassigned in Windows-1252
+    with pytest.raises(ParseError, match=r"UTF-16-LE byte-order mark but is not UTF-16-LE"):
+        cv.decode_text(b"\xff\xfe" + "Date".encode("utf-16-le") + b"\x00\xdc", "x.csv")
+    with pytest.raises(ParseError, match="NUL bytes.*UTF-16 without a byte-order mark"):
+        list(cv.read_csv("Date,People".encode("utf-16-le"), "x.csv"))
+
+
+def test_csv_records_by_line_comma_or_tab() -> None:
+    header, rows = cs.bulk_table(cs.TS005)
+    # A header with a line break inside a quoted field, as some Nomis downloads have it.
+    header = [h.replace("Oceania, including", "Oceania,\nincluding") for h in header]
+    assert sum("\n" in h for h in header) == 1
+    for delimiter in (",", "\t"):
+        text = ad.table_text(header, rows[:3], delimiter=delimiter)
+        records = list(cv.csv_records(text, "x.csv"))
+        assert [fields for _, fields in records] == [header, *rows[:3]]
+        assert [line for line, _ in records] == [1, 3, 4, 5]  # the header spans lines 1 and 2

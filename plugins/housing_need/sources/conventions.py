@@ -12,8 +12,10 @@
 - Spreadsheet formulas: :func:`formula_start`, the character that would make a spreadsheet run a
   text value as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return).
 - Reading deliveries: :func:`check_delivery` (extension and empty file), :func:`decode_text`
-  (UTF-8 with or without BOM, else Windows-1252), :func:`read_csv` (records numbered by the line a
-  person sees) and :class:`Workbook` (.xlsx/.xls, with errors that name the file).
+  (UTF-16 with a byte-order mark; else UTF-8 or Windows-1252, a UTF-8 BOM stripped first, as Excel
+  writes one even before Windows-1252 text), :func:`read_csv` (records numbered by the line a person
+  sees, comma- or tab-separated) and :class:`Workbook` (.xlsx/.xls, with errors that name the
+  file).
 
 Everything here is pure; errors are :class:`~housing_need.errors.ParseError` naming the file.
 """
@@ -199,7 +201,10 @@ def formula_start(text: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 # Reading deliveries
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 _ZIP_MAGIC = b"PK\x03\x04"
+_SNIFF_LINES = 30
 
 
 def check_delivery(content: bytes, file_name: str, extensions: Sequence[str]) -> str:
@@ -215,25 +220,49 @@ def check_delivery(content: bytes, file_name: str, extensions: Sequence[str]) ->
 
 
 def decode_text(content: bytes, file_name: str) -> str:
-    """UTF-8 (a BOM is dropped), else Windows-1252, else a ParseError naming the file and offset."""
+    """Text of a delivered file: UTF-16 (LE or BE) if it starts with that byte-order mark (Excel's
+    "Unicode text"); otherwise a UTF-8 BOM is stripped first (Excel writes one even before
+    Windows-1252 text), then UTF-8, else Windows-1252, else a ParseError naming the offset."""
+    for bom, encoding in _UTF16_BOMS.items():
+        if content.startswith(bom):
+            try:
+                return content[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ParseError(
+                    file_name,
+                    f"text starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()} "
+                    f"(undecodable bytes at offset {exc.start + len(bom)})",
+                ) from None
+    offset = len(_UTF8_BOM) if content.startswith(_UTF8_BOM) else 0
+    body = content[offset:]
     try:
-        return content.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
     try:
-        return content.decode("cp1252")
+        return body.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise ParseError(
-            file_name, f"text is neither UTF-8 nor Windows-1252 (undecodable byte at offset {exc.start})"
+            file_name,
+            f"text is neither UTF-8 nor Windows-1252 (undecodable byte at offset {exc.start + offset})",
         ) from None
+
+
+def _delimiter(text: str) -> str:
+    """Tab for tab-separated text (Excel's "Unicode text" export), else comma."""
+    head = text[:65536].splitlines()[:_SNIFF_LINES]
+    tabs = sum(line.count("\t") for line in head)
+    return "\t" if tabs > sum(line.count(",") for line in head) else ","
 
 
 def csv_records(text: str, file_name: str) -> Iterator[tuple[int, list[str]]]:
     """(first line of the record, fields), the header being line 1; a multi-line quoted field
-    keeps its first line number."""
+    keeps its first line number. Comma- or tab-separated."""
     if "\x00" in text:
-        raise ParseError(file_name, "file contains NUL bytes: not a text CSV")
-    reader = csv.reader(io.StringIO(text, newline=""))
+        raise ParseError(
+            file_name, "file contains NUL bytes: not a text CSV (UTF-16 without a byte-order mark?)"
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     start = 1
     try:
         for fields in reader:
