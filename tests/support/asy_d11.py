@@ -263,3 +263,11 @@ def cp1252_after_utf8_bom(rows: Iterable[Mapping[str, str]]) -> tuple[bytes, int
     header then starts ``ï»¿Date``). Returns the bytes and the renamed row's index."""
     renamed, index = with_welsh_name(rows)
     return to_publisher_csv(renamed, encoding="cp1252-after-utf8-bom"), index
+
+
+def with_extra_column(csv_bytes: bytes, column: str = "Notes", value: str = "[note 1]") -> bytes:
+    """The same CSV with one more column, ``column``, after the last (``value`` in every row), in the
+    same encoding: a column Asy_D11 does not have (or, named like a known one, a repeat). The
+    bundled layout has nine columns, so it is column 10 there."""
+    table, encoding = _read_csv(csv_bytes)
+    return _write_csv([*table[0], column], ([*r, value] for r in table[1:]), encoding)

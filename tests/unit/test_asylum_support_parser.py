@@ -405,6 +405,47 @@ def test_placeholder_with_blank_code(small_csv: bytes, small: list[dict[str, str
     assert row["is_placeholder"] is True and row["lad_code"] is None
 
 
+def test_a_column_asy_d11_does_not_have_is_loaded_around_with_a_warning(
+    small_csv: bytes, small: list[dict[str, str]]
+) -> None:
+    content = ad.with_extra_column(small_csv, "Notes")
+    assert content.split(b"\r\n", 1)[0].endswith(b",People,Notes")
+    result = _checked(parse(content, "with_notes.csv"))
+    assert result.rows == parse(small_csv, "plain.csv").rows and result.quarantined == []
+    assert result.warnings == [
+        "file 'with_notes.csv', header row 1: column 'Notes' (column 10) is not part of Asy_D11 "
+        "and was not loaded"
+    ]
+    assert all("Notes" not in n for n in result.notes)
+
+
+def test_unknown_column_in_a_workbook_names_the_sheet(small: list[dict[str, str]]) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(ad.to_publisher_xlsx(small[:30])))
+    book[ad.SHEET].cell(row=3, column=len(ad.PUBLISHER_HEADER) + 1, value="Revised?")
+    out = io.BytesIO()
+    book.save(out)
+    result = _checked(parse(out.getvalue(), "notes.xlsx"))
+    assert len(result.rows) == 30
+    assert result.warnings == [
+        "file 'notes.xlsx', sheet 'Data - Asy_D11', header row 3: column 'Revised?' (column 8) is not "
+        "part of Asy_D11 and was not loaded"
+    ]
+
+
+def test_a_repeated_column_is_a_warning_and_the_first_is_read(small_csv: bytes) -> None:
+    result = _checked(parse(ad.with_extra_column(small_csv, "LA name", "?"), "twice.csv"))
+    assert result.rows == parse(small_csv, "plain.csv").rows
+    assert result.warnings == [
+        "file 'twice.csv', header row 1: column 'LA name' (column 10) repeats column 'Local Authority' "
+        "(column 6) and was not loaded"
+    ]
+
+
+def test_known_columns_are_not_warnings(real: ParseResult, small: list[dict[str, str]]) -> None:
+    assert real.warnings == []  # Year and Quarter only cross-check Date
+    assert parse(ad.to_publisher_xlsx(small[:50], old_header=True), "old.xlsx").warnings == []
+
+
 # ------------------------------------------------------------------------------------------
 # Per-row problems are quarantined
 

@@ -45,4 +45,4 @@ def parse_xlsx(content: bytes, file_name: str) -> ParseResult:
                 file_name, f"no sheet named {SHEET_NAME!r} and {what} the Asy_D11 header; sheets: {names}"
             )
     sheet = chosen[0]
-    return parse_table(_sheet_rows(workbook.rows(sheet)), file_name, "xlsx", where=f"sheet {sheet!r}: ")
+    return parse_table(_sheet_rows(workbook.rows(sheet)), file_name, "xlsx", sheet=sheet)

@@ -107,6 +107,23 @@ class Header:
     names: list[str]  # header text per position, as published
     index: dict[str, int]  # field -> position
 
+    def unread(self) -> list[str]:
+        """Why each named column that is not read is not read: unknown to Asy_D11, or a repeat."""
+        out = []
+        for pos, name in enumerate(self.names):
+            if not name or pos in self.index.values():
+                continue
+            key = _header_key(name)
+            if key is None:
+                out.append(f"column {name!r} (column {pos + 1}) is not part of Asy_D11 and was not loaded")
+            else:
+                first = self.index[key]
+                out.append(
+                    f"column {name!r} (column {pos + 1}) repeats column {self.names[first]!r} "
+                    f"(column {first + 1}) and was not loaded"
+                )
+        return out
+
 
 def find_header(rows: Iterable[tuple[int, Sequence[Any]]]) -> Header | None:
     """The first row (within HEADER_SCAN_ROWS) naming at least three required columns."""
@@ -137,9 +154,10 @@ def _check_columns(header: Header, file_name: str) -> None:
 
 
 class _Parser:
-    def __init__(self, file_name: str, header: Header) -> None:
+    def __init__(self, file_name: str, header: Header, sheet: str | None) -> None:
         self.file_name = file_name
         self.header = header
+        self.sheet = sheet
         self.col = {key: header.names[pos] or (REQUIRED | OPTIONAL)[key] for key, pos in header.index.items()}
         self.rows: list[dict[str, Any]] = []
         self.quarantined: list[QuarantinedRow] = []
@@ -351,6 +369,8 @@ class _Parser:
                     f"{period.isoformat()}: LAD Code {code} is published for {len(names)} different local "
                     f"authority names ({', '.join(sorted(names)[:3])}, ...); kept as published"
                 )
+        where = f"file {self.file_name!r}" + (f", sheet {self.sheet!r}" if self.sheet else "")
+        warnings = [f"{where}, header row {self.header.row_number}: {why}" for why in self.header.unread()]
         return ParseResult(
             rows=self.rows,
             quarantined=self.quarantined,
@@ -358,23 +378,27 @@ class _Parser:
             release=release,
             file_format=file_format,
             notes=notes,
+            warnings=warnings,
             published_columns={CANONICAL[key]: name for key, name in self.col.items() if key in CANONICAL},
         )
 
 
 def parse_table(
-    rows: Iterator[tuple[int, Sequence[Any]]], file_name: str, file_format: str, where: str = ""
+    rows: Iterator[tuple[int, Sequence[Any]]], file_name: str, file_format: str, sheet: str | None = None
 ) -> ParseResult:
-    """Header, then data rows until ``End of table``; ``where`` prefixes messages (e.g. the sheet)."""
+    """Header, then data rows until ``End of table``; ``sheet`` (of a workbook) is named in messages.
+
+    Columns Asy_D11 does not have are not loaded, and each is a warning of the result naming the
+    file, header row and column (the known columns still mean the same, so the load goes ahead)."""
     header = find_header(rows)
     if header is None:
         raise ParseError(
             file_name,
-            f"{where}no header row found in the first {HEADER_SCAN_ROWS} rows "
+            f"{f'sheet {sheet!r}: ' if sheet else ''}no header row found in the first {HEADER_SCAN_ROWS} rows "
             f"(expected columns {', '.join(repr(c) for c in REQUIRED.values())})",
         )
     _check_columns(header, file_name)
-    parser = _Parser(file_name, header)
+    parser = _Parser(file_name, header, sheet)
     parser.feed(rows)
     result = parser.result(file_format)
     result.check_accounting()
