@@ -2,8 +2,23 @@
 
 ``real_rows()`` reads the bundled sample (header ``Date,Year,Quarter,Support Type,UK Region,
 Local Authority,LAD Code,Accommodation Type,People``). The writers lay those rows out the way the
-Home Office publishes them (workbook or CSV), and the ``with_*`` / ``truncated`` helpers break a
-delivery in one known way. Used by unit tests of the parser and by the pipeline's integration tests.
+Home Office publishes them (workbook or CSV, in every encoding Excel writes), and the helpers below
+break a delivery in one known way. Used by unit tests of the parser and by the pipeline's
+integration tests.
+
+Bad deliveries, and what each breaks:
+
+- ``EMPTY``: a zero-byte file (refused: file is empty).
+- ``truncated(to_publisher_xlsx(rows))`` / ``truncated_xlsx(rows)``: a workbook cut short (refused:
+  cannot open workbook).
+- ``with_missing_column``: a required column gone (refused, naming file, header row and column).
+- ``with_cell``: one cell changed (bad values are quarantined by the parser).
+- ``with_extra_column``: a column Asy_D11 does not have (loaded without it, with a warning).
+- ``with_exact_duplicates``: rows delivered twice in one file (screening quarantines the repeats).
+- ``with_formula_text``: a text cell beginning with '=', '+', '-' or '@' (screening quarantines it).
+- ``cp1252_after_utf8_bom``: Windows-1252 bytes behind a UTF-8 BOM, with a Welsh LA renamed
+  ``Ynys Môn`` (W06000001) by ``with_welsh_name``, since the sample has no non-ASCII name.
+- ``to_unicode_text``: Excel's "Unicode text" (UTF-16 with BOM, tab-separated).
 """
 
 from __future__ import annotations
@@ -195,6 +210,11 @@ def truncated(xlsx_bytes: bytes, keep: float = 0.6) -> bytes:
     return xlsx_bytes[: int(len(xlsx_bytes) * keep)]
 
 
+def truncated_xlsx(rows: Iterable[Mapping[str, str]], keep: float = 0.6) -> bytes:
+    """The publisher's workbook of ``rows`` cut short (see :func:`truncated`)."""
+    return truncated(to_publisher_xlsx(rows), keep)
+
+
 def _read_csv(csv_bytes: bytes) -> tuple[list[list[str]], str]:
     if csv_bytes.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
@@ -271,3 +291,23 @@ def with_extra_column(csv_bytes: bytes, column: str = "Notes", value: str = "[no
     bundled layout has nine columns, so it is column 10 there."""
     table, encoding = _read_csv(csv_bytes)
     return _write_csv([*table[0], column], ([*r, value] for r in table[1:]), encoding)
+
+
+def formula_text(trigger: str, text: str) -> str:
+    """``text`` made into a spreadsheet formula starting with ``trigger`` ('=', '+', '-' or '@'): a
+    HYPERLINK that shows the real text, the classic way to smuggle a link into a report."""
+    return f'{trigger}HYPERLINK("https://example.invalid/","{text}")'
+
+
+def with_formula_text(
+    csv_bytes: bytes, row_index: int, column: str = "Local Authority", trigger: str = "="
+) -> bytes:
+    """The same CSV with data row ``row_index``'s ``column`` turned into a formula around its real
+    text (see :func:`formula_text`): breaks anyone who opens an export of the marts in a spreadsheet."""
+    return with_cell(csv_bytes, row_index, column, formula_text(trigger, cell(csv_bytes, row_index, column)))
+
+
+def with_exact_duplicates(rows: Sequence[Mapping[str, str]], indices: Iterable[int]) -> list[dict[str, str]]:
+    """The rows followed by an exact copy of each ``rows[i]`` (in ``indices`` order): rows delivered
+    twice in one file, which would be counted twice. The k-th copy is data row ``len(rows) + k``."""
+    return [dict(r) for r in rows] + [dict(rows[i]) for i in indices]

@@ -2,7 +2,17 @@
 
 ``bulk_table()`` reads a bundled Nomis bulk CSV as (header, rows of text). The writers lay real rows
 out as a Nomis bulk CSV, a Nomis bulk ZIP, a Nomis API (long) CSV or a 2011 QS workbook (.xlsx), and
-the ``with_*`` / ``without_*`` / ``truncated`` helpers break a delivery in one known way.
+the ``with_*`` / ``without_*`` / ``truncated`` helpers break a delivery in one known way:
+
+- ``EMPTY`` (zero bytes), ``truncated`` / ``truncated_xlsx`` (a file or workbook cut short),
+  ``with_header`` / ``without_column`` (changed or missing columns): refused whole;
+- ``with_cell`` (one bad cell) and ``with_repeated_rows`` (an area twice): the parser quarantines
+  the area row, one quarantined row per cell;
+- ``with_extra_column``: a column outside the table's variable (refused as a changed header);
+- ``with_formula_name``: an area name beginning with '=', '+', '-' or '@' (screening quarantines
+  every cell of that area row);
+- ``cp1252_after_utf8_bom`` (Windows-1252 behind a UTF-8 BOM, Anglesey named ``Ynys Môn``) and
+  ``to_unicode_text`` (UTF-16 with BOM, tab-separated): read as the UTF-8 file is.
 
 In the API layout, the numeric ids and sort orders of dates, geographies and categories
 (``GEOGRAPHY``, ``C2021_TENURE_9``, ``..._SORTORDER``, ``RECORD_OFFSET``) are made up by position:
@@ -18,7 +28,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from tests.support.asy_d11 import encode_as, table_text
+from tests.support.asy_d11 import encode_as, formula_text, table_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data/sample/ons_census"
@@ -305,3 +315,34 @@ def to_unicode_text(
     """Excel's "Unicode text" export of the bulk CSV: UTF-16 with a byte-order mark, tab-separated."""
     encoding = "utf-16-be-bom" if big_endian else "utf-16-le-bom"
     return write_csv(header, rows, encoding=encoding, delimiter="\t")
+
+
+def with_repeated_rows(rows: Sequence[Sequence[str]], indices: Sequence[int]) -> list[list[str]]:
+    """The rows followed by an exact copy of each ``rows[i]``: an area delivered twice in one file
+    (the parser quarantines the repeat, whose cells would be double counted). The k-th copy is data
+    row ``len(rows) + k``."""
+    return [list(r) for r in rows] + [list(rows[i]) for i in indices]
+
+
+def with_formula_name(
+    header: Sequence[str], rows: Sequence[Sequence[str]], index: int, trigger: str = "="
+) -> list[list[str]]:
+    """Bulk rows with area ``index``'s name (``geography``) turned into a spreadsheet formula around
+    the real name (``asy_d11.formula_text``)."""
+    return with_cell(header, rows, index, "geography", formula_text(trigger, rows[index][1]))
+
+
+def with_extra_column(
+    header: Sequence[str], rows: Sequence[Sequence[str]], column: str = "Notes", value: str = "[note 1]"
+) -> tuple[list[str], list[list[str]]]:
+    """A bulk table with one more column after the last: not a category of the table's variable, so
+    the census parser refuses the file as a changed header (it cannot tell a new category from a
+    note)."""
+    return [*header, column], [[*r, value] for r in rows]
+
+
+def truncated_xlsx(keep: float = 0.6) -> bytes:
+    """The real QS203EW numbers sheet as .xlsx (:func:`to_xlsx`), cut short as an interrupted
+    download leaves it."""
+    sheet, values = qs_sheet_values()
+    return truncated(to_xlsx(sheet, values), keep)

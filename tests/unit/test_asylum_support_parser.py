@@ -573,3 +573,10 @@ def test_release_is_latest_period(small: list[dict[str, str]]) -> None:
     older = ad.subset(small, dates=["2022-12-31"])
     assert parse(ad.to_sample_csv(older), "o.csv").release == "2022-12-31"
     assert parse(ad.to_sample_csv(small), "s.csv").release == "2023-12-31"
+
+
+def test_zero_byte_and_truncated_builders(rows: list[dict[str, str]]) -> None:
+    with pytest.raises(ParseError, match="file is empty"):
+        parse(ad.EMPTY, "zero.csv")
+    with pytest.raises(ParseError, match="cannot open workbook"):
+        parse(ad.truncated_xlsx(rows[:500]), "cut.xlsx")

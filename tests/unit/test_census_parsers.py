@@ -595,3 +595,14 @@ def test_api_with_bare_category_names_is_flat_and_unchecked():
     assert {r["category_level"] for r in result.rows if r["category_path"] != "Total"} == {1}
     assert "Owns outright" in {r["category_path"] for r in result.rows}
     assert any("subtotal additivity is not checked" in n for n in result.notes)
+
+
+def test_bad_delivery_builders_are_refused(ltla):
+    header, rows = ltla
+    extra_header, extra_rows = cs.with_extra_column(header, rows)
+    with pytest.raises(ParseError, match="changed header") as info:
+        parse(cs.write_csv(extra_header, extra_rows), LTLA_NAME)
+    assert info.value.column == "Notes" and info.value.row == 1
+    with pytest.raises(ParseError, match="cannot open workbook") as info:
+        parse(cs.truncated_xlsx(), "qs203ew.xlsx")
+    assert info.value.file == "qs203ew.xlsx"
