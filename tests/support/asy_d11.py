@@ -19,14 +19,19 @@ Bad deliveries, and what each breaks:
 - ``cp1252_after_utf8_bom``: Windows-1252 bytes behind a UTF-8 BOM, with a Welsh LA renamed
   ``Ynys Môn`` (W06000001) by ``with_welsh_name``, since the sample has no non-ASCII name.
 - ``to_unicode_text``: Excel's "Unicode text" (UTF-16 with BOM, tab-separated).
+- ``revised_release``: a later release that revises an earlier quarter's count.
+- ``overlapping_releases``: two releases sharing some quarters, the later revising one count.
+- ``older_release``: a release whose quarters are all older than the bundled release.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -311,3 +316,109 @@ def with_exact_duplicates(rows: Sequence[Mapping[str, str]], indices: Iterable[i
     """The rows followed by an exact copy of each ``rows[i]`` (in ``indices`` order): rows delivered
     twice in one file, which would be counted twice. The k-th copy is data row ``len(rows) + k``."""
     return [dict(r) for r in rows] + [dict(rows[i]) for i in indices]
+
+
+# Releases. Each Asy_D11 release re-publishes the whole series up to its last quarter and may revise
+# earlier quarters; the parser names a release after its last quarter.
+
+
+@dataclass(frozen=True)
+class Change:
+    """One count a built release publishes differently from the bundled file."""
+
+    index: int  # data row of the built release
+    row: dict[str, str]  # that row as built
+    published: int  # People in the bundled file
+
+
+@dataclass(frozen=True)
+class Release:
+    """Rows of a built delivery, the release the parser will give it and the count it changes."""
+
+    rows: list[dict[str, str]]
+    release: str  # ISO date of the last quarter
+    change: Change | None
+
+
+def quarters(rows: Iterable[Mapping[str, str]]) -> list[str]:
+    """The ISO quarter-end dates of the rows, oldest first."""
+    return sorted({r["Date"] for r in rows})
+
+
+def next_quarter_end(iso: str) -> str:
+    """The quarter end three months after ``iso`` ('2023-12-31' -> '2024-03-31')."""
+    d = date.fromisoformat(iso)
+    month = d.month + 3
+    year, month = d.year + (month > 12), (month - 1) % 12 + 1
+    return (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).isoformat()
+
+
+def with_people_changed(
+    rows: Sequence[Mapping[str, str]], quarter: str, delta: int = 1
+) -> tuple[list[dict[str, str]], Change]:
+    """The rows with one count of ``quarter`` revised by ``delta``: the local-authority row with the
+    most people that quarter (so the change shows in any total it is part of)."""
+    out = [dict(r) for r in rows]
+    index = max(
+        (
+            i
+            for i, r in enumerate(out)
+            if r["Date"] == quarter and re.fullmatch(r"[EKNSW]\d{8}", r["LAD Code"])
+        ),
+        key=lambda i: int(out[i]["People"]),
+    )
+    published = int(out[index]["People"])
+    out[index]["People"] = str(published + delta)
+    return out, Change(index=index, row=out[index], published=published)
+
+
+def _redated(rows: Iterable[Mapping[str, str]], quarter: str) -> list[dict[str, str]]:
+    d = date.fromisoformat(quarter)
+    return [r | {"Date": quarter, "Year": str(d.year), "Quarter": str((d.month - 1) // 3 + 1)} for r in rows]
+
+
+def revised_release(
+    rows: Sequence[Mapping[str, str]], *, revise: str | None = None, delta: int = 1
+) -> Release:
+    """A later release that revises an earlier quarter: every bundled row, plus a stand-in for the
+    next quarter (the last real quarter's rows re-dated to the next quarter end: real counts, but
+    not that quarter's real figures), with one count of ``revise`` (default: the last real quarter)
+    changed by ``delta``. Its release is the next quarter end, later than the bundled file's, so it
+    supersedes the bundled rows for every quarter."""
+    real = quarters(rows)
+    last = real[-1]
+    following = next_quarter_end(last)
+    extended = [dict(r) for r in rows] + _redated((r for r in rows if r["Date"] == last), following)
+    changed, change = with_people_changed(extended, revise or last, delta)
+    return Release(rows=changed, release=following, change=change)
+
+
+def older_release(rows: Sequence[Mapping[str, str]], *, quarters_back: int = 1, delta: int = 1) -> Release:
+    """A release whose quarters are all older than the bundled release: the bundled rows without
+    their last ``quarters_back`` quarter(s), one count of its own last quarter changed by
+    ``delta``. Delivered after the bundled file, it must not replace it: the bundled release is
+    newer for every quarter."""
+    real = quarters(rows)
+    keep = set(real[: len(real) - quarters_back])
+    release = max(keep)
+    changed, change = with_people_changed([r for r in rows if r["Date"] in keep], release, delta)
+    return Release(rows=changed, release=release, change=change)
+
+
+def overlapping_releases(
+    rows: Sequence[Mapping[str, str]], *, span: int = 8, overlap: int = 4, delta: int = 1
+) -> tuple[Release, Release]:
+    """Two releases of real quarters that overlap: the earlier covers the ``span`` quarters ending
+    ``span - overlap`` quarters before the last real one, the later the last ``span`` quarters (so
+    its release is the bundled one); the later revises the count of the newest shared quarter by
+    ``delta``. For every shared quarter the later release must win."""
+    real = quarters(rows)
+    later_q = real[-span:]
+    earlier_q = real[-(2 * span - overlap) : -(span - overlap)]
+    shared = sorted(set(earlier_q) & set(later_q))
+    assert len(shared) == overlap
+    earlier = [dict(r) for r in rows if r["Date"] in set(earlier_q)]
+    later, change = with_people_changed([r for r in rows if r["Date"] in set(later_q)], shared[-1], delta)
+    return Release(rows=earlier, release=earlier_q[-1], change=None), Release(
+        rows=later, release=later_q[-1], change=change
+    )

@@ -575,6 +575,59 @@ def test_release_is_latest_period(small: list[dict[str, str]]) -> None:
     assert parse(ad.to_sample_csv(small), "s.csv").release == "2023-12-31"
 
 
+# ------------------------------------------------------------------------------------------
+# Releases built for the pipeline's tests (revisions, overlaps, older releases)
+
+
+def _by_key(result: ParseResult) -> Counter[tuple[Any, ...]]:
+    return Counter(tuple(v for k, v in r.items() if k != "_row_number") for r in result.rows)
+
+
+def test_revised_release_is_later_and_changes_one_earlier_count(
+    real: ParseResult, rows: list[dict[str, str]]
+) -> None:
+    built = ad.revised_release(rows)
+    assert built.release == "2024-03-31" and built.change is not None
+    result = _checked(parse(ad.to_sample_csv(built.rows), "asy_d11_2024q1.csv"))
+    assert result.release == built.release > real.release and result.quarantined == []
+    last = [r for r in real.rows if r["period_end"] == date(2023, 12, 31)]
+    assert len(result.rows) == len(real.rows) + len(last)
+    changed = next(r for r in result.rows if r["_row_number"] == ad.csv_line(built.change.index))
+    assert changed["period_end"] == date(2023, 12, 31)
+    assert changed["people"] == built.change.published + 1 == int(rows[built.change.index]["People"]) + 1
+    # Everything else is the bundled release, plus the last quarter again as 2024-03-31.
+    old = {k: v for k, v in changed.items() if k != "_row_number"} | {"people": built.change.published}
+    expected = _by_key(real) + Counter(
+        tuple(v for k, v in (r | {"period_end": date(2024, 3, 31)}).items() if k != "_row_number")
+        for r in last
+    )
+    expected[tuple(old.values())] -= 1
+    expected[tuple(v for k, v in changed.items() if k != "_row_number")] += 1
+    assert _by_key(result) == +expected
+
+
+def test_older_release_has_only_older_quarters(real: ParseResult, rows: list[dict[str, str]]) -> None:
+    built = ad.older_release(rows)
+    result = _checked(parse(ad.to_sample_csv(built.rows), "asy_d11_2023q3.csv"))
+    assert result.release == built.release == "2023-09-30" < real.release
+    assert max(r["period_end"] for r in result.rows) < date.fromisoformat(real.release)
+    assert built.change is not None and built.rows[built.change.index]["Date"] == "2023-09-30"
+    assert int(built.change.row["People"]) == built.change.published + 1
+    assert len(result.rows) == sum(1 for r in rows if r["Date"] <= "2023-09-30")
+
+
+def test_overlapping_releases_share_quarters_and_the_later_revises_one(rows: list[dict[str, str]]) -> None:
+    earlier, later = ad.overlapping_releases(rows)
+    first = _checked(parse(ad.to_sample_csv(earlier.rows), "earlier.csv"))
+    second = _checked(parse(ad.to_sample_csv(later.rows), "later.csv"))
+    assert (first.release, second.release) == (earlier.release, later.release) == ("2022-12-31", "2023-12-31")
+    shared = {r["period_end"] for r in first.rows} & {r["period_end"] for r in second.rows}
+    assert sorted(d.isoformat() for d in shared) == ["2022-03-31", "2022-06-30", "2022-09-30", "2022-12-31"]
+    assert later.change is not None and later.change.row["Date"] == "2022-12-31"
+    before = next(r for r in earlier.rows if {**r, "People": ""} == {**later.change.row, "People": ""})
+    assert int(before["People"]) == later.change.published == int(later.change.row["People"]) - 1
+
+
 def test_zero_byte_and_truncated_builders(rows: list[dict[str, str]]) -> None:
     with pytest.raises(ParseError, match="file is empty"):
         parse(ad.EMPTY, "zero.csv")
