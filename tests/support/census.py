@@ -2,7 +2,17 @@
 
 ``bulk_table()`` reads a bundled Nomis bulk CSV as (header, rows of text). The writers lay real rows
 out as a Nomis bulk CSV, a Nomis bulk ZIP, a Nomis API (long) CSV or a 2011 QS workbook (.xlsx), and
-the ``with_*`` / ``without_*`` / ``truncated`` helpers break a delivery in one known way.
+the ``with_*`` / ``without_*`` / ``truncated`` helpers break a delivery in one known way:
+
+- ``EMPTY`` (zero bytes), ``truncated`` / ``truncated_xlsx`` (a file or workbook cut short),
+  ``with_header`` / ``without_column`` (changed or missing columns): refused whole;
+- ``with_cell`` (one bad cell) and ``with_repeated_rows`` (an area twice): the parser quarantines
+  the area row, one quarantined row per cell;
+- ``with_extra_column``: a column outside the table's variable (refused as a changed header);
+- ``with_formula_name``: an area name beginning with '=', '+', '-' or '@' (screening quarantines
+  every cell of that area row);
+- ``cp1252_after_utf8_bom`` (Windows-1252 behind a UTF-8 BOM, Anglesey named ``Ynys Môn``) and
+  ``to_unicode_text`` (UTF-16 with BOM, tab-separated): read as the UTF-8 file is.
 
 In the API layout, the numeric ids and sort orders of dates, geographies and categories
 (``GEOGRAPHY``, ``C2021_TENURE_9``, ``..._SORTORDER``, ``RECORD_OFFSET``) are made up by position:
@@ -17,6 +27,8 @@ import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+
+from tests.support.asy_d11 import encode_as, formula_text, table_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data/sample/ons_census"
@@ -80,12 +92,11 @@ def bulk_table(path: Path | str) -> tuple[list[str], list[list[str]]]:
     return table[0], table[1:]
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
+def write_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, encoding: str = "utf-8", delimiter: str = ","
+) -> bytes:
+    """A CSV of ``header`` and ``rows`` (``encoding``: one of ``asy_d11.ENCODINGS`` or a codec name)."""
+    return encode_as(table_text(header, rows, delimiter), encoding)
 
 
 def csv_line(row_index: int) -> int:
@@ -274,3 +285,64 @@ def to_xlsx(
 def qs_row(values: Sequence[Sequence[object]], code: str) -> int:
     """The worksheet row (1-based) of area ``code``."""
     return next(i + 1 for i, r in enumerate(values) if r and r[0] == code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad deliveries the pipeline must handle, each built from the real rows
+
+ANGLESEY = "W06000001"
+WELSH_NAME = "Ynys M\u00f4n"
+
+
+def with_welsh_name(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[list[list[str]], int]:
+    """Bulk rows with the Isle of Anglesey (W06000001, a real row of the LTLA files) under its Welsh
+    name, ``Ynys Môn``; returns the rows and that row's index."""
+    index = row_index(rows, ANGLESEY)
+    return with_cell(header, rows, index, "geography", WELSH_NAME), index
+
+
+def cp1252_after_utf8_bom(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[bytes, int]:
+    """The bulk CSV in Windows-1252 behind a UTF-8 byte-order mark, Anglesey named ``Ynys Môn``
+    (0xF4 for ``ô``: not UTF-8). Breaks a reader that decodes the whole file as Windows-1252: the
+    header then starts ``ï»¿date`` and ``date`` is missing. Returns the bytes and Anglesey's index."""
+    renamed, index = with_welsh_name(header, rows)
+    return write_csv(header, renamed, encoding="cp1252-after-utf8-bom"), index
+
+
+def to_unicode_text(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, big_endian: bool = False
+) -> bytes:
+    """Excel's "Unicode text" export of the bulk CSV: UTF-16 with a byte-order mark, tab-separated."""
+    encoding = "utf-16-be-bom" if big_endian else "utf-16-le-bom"
+    return write_csv(header, rows, encoding=encoding, delimiter="\t")
+
+
+def with_repeated_rows(rows: Sequence[Sequence[str]], indices: Sequence[int]) -> list[list[str]]:
+    """The rows followed by an exact copy of each ``rows[i]``: an area delivered twice in one file
+    (the parser quarantines the repeat, whose cells would be double counted). The k-th copy is data
+    row ``len(rows) + k``."""
+    return [list(r) for r in rows] + [list(rows[i]) for i in indices]
+
+
+def with_formula_name(
+    header: Sequence[str], rows: Sequence[Sequence[str]], index: int, trigger: str = "="
+) -> list[list[str]]:
+    """Bulk rows with area ``index``'s name (``geography``) turned into a spreadsheet formula around
+    the real name (``asy_d11.formula_text``)."""
+    return with_cell(header, rows, index, "geography", formula_text(trigger, rows[index][1]))
+
+
+def with_extra_column(
+    header: Sequence[str], rows: Sequence[Sequence[str]], column: str = "Notes", value: str = "[note 1]"
+) -> tuple[list[str], list[list[str]]]:
+    """A bulk table with one more column after the last: not a category of the table's variable, so
+    the census parser refuses the file as a changed header (it cannot tell a new category from a
+    note)."""
+    return [*header, column], [[*r, value] for r in rows]
+
+
+def truncated_xlsx(keep: float = 0.6) -> bytes:
+    """The real QS203EW numbers sheet as .xlsx (:func:`to_xlsx`), cut short as an interrupted
+    download leaves it."""
+    sheet, values = qs_sheet_values()
+    return truncated(to_xlsx(sheet, values), keep)

@@ -15,9 +15,9 @@ import openpyxl
 import pytest
 
 from housing_need.errors import ParseError
-from housing_need.sources import SOURCES, get_source
-from housing_need.sources.base import ParseResult
-from housing_need.sources.home_office_asylum_support import SOURCE, UK_REGIONS, parse
+from housing_need.sources import SOURCES, ParseResult, get_source
+from housing_need.sources.home_office_asylum_support import SOURCE, parse
+from housing_need.sources.home_office_asylum_support.labels import UK_REGIONS
 from tests.support import asy_d11 as ad
 
 REAL_BYTES = ad.SAMPLE_CSV.read_bytes()
@@ -351,6 +351,33 @@ def test_windows_1252_text(small: list[dict[str, str]]) -> None:
     assert row["local_authority"] == name
 
 
+def test_windows_1252_behind_a_utf8_bom(small: list[dict[str, str]]) -> None:
+    """Excel writes a UTF-8 BOM even before Windows-1252 text: strip it first, then decode."""
+    content, welsh = ad.cp1252_after_utf8_bom(small)
+    assert content.startswith(ad.UTF8_BOM + b"Date (as at end of quarter),")
+    assert b"Ynys M\xf4n" in content
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8-sig")  # really Windows-1252 after the BOM
+    result = _checked(parse(content, "cp1252_bom.csv"))
+    renamed, _ = ad.with_welsh_name(small)
+    assert result.rows == parse(ad.to_publisher_csv(renamed), "utf8.csv").rows
+    assert result.quarantined == [] and len(result.rows) == len(small)
+    row = next(r for r in result.rows if r["_row_number"] == ad.csv_line(welsh))
+    assert (row["local_authority"], row["lad_code"]) == ("Ynys M\u00f4n", "W06000001")
+    assert row["people"] == int(small[welsh]["People"]) and row["uk_region"] == "Wales"
+
+
+@pytest.mark.parametrize("big_endian", [False, True])
+def test_excel_unicode_text_utf16(small: list[dict[str, str]], big_endian: bool) -> None:
+    renamed, welsh = ad.with_welsh_name(small)
+    content = ad.to_unicode_text(renamed, big_endian=big_endian)
+    assert content[:2] == (b"\xfe\xff" if big_endian else b"\xff\xfe")
+    result = _checked(parse(content, "unicode_text.csv"))
+    assert result.rows == parse(ad.to_publisher_csv(renamed), "utf8.csv").rows
+    row = next(r for r in result.rows if r["_row_number"] == ad.csv_line(welsh))
+    assert row["local_authority"] == "Ynys M\u00f4n"
+
+
 def test_thousands_separators(small: list[dict[str, str]]) -> None:
     big = next(i for i, r in enumerate(small) if int(r["People"]) >= 1000)
     people = int(small[big]["People"])
@@ -376,6 +403,47 @@ def test_placeholder_with_blank_code(small_csv: bytes, small: list[dict[str, str
     result = _checked(parse(ad.with_cell(small_csv, i, "LAD Code", ""), "blank_placeholder.csv"))
     row = next(r for r in result.rows if r["_row_number"] == ad.csv_line(i))
     assert row["is_placeholder"] is True and row["lad_code"] is None
+
+
+def test_a_column_asy_d11_does_not_have_is_loaded_around_with_a_warning(
+    small_csv: bytes, small: list[dict[str, str]]
+) -> None:
+    content = ad.with_extra_column(small_csv, "Notes")
+    assert content.split(b"\r\n", 1)[0].endswith(b",People,Notes")
+    result = _checked(parse(content, "with_notes.csv"))
+    assert result.rows == parse(small_csv, "plain.csv").rows and result.quarantined == []
+    assert result.warnings == [
+        "file 'with_notes.csv', header row 1: column 'Notes' (column 10) is not part of Asy_D11 "
+        "and was not loaded"
+    ]
+    assert all("Notes" not in n for n in result.notes)
+
+
+def test_unknown_column_in_a_workbook_names_the_sheet(small: list[dict[str, str]]) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(ad.to_publisher_xlsx(small[:30])))
+    book[ad.SHEET].cell(row=3, column=len(ad.PUBLISHER_HEADER) + 1, value="Revised?")
+    out = io.BytesIO()
+    book.save(out)
+    result = _checked(parse(out.getvalue(), "notes.xlsx"))
+    assert len(result.rows) == 30
+    assert result.warnings == [
+        "file 'notes.xlsx', sheet 'Data - Asy_D11', header row 3: column 'Revised?' (column 8) is not "
+        "part of Asy_D11 and was not loaded"
+    ]
+
+
+def test_a_repeated_column_is_a_warning_and_the_first_is_read(small_csv: bytes) -> None:
+    result = _checked(parse(ad.with_extra_column(small_csv, "LA name", "?"), "twice.csv"))
+    assert result.rows == parse(small_csv, "plain.csv").rows
+    assert result.warnings == [
+        "file 'twice.csv', header row 1: column 'LA name' (column 10) repeats column 'Local Authority' "
+        "(column 6) and was not loaded"
+    ]
+
+
+def test_known_columns_are_not_warnings(real: ParseResult, small: list[dict[str, str]]) -> None:
+    assert real.warnings == []  # Year and Quarter only cross-check Date
+    assert parse(ad.to_publisher_xlsx(small[:50], old_header=True), "old.xlsx").warnings == []
 
 
 # ------------------------------------------------------------------------------------------
@@ -505,3 +573,63 @@ def test_release_is_latest_period(small: list[dict[str, str]]) -> None:
     older = ad.subset(small, dates=["2022-12-31"])
     assert parse(ad.to_sample_csv(older), "o.csv").release == "2022-12-31"
     assert parse(ad.to_sample_csv(small), "s.csv").release == "2023-12-31"
+
+
+# ------------------------------------------------------------------------------------------
+# Releases built for the pipeline's tests (revisions, overlaps, older releases)
+
+
+def _by_key(result: ParseResult) -> Counter[tuple[Any, ...]]:
+    return Counter(tuple(v for k, v in r.items() if k != "_row_number") for r in result.rows)
+
+
+def test_revised_release_is_later_and_changes_one_earlier_count(
+    real: ParseResult, rows: list[dict[str, str]]
+) -> None:
+    built = ad.revised_release(rows)
+    assert built.release == "2024-03-31" and built.change is not None
+    result = _checked(parse(ad.to_sample_csv(built.rows), "asy_d11_2024q1.csv"))
+    assert result.release == built.release > real.release and result.quarantined == []
+    last = [r for r in real.rows if r["period_end"] == date(2023, 12, 31)]
+    assert len(result.rows) == len(real.rows) + len(last)
+    changed = next(r for r in result.rows if r["_row_number"] == ad.csv_line(built.change.index))
+    assert changed["period_end"] == date(2023, 12, 31)
+    assert changed["people"] == built.change.published + 1 == int(rows[built.change.index]["People"]) + 1
+    # Everything else is the bundled release, plus the last quarter again as 2024-03-31.
+    old = {k: v for k, v in changed.items() if k != "_row_number"} | {"people": built.change.published}
+    expected = _by_key(real) + Counter(
+        tuple(v for k, v in (r | {"period_end": date(2024, 3, 31)}).items() if k != "_row_number")
+        for r in last
+    )
+    expected[tuple(old.values())] -= 1
+    expected[tuple(v for k, v in changed.items() if k != "_row_number")] += 1
+    assert _by_key(result) == +expected
+
+
+def test_older_release_has_only_older_quarters(real: ParseResult, rows: list[dict[str, str]]) -> None:
+    built = ad.older_release(rows)
+    result = _checked(parse(ad.to_sample_csv(built.rows), "asy_d11_2023q3.csv"))
+    assert result.release == built.release == "2023-09-30" < real.release
+    assert max(r["period_end"] for r in result.rows) < date.fromisoformat(real.release)
+    assert built.change is not None and built.rows[built.change.index]["Date"] == "2023-09-30"
+    assert int(built.change.row["People"]) == built.change.published + 1
+    assert len(result.rows) == sum(1 for r in rows if r["Date"] <= "2023-09-30")
+
+
+def test_overlapping_releases_share_quarters_and_the_later_revises_one(rows: list[dict[str, str]]) -> None:
+    earlier, later = ad.overlapping_releases(rows)
+    first = _checked(parse(ad.to_sample_csv(earlier.rows), "earlier.csv"))
+    second = _checked(parse(ad.to_sample_csv(later.rows), "later.csv"))
+    assert (first.release, second.release) == (earlier.release, later.release) == ("2022-12-31", "2023-12-31")
+    shared = {r["period_end"] for r in first.rows} & {r["period_end"] for r in second.rows}
+    assert sorted(d.isoformat() for d in shared) == ["2022-03-31", "2022-06-30", "2022-09-30", "2022-12-31"]
+    assert later.change is not None and later.change.row["Date"] == "2022-12-31"
+    before = next(r for r in earlier.rows if {**r, "People": ""} == {**later.change.row, "People": ""})
+    assert int(before["People"]) == later.change.published == int(later.change.row["People"]) - 1
+
+
+def test_zero_byte_and_truncated_builders(rows: list[dict[str, str]]) -> None:
+    with pytest.raises(ParseError, match="file is empty"):
+        parse(ad.EMPTY, "zero.csv")
+    with pytest.raises(ParseError, match="cannot open workbook"):
+        parse(ad.truncated_xlsx(rows[:500]), "cut.xlsx")

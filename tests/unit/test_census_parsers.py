@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from housing_need.errors import ParseError
-from housing_need.sources.base import ParseResult
+from housing_need.sources import ParseResult
 from housing_need.sources.ons_census import COLUMNS, SOURCE, parse
 from tests.support import census as cs
 
@@ -498,6 +498,27 @@ def test_empty_and_header_only_files(ltla):
         parse(cs.write_csv(header, []), LTLA_NAME)
 
 
+def test_windows_1252_behind_a_utf8_bom_and_utf16(ltla, ts054):
+    header, rows = ltla
+    content, anglesey = cs.cp1252_after_utf8_bom(header, rows)
+    assert content.startswith(b"\xef\xbb\xbfdate,") and b"Ynys M\xf4n" in content
+    renamed, _ = cs.with_welsh_name(header, rows)
+    expected = _parse(cs.write_csv(header, renamed), LTLA_NAME).rows
+    for delivered in (
+        content,
+        cs.to_unicode_text(header, renamed),
+        cs.to_unicode_text(header, renamed, big_endian=True),
+    ):
+        result = _parse(delivered, LTLA_NAME)
+        assert result.rows == expected and not result.quarantined
+        cells = _cells(result, cs.ANGLESEY)
+        assert {c["geography_name"] for c in cells.values()} == {"Ynys M\u00f4n"}
+        assert cells["Total"]["_row_number"] == cs.csv_line(anglesey)
+    # everything but the name is as in the real file
+    real = {k: v for k, v in _cells(ts054["ltla"], cs.ANGLESEY)["Total"].items() if k != "geography_name"}
+    assert {k: v for k, v in _cells(result, cs.ANGLESEY)["Total"].items() if k != "geography_name"} == real
+
+
 def test_file_name_must_name_the_table(ltla):
     header, rows = ltla
     with pytest.raises(ParseError, match=r"census2021-tsNNN-<level>\.csv"):
@@ -574,3 +595,14 @@ def test_api_with_bare_category_names_is_flat_and_unchecked():
     assert {r["category_level"] for r in result.rows if r["category_path"] != "Total"} == {1}
     assert "Owns outright" in {r["category_path"] for r in result.rows}
     assert any("subtotal additivity is not checked" in n for n in result.notes)
+
+
+def test_bad_delivery_builders_are_refused(ltla):
+    header, rows = ltla
+    extra_header, extra_rows = cs.with_extra_column(header, rows)
+    with pytest.raises(ParseError, match="changed header") as info:
+        parse(cs.write_csv(extra_header, extra_rows), LTLA_NAME)
+    assert info.value.column == "Notes" and info.value.row == 1
+    with pytest.raises(ParseError, match="cannot open workbook") as info:
+        parse(cs.truncated_xlsx(), "qs203ew.xlsx")
+    assert info.value.file == "qs203ew.xlsx"

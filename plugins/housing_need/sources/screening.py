@@ -1,9 +1,151 @@
-"""Temporary pass-through until the screening module lands (sources restructure)."""
+"""Row screening the loader applies to every parse, whatever the feed: :func:`screen`.
+
+Parsers check what their publisher's table means; screening checks what no delivered row may do,
+in any feed:
+
+- repeat another row of the same file exactly (every canonical column equal; the row number
+  aside): a row delivered twice would be counted twice. Every occurrence after the first is
+  quarantined, reason ``exact duplicate of row N``, column None. Rows that repeat a feed's KEY
+  with different values are not exact duplicates and stay (Asy_D11 publishes two such pairs, and
+  their counts add up; the parser notes them).
+- carry text a spreadsheet would run as a formula: a text (VARCHAR) value beginning with ``=``,
+  ``+``, ``-``, ``@``, tab or carriage return (see
+  :func:`~housing_need.sources.conventions.formula_start`; signed numbers such as ``-1`` and
+  ``-2 or less`` are not formulas). Marts are exported to spreadsheets, so the row is quarantined,
+  reason naming the column as the delivered file names it.
+
+A flagged row takes its whole file row with it: every parsed row sharing the spec's
+``file_row_key`` (a census area row is many cells) is quarantined together, with the same
+column, value and reason, so that no area is loaded in part. Rows the parser quarantined are not
+looked at again (a repeated census area is already quarantined by the parser, and is not counted
+twice). Accounting still holds: ``rows_in_file == len(rows) + len(quarantined)``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Hashable, Mapping
+from datetime import date
+from operator import itemgetter
 from typing import Any
 
+from .conventions import FORMULA_CHARACTERS, formula_start
+from .spec import ParseResult, QuarantinedRow, SourceSpec
 
-def screen(result: Any, spec: Any) -> Any:
-    return result
+_SAMPLE = 5  # row numbers quoted in a warning
+
+
+@dataclasses.dataclass(frozen=True)
+class _Flag:
+    column: str | None
+    value: str | None
+    reason: str
+    kind: str  # "duplicate" or "formula"
+
+
+def _record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The parsed row as a quarantine record (canonical columns, dates as ISO text)."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items() if k != "_row_number"}
+
+
+def _formula_flags(result: ParseResult, spec: SourceSpec) -> dict[int, _Flag]:
+    """Row index -> flag, for rows with formula-like text (first text column in spec order wins)."""
+    flags: dict[int, _Flag] = {}
+    rows = result.rows
+    for column, kind in spec.columns.items():
+        if kind.upper() != "VARCHAR":
+            continue
+        # Distinct values first (in C): 214k census cells share a few hundred labels.
+        values = set(map(itemgetter(column), rows))
+        bad = {v for v in values if isinstance(v, str) and v[:1] in FORMULA_CHARACTERS and formula_start(v)}
+        if not bad:
+            continue
+        name = result.published_columns.get(column, column)
+        for i, row in enumerate(rows):
+            value = row[column]
+            if value in bad and i not in flags:
+                flags[i] = _Flag(
+                    column=name,
+                    value=value,
+                    reason=(
+                        f"text in column {name!r} begins with {value[0]!r} and would run as a "
+                        "spreadsheet formula"
+                    ),
+                    kind="formula",
+                )
+    return flags
+
+
+def _duplicate_flags(result: ParseResult, spec: SourceSpec) -> dict[int, _Flag]:
+    """Row index -> flag, for every exact repeat of an earlier row of the file."""
+    flags: dict[int, _Flag] = {}
+    signatures = list(map(itemgetter(*spec.columns), result.rows))
+    if len(set(signatures)) == len(signatures):  # the usual case, decided in C
+        return flags
+    first: dict[Any, int] = {}
+    for i, signature in enumerate(signatures):
+        seen = first.setdefault(signature, i)
+        if seen != i:
+            flags[i] = _Flag(
+                column=None,
+                value=None,
+                reason=f"exact duplicate of row {result.rows[seen]['_row_number']}",
+                kind="duplicate",
+            )
+    return flags
+
+
+def screen(result: ParseResult, spec: SourceSpec) -> ParseResult:
+    """A new ParseResult with exact duplicate rows and rows carrying formula-like text moved, whole
+    file rows at a time, to quarantine; a warning says how many of each. ``result`` is unchanged."""
+    flags = _duplicate_flags(result, spec)
+    flags.update(_formula_flags(result, spec))  # a formula is the more pressing reason
+    if not flags:
+        return dataclasses.replace(result, rows=list(result.rows), quarantined=list(result.quarantined))
+
+    key = itemgetter(*spec.file_row_key)
+    by_file_row: dict[Hashable, _Flag] = {}
+    for i in sorted(flags):
+        by_file_row.setdefault(key(result.rows[i]), flags[i])
+    kept: list[dict[str, Any]] = []
+    screened: list[QuarantinedRow] = []
+    for row in result.rows:
+        flag = by_file_row.get(key(row))
+        if flag is None:
+            kept.append(row)
+            continue
+        screened.append(
+            QuarantinedRow(
+                row_number=row["_row_number"],
+                column=flag.column,
+                value=flag.value,
+                reason=flag.reason,
+                record=_record(row),
+            )
+        )
+
+    warnings = list(result.warnings)
+    for kind, what in (
+        ("formula", "text a spreadsheet would run as a formula"),
+        ("duplicate", "an exact duplicate of an earlier row"),
+    ):
+        flagged = [result.rows[i] for i, f in flags.items() if f.kind == kind]
+        if flagged:
+            numbers = sorted({row["_row_number"] for row in flagged})
+            shown = ", ".join(str(n) for n in numbers[:_SAMPLE]) + (", ..." if len(numbers) > _SAMPLE else "")
+            warnings.append(
+                f"screening quarantined {len({key(row) for row in flagged})} file row(s) holding {what} "
+                f"(rows {shown})"
+            )
+    screened_result = dataclasses.replace(
+        result,
+        rows=kept,
+        quarantined=[*result.quarantined, *screened],
+        warnings=warnings,
+        notes=[
+            *result.notes,
+            f"screening: {len(screened)} parsed row(s) from {len(by_file_row)} file row(s) quarantined",
+        ],
+    )
+    screened_result.check_accounting()
+    return screened_result

@@ -1,6 +1,6 @@
-"""What every source module provides: a pure parser from bytes to canonical rows plus quarantine.
+"""What every source package provides: a spec of the feed and a pure parser from bytes to rows.
 
-A source module exposes ``SOURCE: SourceSpec``. Parsers never touch the network, the archive or
+A source package exposes ``SOURCE: SourceSpec``. Parsers never touch the network, the archive or
 the warehouse: bytes in, :class:`ParseResult` out. Structural problems (empty file, missing
 column, unreadable workbook) raise :class:`~housing_need.errors.ParseError`; problems with a
 single row put that row in ``quarantined`` with a reason, so that
@@ -16,9 +16,33 @@ from typing import Any
 
 
 class PrivacyClass(StrEnum):
+    """How much care a feed's rows need, from the archive to the marts (see DESIGN.md)."""
+
     OPEN = "open"
     LICENSED = "licensed"
     PERSONAL = "personal"
+
+    @property
+    def is_private(self) -> bool:
+        """True for licensed microdata and personal data: archived encrypted, and quarantine, gate
+        messages and Data Docs carry no values from them."""
+        return self is not PrivacyClass.OPEN
+
+    @property
+    def description(self) -> str:
+        return _PRIVACY_DESCRIPTIONS[self]
+
+
+_PRIVACY_DESCRIPTIONS: dict[PrivacyClass, str] = {
+    PrivacyClass.OPEN: "open statistics, published under an open licence and archived as published",
+    PrivacyClass.LICENSED: (
+        "licensed microdata, used under the licence's conditions; archived encrypted or for a set retention"
+    ),
+    PrivacyClass.PERSONAL: (
+        "personal data about identifiable people; archived encrypted, identifiers pseudonymised at load, "
+        "small cells suppressed before marts"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +68,12 @@ class ParseResult:
     ``_row_number`` (same numbering as :class:`QuarantinedRow`). ``release`` names the
     publisher's release the file belongs to (e.g. ``2023-12-31`` for the Asy_D11 table that ends
     at that quarter), used for the archive folder and for choosing the latest revision.
+
+    ``notes`` are informational (what the parser saw and decided). ``warnings`` are things a data
+    engineer must hear about in the run summary even though the load is correct (e.g. a column the
+    feed does not know, which was not loaded). ``published_columns`` maps a canonical column to the
+    name of the column of the delivered file it was read from, so that messages about a row (such
+    as screening's) can name the column a person sees; unlisted columns are named canonically.
     """
 
     rows: list[dict[str, Any]]
@@ -53,6 +83,7 @@ class ParseResult:
     file_format: str
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    published_columns: dict[str, str] = field(default_factory=dict)
 
     def check_accounting(self) -> None:
         if self.rows_in_file != len(self.rows) + len(self.quarantined):
@@ -64,7 +95,8 @@ class ParseResult:
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """A source extract: its name, raw table, canonical columns (name -> DuckDB type) and parser."""
+    """A source extract: its name, raw table, canonical columns (name -> DuckDB type), parser and
+    what the pipeline needs to know to handle it (cadence, publisher, licence, privacy class)."""
 
     name: str  # e.g. "home_office_asylum_support": archive folder, inbox folder, Asset name
     raw_table: str  # e.g. "home_office__asylum_support" in schema raw
@@ -75,6 +107,18 @@ class SourceSpec:
     publisher: str
     licence: str
     privacy: PrivacyClass = PrivacyClass.OPEN
+    # dbt model in schema ``audit`` that accounts for every raw row (loaded, dropped, why).
     row_outcomes_model: str | None = None
+    # Parsed-row fields that identify one row of the delivered file: screening quarantines every
+    # parsed row sharing them together (a census file row becomes many cells).
     file_row_key: tuple[str, ...] = ("_row_number",)
+    # Personal-data column transforms applied at load (column -> transform); empty for open data.
     pseudonymise: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.file_row_key if f != "_row_number" and f not in self.columns]
+        if not self.file_row_key or unknown:
+            raise ValueError(
+                f"source {self.name!r}: file_row_key {self.file_row_key} must name '_row_number' or "
+                f"canonical columns; not columns: {unknown}"
+            )

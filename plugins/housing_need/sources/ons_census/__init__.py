@@ -1,0 +1,105 @@
+"""ONS census tables (Census 2021 topic summaries and 2011 Quick Statistics) as one long table of cells.
+
+Every published cell becomes one canonical row: census year, table, area (level, GSS code, name),
+the category's place in the table's classification (path, label, level, parent, whether it is a
+subtotal) and the count. Subtotals are kept because they are published cells, and ``is_subtotal``
+plus ``parent_path`` let dbt never double count them.
+
+Layouts, one module each, told apart by the file's extension and header (:func:`parse`):
+
+- :mod:`.nomis_bulk`: Nomis bulk CSV ``census2021-tsNNN-<level>.csv`` and the bulk ZIP;
+- :mod:`.nomis_api`: Nomis API CSV (long: ``GEOGRAPHY_CODE``, ``C2021_..._NAME``, ``OBS_VALUE``);
+- :mod:`.qs_workbook`: ONS 2011 Quick Statistics workbook (``QS203EW`` .xls/.xlsx);
+- :mod:`.repackaged`: demographr conversions (TS052 LSOA, TS029 MSOA) and the ONS census-quiz
+  LA extract (its TS004 subset).
+
+Shared by all layouts: :mod:`.hierarchy` (categories from headers, additivity checks) and
+:mod:`.cells` (area rows into cells, per-area-row quarantine and cell accounting). Counts, GSS
+codes, suppression markers and decoding follow :mod:`housing_need.sources.conventions`.
+
+Structural problems raise :class:`~housing_need.errors.ParseError` naming file, row and column:
+empty file, unrecognised header, missing ``geography code``, duplicate headers, a column not under
+the table's variable (a changed header), a category whose parent category is missing from the
+file, an unreadable zip or workbook, a file name that does not say which table it holds.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from ...errors import ParseError
+from ..conventions import check_delivery, label, read_csv
+from ..spec import ParseResult, PrivacyClass, SourceSpec
+from .nomis_api import parse_api
+from .nomis_bulk import parse_bulk_csv, parse_zip
+from .qs_workbook import parse_qs_workbook
+from .repackaged import layout_for, parse_repackaged
+
+NAME = "ons_census"
+
+COLUMNS: dict[str, str] = {
+    "census_year": "INTEGER",
+    "table_code": "VARCHAR",
+    "geography_level": "VARCHAR",
+    "geography_code": "VARCHAR",
+    "geography_name": "VARCHAR",
+    "category_path": "VARCHAR",
+    "category_label": "VARCHAR",
+    "category_level": "INTEGER",
+    "parent_path": "VARCHAR",
+    "is_subtotal": "BOOLEAN",
+    "value": "BIGINT",
+    "source_column": "VARCHAR",
+}
+FILE_EXTENSIONS = (".csv", ".xls", ".xlsx", ".zip")
+
+
+def _parse_csv(content: bytes, file_name: str) -> ParseResult:
+    records = read_csv(content, file_name)
+    first = next(records, None)
+    if first is None or not any(f.strip() for f in first[1]):
+        raise ParseError(file_name, "file is empty (no header row)", row=1)
+    header = first[1]
+    names = {label(h) for h in header}
+    if "OBS_VALUE" in {h.strip().upper() for h in header}:
+        return parse_api(header, records, file_name)
+    if {n.casefold() for n in names} & {"date", "geography", "geography code"}:
+        return parse_bulk_csv(itertools.chain([first], records), file_name)
+    layout = layout_for(names)
+    if layout is not None:
+        return parse_repackaged(layout, header, records, file_name)
+    raise ParseError(
+        file_name,
+        "header not recognised: expected a Nomis bulk CSV (date, geography, geography code, ...), a "
+        "Nomis API CSV (GEOGRAPHY_CODE, C2021_..._NAME, OBS_VALUE), a demographr TS052/TS029 file or the "
+        f"ONS census-quiz extract; first columns: {[label(h) for h in header[:5]]}",
+        row=1,
+    )
+
+
+def parse(content: bytes, file_name: str) -> ParseResult:
+    """Parse one census delivery (.csv, .zip, .xls, .xlsx) into cells plus quarantined cells."""
+    suffix = check_delivery(content, file_name, FILE_EXTENSIONS)
+    if suffix == ".zip":
+        return parse_zip(content, file_name)
+    if suffix in (".xls", ".xlsx"):
+        return parse_qs_workbook(content, file_name)
+    return _parse_csv(content, file_name)
+
+
+SOURCE = SourceSpec(
+    name=NAME,
+    raw_table="ons_census__cells",
+    columns=COLUMNS,
+    parse=parse,
+    file_extensions=FILE_EXTENSIONS,
+    # Census outputs are decennial; ONS issues corrections per table rarely and without a
+    # timetable, so a monthly check for a changed file is enough.
+    cadence="@monthly",
+    publisher="Office for National Statistics, Census 2021 and 2011 (via Nomis)",
+    licence="Open Government Licence v3.0",
+    privacy=PrivacyClass.OPEN,
+    row_outcomes_model="census_cell_outcomes",
+    # One file row becomes many cells, and a zip holds one member per level (each numbered from 1).
+    file_row_key=("_row_number", "geography_level"),
+)
