@@ -232,7 +232,9 @@ def test_a_delivery_that_fails_its_gate_is_set_aside_until_someone_rejects_it(de
     line = next(ln for ln in listing.splitlines() if "asy_d11_implausible.csv" in ln)
     sha = line.split()[0]
     assert "waiting for the next refresh" in listing.split(line, 1)[1].splitlines()[1]
-    rejected = deployment.cli("archive", "reject", sha, "--reason", "People 250000 is a typo; re-issue asked for")
+    rejected = deployment.cli(
+        "archive", "reject", sha, "--reason", "People 250000 is a typo; re-issue asked for"
+    )
     assert rejected.returncode == 0 and "the next refresh skips it" in rejected.stdout
 
     result = deployment.cli("refresh")

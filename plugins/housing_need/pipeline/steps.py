@@ -29,7 +29,7 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import HousingNeedError
-from ..sources import SOURCES, SourceSpec
+from ..sources import SourceSpec, sources
 from . import build_state, load, warehouse
 from .dbt_runner import COMMAND_RESULTS, run_dbt
 from .lock import TOKEN_ENV, WriterLease, run_token
@@ -61,7 +61,7 @@ class Context:
     settings: Settings
     run_id: str
     report: RunReport
-    specs: Mapping[str, SourceSpec] = field(default_factory=lambda: SOURCES)
+    specs: Mapping[str, SourceSpec] = field(default_factory=sources)
 
     @property
     def token(self) -> str:

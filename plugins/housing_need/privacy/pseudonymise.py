@@ -22,8 +22,10 @@ import hmac
 import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
+
+from ..sources.conventions import read_date
 
 
 @dataclass(frozen=True)
@@ -74,14 +76,6 @@ def postcode_district(value: str) -> str | None:
     return m[1].upper() if m else None
 
 
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return None
-
-
 def output_columns(columns: Mapping[str, str], transforms: Mapping[str, Transform]) -> dict[str, str]:
     """The raw table's columns: the parser's columns with each transform applied (name -> type)."""
     out: dict[str, str] = {}
@@ -109,7 +103,7 @@ def apply(row: MutableMapping[str, Any], transforms: Mapping[str, Transform], ke
         elif isinstance(rule, PostcodeDistrict):
             row[rule.to or name] = postcode_district(str(value)) if value else None
         elif isinstance(rule, AgeBand):
-            born, at = _as_date(value), _as_date(row.get(rule.at))
+            born, at = read_date(value), read_date(row.get(rule.at))
             row[rule.to] = age_band(born, at, rule.bands) if born and at else None
 
 
