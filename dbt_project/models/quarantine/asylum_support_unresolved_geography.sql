@@ -6,7 +6,7 @@
     code cannot settle it (blank, unknown, or known but not one of the name's candidates). So `columns`
     always names both, and `reason` states both problems with the published values, for a data
     engineer to fix the crosswalk or the aliases seed. These rows are left out of
-    fct_asylum_support_by_la_quarter.
+    fct_asylum_support_by_la_quarter and counted as set aside in audit.asylum_support_row_outcomes.
 -#}
 with
 
