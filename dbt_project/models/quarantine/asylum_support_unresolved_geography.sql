@@ -1,9 +1,12 @@
 {#-
     Asy_D11 rows whose geography could not be placed in a current local authority
-    (rekey_method = 'unresolved'), one row per offending column ('Local Authority' and 'LAD Code', as
-    published), so a data engineer can fix the crosswalk or the aliases seed. Same column names as the
-    loader's quarantine.rows (column_name, value, reason). These rows are excluded from
-    fct_asylum_support_by_la_quarter.
+    (rekey_method = 'unresolved'), ONE row per unresolved raw row, so that counting or summing this
+    table counts each row and its people once. A row is unresolved only when both published columns
+    fail: the name identifies no single current local authority (blank, unknown, or ambiguous) and the
+    code cannot settle it (blank, unknown, or known but not one of the name's candidates). So `columns`
+    always names both, and `reason` states both problems with the published values, for a data
+    engineer to fix the crosswalk or the aliases seed. These rows are left out of
+    fct_asylum_support_by_la_quarter and counted as set aside in audit.asylum_support_row_outcomes.
 -#}
 with
 
@@ -14,40 +17,22 @@ unresolved as (
 
 ),
 
-by_column as (
+described as (
 
     select
-        load_id,
-        source_file,
-        source_row_number,
-        'Local Authority' as column_name,
-        local_authority_name as value,
-        case
-            when local_authority_name is null then 'Name is blank'
-            when name_candidates > 1 then 'Name is ambiguous: it matches ' || cast(name_candidates as {{ dbt.type_string() }}) || ' current local authorities'
-            else 'Name matches no local authority (official, nice, former or ONS name, or alias)'
-        end as reason,
-        rekey_note,
-        period_end,
-        people
-    from unresolved
-
-    union all
-
-    select
-        load_id,
-        source_file,
-        source_row_number,
-        'LAD Code' as column_name,
-        published_lad_code as value,
+        *,
         case lad_code_status
             when 'blank' then 'LAD code is blank'
-            when 'unknown' then 'LAD code is not a known GSS code'
-            else 'LAD code is known but is not one of the local authorities the name matches'
-        end as reason,
-        rekey_note,
-        period_end,
-        people
+            when 'unknown' then 'LAD code ''' || published_lad_code || ''' is not a known GSS code'
+            else 'LAD code ''' || published_lad_code || ''' is not one of the local authorities the name matches'
+        end as code_problem,
+        case
+            when local_authority_name is null then 'name is blank'
+            when name_candidates > 1 then
+                'name ''' || local_authority_name || ''' is ambiguous: it matches '
+                || cast(name_candidates as {{ dbt.type_string() }}) || ' local authorities'
+            else 'name ''' || local_authority_name || ''' matches no local authority'
+        end as name_problem
     from unresolved
 
 ),
@@ -58,13 +43,14 @@ final as (
         load_id,
         source_file,
         source_row_number,
-        column_name,
-        value,
-        reason,
-        rekey_note,
         period_end,
-        people
-    from by_column
+        published_lad_code,
+        local_authority_name,
+        people,
+        'LAD Code, Local Authority' as columns,
+        code_problem || '; ' || name_problem as reason,
+        rekey_note
+    from described
 
 )
 

@@ -2,7 +2,7 @@
     The community profile of each current local authority district in England and Wales: who lives
     there (born outside the UK, and the change since 2011), when they arrived, which passports they hold,
     how well they speak English, and how households are housed (tenure, overcrowding). One row per
-    district. A figure is null where no loaded table covers the district (tables_loaded says which do);
+    district. A figure is null where no loaded table covers the district (tables_2021 says which are);
     English proficiency is summed from MSOAs, and is null where the MSOA lookup lacks one of the
     district's MSOAs (proficiency_msoas_missing).
 -#}

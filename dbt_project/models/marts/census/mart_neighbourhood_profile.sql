@@ -29,7 +29,7 @@ authorities as (
 
 lsoa_in_msoa as (
 
-    select * from {{ ref('int_census_lsoa_in_msoa') }}
+    select 'lsoa' as geography_level, * from {{ ref('int_census_lsoa_in_msoa') }}
     where msoa21_code is not null
 
 ),
@@ -52,6 +52,7 @@ pivoted as (
 msoa_from_lsoas as (
 
     select
+        'msoa' as geography_level,
         lsoa_in_msoa.msoa21_code as geography_code,
         cast(sum(pivoted.households) as bigint) as households,
         cast(sum(pivoted.overcrowded_households) as bigint) as overcrowded_households,
@@ -80,11 +81,13 @@ areas as (
         pivoted.main_language_not_english,
         pivoted.cannot_speak_english_well
     from pivoted
+    -- Both joins match on the level as a column, not on a constant: DuckDB plans a left join whose
+    -- condition tests a left-hand column against a constant as a nested loop (seconds, not ms).
     left join lsoa_in_msoa
-        on pivoted.geography_level = 'lsoa'
+        on pivoted.geography_level = lsoa_in_msoa.geography_level
         and pivoted.geography_code = lsoa_in_msoa.lsoa21_code
     left join msoa_from_lsoas
-        on pivoted.geography_level = 'msoa'
+        on pivoted.geography_level = msoa_from_lsoas.geography_level
         and pivoted.geography_code = msoa_from_lsoas.geography_code
 
 )
