@@ -156,6 +156,18 @@ def test_every_cell_is_accounted_for(census: Project) -> None:
     assert unplaced == [(82, 82 * 6, "MSOA code is not in the MSOA 2021 to LTLA 2022 lookup")]
     missing = census.query("select sum(proficiency_msoas_missing) from marts.mart_community_profile_by_la")
     assert missing == [(82,)]
+    # and the loads say where every cell went: in the facts, or set aside with the reason
+    outcomes = dict(
+        census.query(
+            "select coalesce(reason, outcome), sum(rows) from meta.load_outcomes where source = 'ons_census' group by 1"
+        )
+    )
+    assert sum(outcomes.values()) == raw
+    placed = [n for reason, n in outcomes.items() if reason.startswith("area could not be placed")]
+    assert placed == [82 * 6]
+    assert census.query(
+        "select sum(rows_in_facts) + sum(rows_set_aside) from meta.loads where source = 'ons_census'"
+    ) == [(raw,)]
 
 
 def test_a_corrected_census_file_dropped_in_the_inbox_is_picked_up(fork) -> None:

@@ -240,6 +240,7 @@ def test_dbt_builds_on_the_postgres_target(published: Project, pg_database: str,
             "staging.stg_home_office__asylum_support",
             "intermediate.int_asylum_support_rekeyed_to_current_lad",
             "quarantine.asylum_support_unresolved_geography",
+            "audit.asylum_support_row_outcomes",
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
                 conn.execute(f"select count(*) from {table}")

@@ -28,7 +28,8 @@ def render_run(report: RunReport, extracts: dict[str, dict[str, Any]] | None = N
     for name, record in report.sources.items():
         extract = (extracts or {}).get(name, {})
         state = "FAILED" if record.failures else record.status
-        lines.append(f"    {name}: {state} [{policy_for(record.privacy).privacy} data: {record.policy}]")
+        privacy = "open statistics" if not policy_for(record.privacy).encrypt_archive else record.policy
+        lines.append(f"    {name}: {state} ({privacy})")
         for load in record.loads:
             lines.append(
                 f"      {load.source_file} (release {load.release}): {load.rows_in_file} rows in file, "

@@ -430,7 +430,9 @@ def account(con: duckdb.DuckDBPyConnection, spec: SourceSpec, this_run: list[str
         return {}
     placeholders = ", ".join("?" for _ in this_run)
     rows = con.execute(
-        f"""select case when outcome = 'in_facts' then 'in facts' else outcome || ': ' || reason end,
+        f"""select case outcome when 'in_facts' then 'in facts'
+                                when 'set_aside' then 'set aside: ' || reason
+                                else 'quarantined at load: ' || reason end,
                    sum(rows)
             from meta.load_outcomes where load_id in ({placeholders}) group by 1 order by 2 desc""",
         this_run,
