@@ -1,8 +1,8 @@
 """The GX quality gates on real data: the published Asy_D11 sample passes the raw gate; broken
 copies of it fail with messages that name the suite, table, column and offending values.
 
-Every test runs real Great Expectations validations against a DuckDB file built in tmp_path from
-the real CSV (mapped to the loader's canonical columns with DuckDB SQL).
+Every test runs real Great Expectations validations, as SQL on DuckDB, against a DuckDB file built
+in tmp_path from the real CSV (mapped to the loader's canonical columns with DuckDB SQL).
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def test_bad_lad_code_fails_naming_it(raw_warehouse: Path, tmp_path: Path) -> No
 
     message = str(caught.value)
     regex_line = next(
-        ln for ln in message.splitlines() if "expect_column_values_to_match_regex(lad_code" in ln
+        ln for ln in message.splitlines() if "expect_column_values_to_match_duckdb_regex(lad_code" in ln
     )
     assert "'X123'" in regex_line and RAW_SUITE in regex_line
     assert caught.value.result.outcomes[0].unsuccessful == 1
@@ -243,7 +243,7 @@ def test_raise_on_failure_false_returns_the_failures(raw_warehouse: Path, tmp_pa
     assert outcome.unsuccessful == len(outcome.failures) == 3
     failures = "\n".join(outcome.failures)
     assert "expect_column_values_to_be_in_set(support_type" in failures and "e.g. ['section_99']" in failures
-    assert "expect_column_values_to_match_regex(period_end" in failures and "2023-11-30" in failures
+    assert "expect_column_values_to_match_duckdb_regex(period_end" in failures and "2023-11-30" in failures
     assert "expect_compound_columns_to_be_unique([_load_id, _row_number])" in failures
     assert "FAILED" in result.summary() and RAW_SUITE in result.summary()
 
@@ -294,6 +294,21 @@ def test_every_suite_file_loads_and_names_a_table() -> None:
             "is not valid",
         ),
         (json.dumps({"name": "s", "meta": {}, "expectations": []}), "meta.table"),
+        (
+            json.dumps(
+                {
+                    "name": "s",
+                    "meta": {"table": "raw.t"},
+                    "expectations": [
+                        {
+                            "type": "expect_column_values_to_match_regex",
+                            "kwargs": {"column": "x", "regex": "^a"},
+                        }
+                    ],
+                }
+            ),
+            "does not run as SQL on DuckDB in GX 1.24; use expect_column_values_to_match_duckdb_regex",
+        ),
     ],
 )
 def test_bad_suite_file_raises_naming_the_file(tmp_path: Path, content: str, complaint: str) -> None:
