@@ -1,28 +1,40 @@
 """The GX quality gates on real data: the published Asy_D11 sample passes the raw gate; broken
-copies of it fail with messages that name the suite, table, column and offending values.
+copies of it fail with messages that name the suite, table, column and offending values; a gate
+limited to this run's new loads sees only their rows; a gate limited to rebuilt tables runs only
+their suites; failures are reported per source.
 
-Every test runs real Great Expectations validations against a DuckDB file built in tmp_path from
-the real CSV (mapped to the loader's canonical columns with DuckDB SQL).
+Every test runs real Great Expectations validations, as SQL on DuckDB, against a DuckDB file built
+in tmp_path from the real CSV (mapped to the loader's canonical columns with DuckDB SQL) or, for
+the census, the real bundled file loaded by the project's loader.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+import sqlalchemy as sa
 
+from housing_need.archive import ArchivedFile, sha256_of
 from housing_need.errors import HousingNeedError, QualityGateFailed
-from housing_need.load import ensure_schema
+from housing_need.load import ensure_raw_table, ensure_schema, load_file
 from housing_need.quality import GateResult, SuiteDefinitionError, load_suites, run_gate
+from housing_need.sources import get_source
 from tests.conftest import ROOT, SAMPLE_CSV
 
 pytestmark = pytest.mark.integration
 
 EXPECTATIONS = ROOT / "expectations"
 RAW_SUITE = "home_office__asylum_support.raw"
+ASYLUM = "home_office_asylum_support"
+CENSUS = "ons_census"
+CENSUS_SAMPLE = ROOT / "data/sample/ons_census/census2021-ts054-rgn.csv"
 RAW_TABLE = "raw.home_office__asylum_support"
 
 # The real CSV -> raw.home_office__asylum_support, as the loader lays it out.
@@ -198,7 +210,7 @@ def test_bad_lad_code_fails_naming_it(raw_warehouse: Path, tmp_path: Path) -> No
 
     message = str(caught.value)
     regex_line = next(
-        ln for ln in message.splitlines() if "expect_column_values_to_match_regex(lad_code" in ln
+        ln for ln in message.splitlines() if "expect_column_values_to_match_duckdb_regex(lad_code" in ln
     )
     assert "'X123'" in regex_line and RAW_SUITE in regex_line
     assert caught.value.result.outcomes[0].unsuccessful == 1
@@ -243,8 +255,11 @@ def test_raise_on_failure_false_returns_the_failures(raw_warehouse: Path, tmp_pa
     assert outcome.unsuccessful == len(outcome.failures) == 3
     failures = "\n".join(outcome.failures)
     assert "expect_column_values_to_be_in_set(support_type" in failures and "e.g. ['section_99']" in failures
-    assert "expect_column_values_to_match_regex(period_end" in failures and "2023-11-30" in failures
-    assert "expect_compound_columns_to_be_unique([_load_id, _row_number])" in failures
+    assert "expect_column_values_to_match_duckdb_regex(period_end" in failures and "2023-11-30" in failures
+    repeated = next(
+        f for f in outcome.failures if f.startswith("unexpected_rows_expectation(one raw row per")
+    )
+    assert "its query returned 1 unexpected row(s)" in repeated and "_row_number: 5, copies: 2" in repeated
     assert "FAILED" in result.summary() and RAW_SUITE in result.summary()
 
 
@@ -294,6 +309,21 @@ def test_every_suite_file_loads_and_names_a_table() -> None:
             "is not valid",
         ),
         (json.dumps({"name": "s", "meta": {}, "expectations": []}), "meta.table"),
+        (
+            json.dumps(
+                {
+                    "name": "s",
+                    "meta": {"table": "raw.t"},
+                    "expectations": [
+                        {
+                            "type": "expect_column_values_to_match_regex",
+                            "kwargs": {"column": "x", "regex": "^a"},
+                        }
+                    ],
+                }
+            ),
+            "does not run as SQL on DuckDB in GX 1.24; use expect_column_values_to_match_duckdb_regex",
+        ),
     ],
 )
 def test_bad_suite_file_raises_naming_the_file(tmp_path: Path, content: str, complaint: str) -> None:
@@ -311,3 +341,216 @@ def test_bad_suite_file_raises_naming_the_file(tmp_path: Path, content: str, com
 def test_gate_without_suites_is_an_error_not_a_pass(tmp_path: Path) -> None:
     with pytest.raises(HousingNeedError, match="no suite files"):
         load_suites(tmp_path, "raw")
+
+
+# --------------------------------------------------------------------------------------------
+# Scoping a gate to this run: new loads, rebuilt tables; failures per source
+
+SAMPLE_LOAD = f"{ASYLUM}:" + hashlib.sha256(SAMPLE_CSV.read_bytes()).hexdigest()[:16]
+NEW_LOAD = f"{ASYLUM}:second-delivery"
+
+
+def with_second_delivery(source: Path, target: Path, *statements: str) -> Path:
+    """The sample (an old load) plus its last quarter delivered again as a new load, then
+    ``statements`` (which may break either)."""
+    return broken_copy(
+        source,
+        target,
+        "insert into raw.home_office__asylum_support "
+        f"select * replace ('{NEW_LOAD}' as _load_id, 'asy_d11-second-delivery.csv' as _source_file) "
+        "from raw.home_office__asylum_support where period_end = date '2023-12-31'",
+        *statements,
+    )
+
+
+def new_load_rows(warehouse: Path) -> int:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        (rows,) = con.execute(
+            "select count(*) from raw.home_office__asylum_support where _load_id = ?", [NEW_LOAD]
+        ).fetchone()
+    finally:
+        con.close()
+    assert 0 < rows < 19283
+    return int(rows)
+
+
+def test_new_loads_gate_sees_only_the_new_load(raw_warehouse: Path, tmp_path: Path) -> None:
+    """A bad row in an old load is not this run's business; the same gate on the whole table fails."""
+    warehouse = with_second_delivery(
+        raw_warehouse,
+        tmp_path / "old_bad.duckdb",
+        f"update raw.home_office__asylum_support set people = -5 where _row_number = 100 and _load_id = '{SAMPLE_LOAD}'",
+    )
+    rows = new_load_rows(warehouse)
+
+    result = gate(warehouse, tmp_path, new_loads={ASYLUM: [NEW_LOAD]})
+
+    assert result.success, result.summary()
+    asylum, census = result.outcomes
+    assert asylum.rows == rows and asylum.evaluated == 24 and asylum.failures == []
+    assert asylum.scope == f"1 new load(s): {NEW_LOAD}" and asylum.sources == [ASYLUM]
+    assert census.skipped == f"no new deliveries of {CENSUS} in this run" and census.evaluated == 0
+    assert f"{rows} rows of 1 new load(s)" in result.summary()
+
+    whole = gate(warehouse, tmp_path / "whole", raise_on_failure=False)
+    assert not whole.success and whole.outcomes[0].rows == 19283 + rows
+    assert "e.g. [-5]" in whole.outcomes[0].failures[0]
+
+
+def test_new_loads_gate_fails_on_a_bad_row_of_the_new_load(raw_warehouse: Path, tmp_path: Path) -> None:
+    warehouse = with_second_delivery(
+        raw_warehouse,
+        tmp_path / "new_bad.duckdb",
+        f"update raw.home_office__asylum_support set people = -5 where _row_number = 100 and _load_id = '{SAMPLE_LOAD}'",
+        f"update raw.home_office__asylum_support set people = -7, lad_code = 'X7' where _row_number = 19000 and _load_id = '{NEW_LOAD}'",
+    )
+    rows = new_load_rows(warehouse)
+
+    with pytest.raises(QualityGateFailed) as caught:
+        gate(warehouse, tmp_path, new_loads={ASYLUM: [NEW_LOAD]})
+
+    message = str(caught.value)
+    people = next(ln for ln in message.splitlines() if "expect_column_values_to_be_between(people" in ln)
+    assert f"1 of {rows} rows unexpected, e.g. [-7]" in people and "-5" not in people
+    assert "at (_source_file, _row_number) ('asy_d11-second-delivery.csv', 19000)" in people
+    code = next(ln for ln in message.splitlines() if "match_duckdb_regex(lad_code" in ln)
+    assert "'X7'" in code
+    assert caught.value.result.outcomes[0].unsuccessful == 2
+
+
+def test_sources_without_new_loads_are_skipped(raw_warehouse: Path, tmp_path: Path) -> None:
+    """A bad row anywhere does not matter when the run brought nothing new of its source."""
+    warehouse = broken_copy(
+        raw_warehouse,
+        tmp_path / "bad.duckdb",
+        "update raw.home_office__asylum_support set people = -5 where _row_number = 100",
+    )
+
+    result = gate(warehouse, tmp_path, new_loads={ASYLUM: [], CENSUS: []})
+
+    assert result.success
+    assert [o.skipped for o in result.outcomes] == [
+        f"no new deliveries of {ASYLUM} in this run",
+        f"no new deliveries of {CENSUS} in this run",
+    ]
+    assert all(o.evaluated == 0 and o.rows is None for o in result.outcomes)
+
+
+def test_tables_gate_runs_only_the_rebuilt_tables(raw_warehouse: Path, tmp_path: Path) -> None:
+    """The marts gate on a warehouse without marts: only the suite of the rebuilt table runs."""
+    rebuilt = "marts.fct_asylum_support_by_la_quarter"
+
+    result = gate(raw_warehouse, tmp_path, "marts", tables=[rebuilt], raise_on_failure=False)
+
+    ran = [o for o in result.outcomes if not o.skipped]
+    assert [o.table for o in ran] == [rebuilt]
+    assert ran[0].failures == [f"table {rebuilt} does not exist in the warehouse: nothing validated"]
+    skipped = [o for o in result.outcomes if o.skipped]
+    assert len(skipped) == len(load_suites(EXPECTATIONS, "marts")) - 1 == 5
+    assert {o.skipped for o in skipped} == {"not rebuilt in this run"}
+    assert result.failed_sources() == {
+        ASYLUM: [f"suite fct_asylum_support_by_la_quarter on {rebuilt}: {ran[0].failures[0]}"]
+    }
+
+
+def load_census_sample(warehouse: Path) -> str:
+    """The real Census 2021 TS054 (regions) file, loaded by the project's loader; its load id."""
+    spec = get_source(CENSUS)
+    content = CENSUS_SAMPLE.read_bytes()
+    entry = ArchivedFile(
+        source=CENSUS,
+        release="2021",
+        sha256=sha256_of(content),
+        path=str(CENSUS_SAMPLE.relative_to(CENSUS_SAMPLE.parents[1])),
+        original_name=CENSUS_SAMPLE.name,
+        origin="sample",
+        size=len(content),
+        received_at="2024-02-29T09:30:00+00:00",
+    )
+    con = duckdb.connect(str(warehouse))
+    try:
+        ensure_raw_table(con, spec)
+        summary = load_file(con, spec, entry, CENSUS_SAMPLE.parents[1])
+    finally:
+        con.close()
+    assert summary.rows_loaded > 0
+    return summary.load_id
+
+
+def test_failed_sources_lets_a_caller_set_one_source_aside(raw_warehouse: Path, tmp_path: Path) -> None:
+    """A census cell out of range fails the census suite only: its source is named, Asy_D11's is not."""
+    warehouse = broken_copy(raw_warehouse, tmp_path / "both.duckdb")
+    census_load = load_census_sample(warehouse)
+    broken_copy(
+        warehouse,
+        tmp_path / "both_broken.duckdb",
+        "update raw.ons_census__cells set value = -1 where rowid = "
+        "(select min(rowid) from raw.ons_census__cells where _row_number = 3)",
+    ).replace(warehouse)
+
+    result = gate(
+        warehouse, tmp_path, new_loads={ASYLUM: [SAMPLE_LOAD], CENSUS: [census_load]}, raise_on_failure=False
+    )
+
+    asylum, census = result.outcomes
+    assert asylum.success and asylum.rows == 19283
+    assert not census.success and census.sources == [CENSUS] and census.rows and census.rows > 0
+    failed = result.failed_sources()
+    assert list(failed) == [CENSUS]
+    [line] = failed[CENSUS]
+    assert line.startswith(
+        "suite ons_census__cells.raw on raw.ons_census__cells: expect_column_values_to_be_between(value"
+    )
+    assert f"1 of {census.rows} rows unexpected, e.g. [-1]" in line
+    assert f"at (_source_file, _row_number, category_path) ({CENSUS_SAMPLE.name!r}, 3," in line
+
+
+# --------------------------------------------------------------------------------------------
+# One persistent DuckDB connection per gate, released when the gate ends
+
+
+@pytest.fixture
+def dbapi_connections() -> Iterator[dict[str, list[object]]]:
+    """Every DB-API connection SQLAlchemy opens, and the one each statement runs on, meanwhile."""
+    seen: dict[str, list[object]] = {"opened": [], "used": []}
+
+    def opened(dbapi_connection: object, record: object) -> None:
+        seen["opened"].append(dbapi_connection)
+
+    def used(conn: sa.Connection, *args: object) -> None:
+        seen["used"].append(conn.connection.dbapi_connection)
+
+    sa.event.listen(sa.pool.Pool, "connect", opened)
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", used)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(sa.pool.Pool, "connect", opened)
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", used)
+
+
+def test_gate_runs_every_query_on_one_connection_and_releases_the_file(
+    raw_warehouse: Path, tmp_path: Path, dbapi_connections: dict[str, list[object]]
+) -> None:
+    warehouse = with_second_delivery(raw_warehouse, tmp_path / "two_loads.duckdb")
+    gate(warehouse, tmp_path)  # registers the datasource (GX probes it once, on its own engine)
+    dbapi_connections["opened"].clear()
+    dbapi_connections["used"].clear()
+
+    result = gate(warehouse, tmp_path, new_loads={ASYLUM: [NEW_LOAD]})
+
+    assert result.success and result.outcomes[0].evaluated == 24
+    assert len(dbapi_connections["opened"]) == 1
+    assert len(dbapi_connections["used"]) > 24  # GX's metric queries and the gate's own
+    assert {id(c) for c in dbapi_connections["used"]} == {id(dbapi_connections["opened"][0])}
+    # Closed when the gate ended: another process can now write the file (dbt's next step).
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb; duckdb.connect({str(warehouse)!r}).execute('checkpoint').close()",
+        ],
+        check=True,
+        timeout=60,
+    )
