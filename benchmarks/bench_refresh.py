@@ -48,7 +48,9 @@ def main() -> None:
         shutil.copytree(ROOT / "data/sample", sample)
         cut = sample / "home_office_asylum_support" / ASY_D11.name
         lines = ASY_D11.read_text(encoding="utf-8-sig").splitlines()
-        cut.write_text("\n".join(ln for ln in lines if not ln.startswith("2023-12-31")) + "\n", encoding="utf-8")
+        cut.write_text(
+            "\n".join(ln for ln in lines if not ln.startswith("2023-12-31")) + "\n", encoding="utf-8"
+        )
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "HOUSING_NEED_"))}
         env.update(
             {

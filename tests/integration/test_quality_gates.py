@@ -21,9 +21,9 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
-from housing_need.archive import ArchivedFile, sha256_of
 from housing_need.errors import HousingNeedError, QualityGateFailed
-from housing_need.load import ensure_raw_table, ensure_schema, load_file
+from housing_need.pipeline.archive import ArchivedFile, sha256_of
+from housing_need.pipeline.load import ensure_raw_table, ensure_schema, load_file
 from housing_need.quality import GateResult, SuiteDefinitionError, load_suites, run_gate
 from housing_need.sources import get_source
 from tests.conftest import ROOT, SAMPLE_CSV
@@ -102,7 +102,9 @@ def build_raw_warehouse(path: Path) -> Path:
                 con.execute(statement)
         ensure_schema(con)
         con.execute(
-            "insert into meta.loads select ?, 'home_office_asylum_support', 'home_office__asylum_support', ?, "
+            "insert into meta.loads (load_id, source, raw_table, source_file, archive_path, origin, sha256, release, "
+            "file_format, rows_in_file, rows_loaded, rows_quarantined, loaded_at, run_id) "
+            "select ?, 'home_office_asylum_support', 'home_office__asylum_support', ?, "
             "'archive/sample.csv', 'sample', ?, '2023-12-31', 'csv', n, n, 0, timestamp '2024-02-29 09:30:00', "
             "null from (select count(*) as n from raw.home_office__asylum_support)",
             ["home_office_asylum_support:" + sha[:16], SAMPLE_CSV.name, sha],
@@ -222,7 +224,8 @@ def test_missing_table_fails_naming_the_table(tmp_path: Path) -> None:
     con = duckdb.connect(str(warehouse))
     ensure_schema(con)
     con.execute(
-        "insert into meta.loads values ('home_office_asylum_support:0', 'home_office_asylum_support', "
+        "insert into meta.loads (load_id, source, raw_table, source_file, archive_path, origin, sha256, "
+        "release, file_format, rows_in_file, rows_loaded, rows_quarantined, loaded_at, run_id) values ('home_office_asylum_support:0', 'home_office_asylum_support', "
         "'home_office__asylum_support', 'f.csv', 'a/f.csv', 'sample', '0', '2023-12-31', 'csv', 1, 1, 0, "
         "timestamp '2024-01-01', null)"
     )
