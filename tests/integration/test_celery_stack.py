@@ -73,7 +73,7 @@ def _postmaster(uri: str) -> tuple[int, int | None] | None:
         backend = conn.execute("select pg_backend_pid()").fetchone()
         if backend is None or not _local_process(int(backend[0]), "postgres"):
             return None
-        fields = st._proc_stat(int(backend[0]))
+        fields = processes._proc_stat(int(backend[0]))
     if not fields:
         return None
     pid = int(fields[1])  # ppid

@@ -42,7 +42,7 @@ SUITE = {
         },
         {"type": "expect_column_max_to_be_between", "kwargs": {"column": "household_size", "max_value": 20}},
         {
-            "type": "expect_column_values_to_match_regex",
+            "type": "expect_column_values_to_match_duckdb_regex",
             "kwargs": {"column": "application_id", "regex": "^[0-9a-f]{32}$"},
         },
         {

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-OPEN, LICENSED, PERSONAL = "open", "licensed", "personal"
+from ..sources.spec import PrivacyClass
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Policy:
         if not self.encrypt_archive:
             return "open statistics: archived as published; quarantine and gate messages show values"
         parts = [
-            f"{'personal data' if self.privacy == PERSONAL else 'licensed microdata'}: archive encrypted "
+            f"{'personal data' if self.privacy == PrivacyClass.PERSONAL else 'licensed microdata'}: archive encrypted "
             "(AES-256-GCM), inbox copies deleted once archived",
             "quarantine keeps row, column and reason but no values",
             "gate messages and Data Docs show counts and column names, no values",
@@ -39,21 +39,22 @@ class Policy:
         return "; ".join(parts)
 
 
-def policy_for(privacy: str) -> Policy:
-    value = str(getattr(privacy, "value", privacy))
-    if value == OPEN:
-        return Policy(
-            value, encrypt_archive=False, keep_values=True, keep_inbox_copy=True, pseudonymise=False
-        )
-    if value in (LICENSED, PERSONAL):
-        return Policy(
-            value,
-            encrypt_archive=True,
-            keep_values=False,
-            keep_inbox_copy=False,
-            pseudonymise=value == PERSONAL,
-        )
-    raise ValueError(f"unknown privacy class {value!r}; expected {OPEN}, {LICENSED} or {PERSONAL}")
+def policy_for(privacy: PrivacyClass | str) -> Policy:
+    """The policy of a privacy class (or its value, as the run report stores it)."""
+    try:
+        kind = PrivacyClass(str(getattr(privacy, "value", privacy)))
+    except ValueError:
+        raise ValueError(
+            f"unknown privacy class {privacy!r}; expected one of {', '.join(c.value for c in PrivacyClass)}"
+        ) from None
+    private = kind.is_private
+    return Policy(
+        kind.value,
+        encrypt_archive=private,
+        keep_values=not private,
+        keep_inbox_copy=not private,
+        pseudonymise=kind is PrivacyClass.PERSONAL,
+    )
 
 
 def withhold(text: str, values: list[str | None]) -> str:
