@@ -35,9 +35,7 @@ class PrivacyClass(StrEnum):
 
 _PRIVACY_DESCRIPTIONS: dict[PrivacyClass, str] = {
     PrivacyClass.OPEN: "open statistics, published under an open licence and archived as published",
-    PrivacyClass.LICENSED: (
-        "licensed microdata, used under the licence's conditions; archived encrypted"
-    ),
+    PrivacyClass.LICENSED: ("licensed microdata, used under the licence's conditions; archived encrypted"),
     PrivacyClass.PERSONAL: (
         "personal data about identifiable people; archived encrypted, identifiers pseudonymised at load, "
         "small cells suppressed before marts"
