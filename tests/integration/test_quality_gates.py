@@ -255,7 +255,8 @@ def test_raise_on_failure_false_returns_the_failures(raw_warehouse: Path, tmp_pa
     assert outcome.unsuccessful == len(outcome.failures) == 3
     failures = "\n".join(outcome.failures)
     assert "expect_column_values_to_be_in_set(support_type" in failures and "e.g. ['section_99']" in failures
-    assert "expect_column_values_to_match_duckdb_regex(period_end" in failures and "2023-11-30" in failures
+    quarter_end = next(f for f in outcome.failures if "(period_end is the last day of a quarter)" in f)
+    assert f"_source_file: {SAMPLE_CSV.name!r}, _row_number: 4, period_end: 2023-11-30" in quarter_end
     repeated = next(
         f for f in outcome.failures if f.startswith("unexpected_rows_expectation(one raw row per")
     )
