@@ -555,3 +555,23 @@ def test_gate_runs_every_query_on_one_connection_and_releases_the_file(
         check=True,
         timeout=60,
     )
+
+
+def test_gate_refuses_to_run_if_gx_would_not_keep_one_connection(
+    raw_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GX internals the DuckDB route relies on are checked, not assumed: without a persisted
+    connection GX would lose query results, so the gate stops before validating anything."""
+    from great_expectations.execution_engine import sqlalchemy_execution_engine as gx_engine
+
+    from housing_need.quality import context
+
+    shipped = tuple(d for d in gx_engine._PERSISTED_CONNECTION_DIALECTS if d != "duckdb")
+    monkeypatch.setattr(gx_engine, "_PERSISTED_CONNECTION_DIALECTS", ())  # the list is gone
+    with pytest.raises(context.GxInternalsChanged, match="_PERSISTED_CONNECTION_DIALECTS"):
+        gate(raw_warehouse, tmp_path / "no_list")
+
+    monkeypatch.setattr(gx_engine, "_PERSISTED_CONNECTION_DIALECTS", shipped)  # duckdb not added
+    monkeypatch.setattr(context, "persist_duckdb_connections", lambda: None)
+    with pytest.raises(context.GxInternalsChanged, match="did not keep one open connection"):
+        gate(raw_warehouse, tmp_path / "not_persisted")

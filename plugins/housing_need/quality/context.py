@@ -233,7 +233,11 @@ class WarehouseDatasource:
             )
         self.datasource = datasource
         self.engine: SqlAlchemyExecutionEngine = self.datasource.get_execution_engine()
-        self.connection = _persistent_connection(self.engine)
+        try:
+            self.connection = _persistent_connection(self.engine)
+        except BaseException:
+            self.engine.engine.dispose()  # release the file before saying why
+            raise
 
     def batch_definition(self, name: str, query: str) -> Any:
         """A batch definition over ``query`` (a query asset named ``name``, replaced if changed)."""
