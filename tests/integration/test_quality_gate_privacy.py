@@ -1,5 +1,6 @@
-"""A private source's values never leave the gate: not in the failure message, the logs, the
-validation results GX stores, nor the Data Docs built from them.
+"""A private source's values never leave the gate: not in the failure message, the logs (GX logs
+the errors it catches, and DuckDB's quote values), the validation results GX stores, nor the Data
+Docs built from them.
 
 The table is a generated synthetic extract (DuckDB ``range()``, labelled SYNTHETIC) in the shape
 of a council housing-register export, a personal-data source. One row carries a recognisable
@@ -65,9 +66,24 @@ SUITE = {
             "type": "expect_column_distinct_values_to_be_in_set",
             "kwargs": {"column": "nationality_group", "value_set": NATIONALITY_GROUPS},
         },
+        {
+            # numbers against a text column: DuckDB's error quotes the first value it cannot
+            # convert (a condition of its own, so that the other checks still count)
+            "type": "expect_column_values_to_be_in_set",
+            "kwargs": {
+                "column": "bedrooms_needed",
+                "value_set": [1, 2, 3, 4, 5, 6],
+                "row_condition": {
+                    "type": "comparison",
+                    "column": {"name": "household_size"},
+                    "operator": ">",
+                    "parameter": 0,
+                },
+            },
+        },
     ],
 }
-FAILING = 6  # every expectation but the row count
+FAILING = 7  # every expectation but the row count
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +104,7 @@ def private_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, P
                 cast(1 + hash(i, 7) % 6 as bigint) as household_size,
                 ['A', 'B', 'C', 'D'][1 + cast(hash(i, 8) % 4 as integer)] as priority_band,
                 {NATIONALITY_GROUPS}[1 + cast(hash(i, 9) % {len(NATIONALITY_GROUPS)} as integer)] as nationality_group,
+                cast(1 + hash(i, 10) % 4 as varchar) as bedrooms_needed,
                 '{LOAD_ID}' as _load_id,
                 'SYNTHETIC-register-export.csv' as _source_file,
                 i + 2 as _row_number
@@ -95,8 +112,9 @@ def private_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, P
             """
         )
         con.execute(
-            f"update {TABLE} set nationality_group = ?, household_size = ? where _row_number = 50",
-            [PLANTED_TEXT, PLANTED_NUMBER],
+            f"update {TABLE} set nationality_group = ?, household_size = ?, bedrooms_needed = ? "
+            "where _row_number = 50",
+            [PLANTED_TEXT, PLANTED_NUMBER, PLANTED_TEXT],
         )
         con.execute(f"update {TABLE} set priority_band = null where _row_number = 60")
     finally:
@@ -158,6 +176,12 @@ def test_redacted_gate_shows_counts_and_rules_but_no_value(
     ):
         line = next(f for f in outcome.failures if f.startswith(rule))
         assert line.endswith(": failed (values withheld: private source)"), line
+    line = next(
+        f for f in outcome.failures if f.startswith("expect_column_values_to_be_in_set(bedrooms_needed")
+    )
+    assert line.endswith(
+        ": could not be evaluated: error text withheld (private source: it may quote a value)"
+    )
     # Nothing generated holds a value either: the stored results, the suites, the Data Docs.
     docs = tmp_path / "data-docs"
     assert error.result.data_docs_index == docs / "index.html"  # type: ignore[attr-defined]
@@ -182,6 +206,7 @@ def test_the_same_gate_unredacted_shows_the_planted_values(
     )
     assert f"e.g. [{PLANTED_NUMBER}]" in message
     assert f"observed {PLANTED_NUMBER}" in message  # the column's max
+    assert f"Could not convert string '{PLANTED_TEXT}'" in message  # DuckDB's error text
     assert not error.result.outcomes[0].redacted  # type: ignore[attr-defined]
     pages = files_showing(tmp_path / "data-docs", PLANTED)
     assert any(page.startswith("validations/") and PLANTED_TEXT in hits for page, hits in pages.items()), (

@@ -258,7 +258,8 @@ def test_raise_on_failure_false_returns_the_failures(raw_warehouse: Path, tmp_pa
     assert outcome.unsuccessful == len(outcome.failures) == 3
     failures = "\n".join(outcome.failures)
     assert "expect_column_values_to_be_in_set(support_type" in failures and "e.g. ['section_99']" in failures
-    assert "expect_column_values_to_match_duckdb_regex(period_end" in failures and "2023-11-30" in failures
+    quarter_end = next(f for f in outcome.failures if "(period_end is the last day of a quarter)" in f)
+    assert f"_source_file: {SAMPLE_CSV.name!r}, _row_number: 4, period_end: 2023-11-30" in quarter_end
     repeated = next(
         f for f in outcome.failures if f.startswith("unexpected_rows_expectation(one raw row per")
     )
@@ -557,3 +558,23 @@ def test_gate_runs_every_query_on_one_connection_and_releases_the_file(
         check=True,
         timeout=60,
     )
+
+
+def test_gate_refuses_to_run_if_gx_would_not_keep_one_connection(
+    raw_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GX internals the DuckDB route relies on are checked, not assumed: without a persisted
+    connection GX would lose query results, so the gate stops before validating anything."""
+    from great_expectations.execution_engine import sqlalchemy_execution_engine as gx_engine
+
+    from housing_need.quality import context
+
+    shipped = tuple(d for d in gx_engine._PERSISTED_CONNECTION_DIALECTS if d != "duckdb")
+    monkeypatch.setattr(gx_engine, "_PERSISTED_CONNECTION_DIALECTS", ())  # the list is gone
+    with pytest.raises(context.GxInternalsChanged, match="_PERSISTED_CONNECTION_DIALECTS"):
+        gate(raw_warehouse, tmp_path / "no_list")
+
+    monkeypatch.setattr(gx_engine, "_PERSISTED_CONNECTION_DIALECTS", shipped)  # duckdb not added
+    monkeypatch.setattr(context, "persist_duckdb_connections", lambda: None)
+    with pytest.raises(context.GxInternalsChanged, match="did not keep one open connection"):
+        gate(raw_warehouse, tmp_path / "not_persisted")

@@ -1,0 +1,1 @@
+"""Synthetic data for measurements: generated on demand with DuckDB SQL, never committed."""
