@@ -21,22 +21,14 @@ import requests
 from housing_need.config import settings
 from housing_need.ops import processes
 from housing_need.ops import stack as st
+from housing_need.pipeline.steps import STEPS
 from tests.conftest import ROOT, Project, temporary_database
 
 pytestmark = pytest.mark.integration
 
 EXTRACT = "extract_home_office_asylum_support"
 REFRESH = "housing_need_refresh"
-REFRESH_TASKS = {
-    "begin",
-    "load_raw",
-    "raw_gate",
-    "dbt_build",
-    "marts_gate",
-    "dbt_docs",
-    "publish",
-    "briefing",
-}
+REFRESH_TASKS = {step.name for step in STEPS}  # one task per step of the registry
 HOTEL_2023Q4 = (
     "select sum(people) from marts.fct_asylum_support_by_la_quarter "
     "where period_end = date '2023-12-31' and accommodation_type = 'contingency_hotel'"

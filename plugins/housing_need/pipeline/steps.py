@@ -141,7 +141,8 @@ def begin(ctx: Context) -> str:
     report.shadow = str(shadow)
     with warehouse.connect(shadow) as con:
         load.ensure_schema(con)
-        for name in ctx.specs:
+        for name, spec in ctx.specs.items():
+            load.ensure_raw_table(con, spec)  # dbt reads every source's raw table, delivered or not
             load.mark_refusals_seen(con, s.archive_dir, name)
     return f"shadow copy made; {files} file(s) to load, {withdraw} to withdraw; build: {report.build.mode}"
 
