@@ -132,7 +132,9 @@ def synthesize_asylum_support(
         },
     )
     con.execute(
-        "insert into meta.loads values ($load_id, $source, $table, $source_file, $archive, 'synthetic', "
+        "insert into meta.loads (load_id, source, raw_table, source_file, archive_path, origin, sha256, release, "
+        "file_format, rows_in_file, rows_loaded, rows_quarantined, loaded_at, run_id) "
+        "values ($load_id, $source, $table, $source_file, $archive, 'synthetic', "
         "$sha256, $release, 'csv', $rows, $rows, 0, timestamp '2024-02-29 09:30:00', null)",
         {
             "load_id": load_id,
