@@ -309,7 +309,8 @@ def test_extract_triggered_over_the_api_schedules_the_refresh_on_celery(running:
         "mart_dispersal_vs_deprivation",
         "dim_local_authority",
     } <= marts
-    assert published_runs is not None and published_runs[0] == len(refreshes)
+    # the first run publishes; a later one finds nothing new and publishes nothing (no second row)
+    assert published_runs == (1,)
     if PUBLISHES_TO_POSTGRES:  # (without the BI publish there is nothing more to check)
         with psycopg.connect(running.bi_uri) as conn:
             assert conn.execute(HOTEL_2023Q4.replace("date '2023-12-31'", "'2023-12-31'")).fetchone() == (
