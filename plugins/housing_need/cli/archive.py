@@ -15,6 +15,7 @@ path ``list`` prints. Neither command writes the warehouse: the next refresh doe
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import duckdb
 
@@ -24,13 +25,11 @@ from ..pipeline import archive
 from ..sources import SOURCES
 
 
-def _loaded(warehouse: object) -> dict[str, tuple]:
-    from pathlib import Path
-
-    path = Path(str(warehouse))
-    if not path.exists():
+def _loaded(warehouse: Path) -> dict[str, tuple]:
+    """sha256 -> (rows in file, loaded, quarantined, in facts, set aside) of the published loads."""
+    if not warehouse.exists():
         return {}
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(warehouse), read_only=True)
     try:
         rows = con.execute(
             "select sha256, rows_in_file, rows_loaded, rows_quarantined, rows_in_facts, rows_set_aside from meta.loads"
@@ -73,30 +72,33 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_reject(args: argparse.Namespace) -> int:
+def _act(args: argparse.Namespace, action: str) -> int:
+    """Find the archived file ``args.id`` names and reject or restore it."""
     s = settings()
     try:
         entry = archive.find(s.archive_dir, list(SOURCES), args.id)
-        archive.reject(s.archive_dir, entry, args.reason)
+        if action == "reject":
+            archive.reject(s.archive_dir, entry, args.reason)
+        else:
+            archive.restore(s.archive_dir, entry, args.reason or "")
     except HousingNeedError as exc:
-        print(f"archive reject: {exc}")
+        print(f"archive {action}: {exc}")
         return 1
-    loaded = entry.sha256 in _loaded(s.warehouse_path)
-    then = "withdraws its rows from the warehouse" if loaded else "skips it"
-    print(f"rejected {entry.path} ({entry.original_name}): {args.reason}\nthe next refresh {then}")
+    if action == "restore":
+        print(f"restored {entry.path} ({entry.original_name}); the next refresh loads it")
+    else:
+        loaded = entry.sha256 in _loaded(s.warehouse_path)
+        then = "withdraws its rows from the warehouse" if loaded else "skips it"
+        print(f"rejected {entry.path} ({entry.original_name}): {args.reason}\nthe next refresh {then}")
     return 0
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    return _act(args, "reject")
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    s = settings()
-    try:
-        entry = archive.find(s.archive_dir, list(SOURCES), args.id)
-        archive.restore(s.archive_dir, entry, args.reason or "")
-    except HousingNeedError as exc:
-        print(f"archive restore: {exc}")
-        return 1
-    print(f"restored {entry.path} ({entry.original_name}); the next refresh loads it")
-    return 0
+    return _act(args, "restore")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

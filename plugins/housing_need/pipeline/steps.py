@@ -181,8 +181,6 @@ def load_raw(ctx: Context) -> str:
 
 def raw_gate(ctx: Context) -> str:
     """Great Expectations on this run's new loads only; a failing source is set aside alone."""
-    from ..quality import run_gate
-
     report = ctx.report
     new_loads = {
         name: [load_record.load_id for load_record in record.loads]
@@ -191,18 +189,7 @@ def raw_gate(ctx: Context) -> str:
     }
     if not new_loads:
         raise Skip("no new loads to check")
-    result = run_gate(
-        "raw",
-        ctx.shadow,
-        expectations_dir=ctx.settings.expectations_dir,
-        gx_dir=ctx.settings.var_dir / "gx",
-        data_docs_dir=ctx.settings.data_docs_dir,
-        new_loads=new_loads,
-        redact_sources=_private_sources(ctx),
-        raise_on_failure=False,
-    )
-    report.gates["raw"] = _gate_record(result)
-    report.data_docs = report.gates["raw"].data_docs
+    result = _gate(ctx, "raw", new_loads=new_loads, raise_on_failure=False)
     failed = result.failed_sources()
     if failed:
         with warehouse.connect(ctx.shadow) as con:
@@ -267,8 +254,6 @@ def account(ctx: Context) -> str:
 
 def marts_gate(ctx: Context) -> str:
     """Great Expectations on the marts rebuilt in this run (every mart after a full build)."""
-    from ..quality import run_gate
-
     report = ctx.report
     assert report.build is not None
     if report.build.mode == "none" or not report.build.summary:
@@ -276,17 +261,7 @@ def marts_gate(ctx: Context) -> str:
     with warehouse.connect(ctx.shadow) as con:
         suites_changed = build_state.expectations_changed(con, ctx.settings)
     tables = None if report.build.mode == "full" or suites_changed else report.build.relations
-    result = run_gate(
-        "marts",
-        ctx.shadow,
-        expectations_dir=ctx.settings.expectations_dir,
-        gx_dir=ctx.settings.var_dir / "gx",
-        data_docs_dir=ctx.settings.data_docs_dir,
-        tables=tables,
-        redact_sources=_private_sources(ctx),
-    )
-    report.gates["marts"] = _gate_record(result)
-    report.data_docs = report.gates["marts"].data_docs
+    result = _gate(ctx, "marts", tables=tables)
     with warehouse.connect(ctx.shadow) as con:
         build_state.record_expectations(con, ctx.settings)
     return result.summary().splitlines()[0]
@@ -466,6 +441,24 @@ def _settle_build_mode(report: RunReport) -> None:
     """An incremental build with nothing left to build (every changed source set aside) is none."""
     if report.build and report.build.mode == "incremental" and not report.changed_sources:
         report.build = BuildRecord("none", "every new delivery was set aside")
+
+
+def _gate(ctx: Context, name: str, **scope: Any) -> Any:
+    """Run gate ``name`` on the shadow (values withheld for private sources) and record it."""
+    from ..quality import run_gate
+
+    result = run_gate(
+        name,
+        ctx.shadow,
+        expectations_dir=ctx.settings.expectations_dir,
+        gx_dir=ctx.settings.var_dir / "gx",
+        data_docs_dir=ctx.settings.data_docs_dir,
+        redact_sources=_private_sources(ctx),
+        **scope,
+    )
+    ctx.report.gates[name] = _gate_record(result)
+    ctx.report.data_docs = ctx.report.gates[name].data_docs
+    return result
 
 
 def _gate_record(result: Any) -> GateRecord:

@@ -47,9 +47,15 @@ def install_dbt_docs(target: Path, docs_dir: Path) -> None:
     for name in DOCS_FILES:
         if (target / name).exists():
             shutil.copy2(target / name, staging / name)
-    old = docs_dir.with_name(docs_dir.name + ".old")
+    replace_folder(staging, docs_dir)
+
+
+def replace_folder(staging: Path, target: Path) -> None:
+    """Put a fully written ``staging`` folder in place of ``target`` (two renames: a reader sees the
+    old folder or the new one, never half of either)."""
+    old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
-    if docs_dir.exists():
-        docs_dir.rename(old)
-    staging.rename(docs_dir)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from ..marts import latest_quarter, mart_tables
+from ..swap import replace_folder
 from .sections import SECTIONS, Content, Section
 
 CSS = """
@@ -174,10 +175,5 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
         raise
     finally:
         con.close()
-    old = out_dir.with_name(out_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    staging.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    replace_folder(staging, out_dir)
     return summary

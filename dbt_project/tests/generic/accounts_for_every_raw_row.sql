@@ -1,14 +1,17 @@
 {#-
-    Every raw Asy_D11 row of every load is in exactly one outcome of audit.asylum_support_row_outcomes:
-    per load, the rows of all outcomes add up to the rows of the raw table (straight from the source,
-    not through the models). A load missing on either side fails too.
+    A source's row-outcomes model (schema audit) counts every raw row of every load exactly once: per
+    load, the rows of all its outcomes add up to the rows of the raw table (read straight from the
+    source, not through the models). A load missing on either side fails too. Applied to each
+    source's audit model with `raw: source('<source>', '<table>')`.
 -#}
+{% test accounts_for_every_raw_row(model, raw) %}
+
 with
 
 raw_rows as (
 
     select _load_id as load_id, count(*) as raw_rows
-    from {{ source('home_office', 'home_office__asylum_support') }}
+    from {{ raw }}
     group by _load_id
 
 ),
@@ -16,7 +19,7 @@ raw_rows as (
 accounted as (
 
     select load_id, sum(rows) as accounted_rows
-    from {{ ref('asylum_support_row_outcomes') }}
+    from {{ model }}
     group by load_id
 
 )
@@ -31,3 +34,5 @@ full outer join accounted
 where raw_rows.raw_rows is null
     or accounted.accounted_rows is null
     or raw_rows.raw_rows <> accounted.accounted_rows
+
+{% endtest %}
