@@ -17,9 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from ..marts import latest_quarter, mart_tables
+from ..marts import mart_tables
 from ..swap import replace_folder
-from .sections import SECTIONS, Content, Section
+from .sections import SECTIONS, Content, Published, Section
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; margin: 0; color: #0b0c0c; }
@@ -82,9 +82,7 @@ def _write_page(
     summary.pages += 1
 
 
-def _sections(
-    con: duckdb.DuckDBPyConnection, scope: str, key: str, available: set[str], summary: BriefingSummary
-) -> str:
+def _sections(data: Published, scope: str, key: str, available: set[str], summary: BriefingSummary) -> str:
     out = []
     for section in (s for s in SECTIONS if scope in s.scopes):
         missing = [t for t in section.requires if t not in available]
@@ -95,7 +93,7 @@ def _sections(
                 f"<p class='unavailable'>Not yet available: this section needs marts.{escape(', marts.'.join(missing))}.</p></section>"
             )
             continue
-        content = section.build(con, scope, key)
+        content = section.build(data, scope, key)
         if content is None:
             continue
         summary.sections_rendered += 1
@@ -120,7 +118,8 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
         available = set(mart_tables(con))
-        latest = latest_quarter(con)
+        data = Published(con)
+        latest = data.latest
         note = f"Data to {latest[1]} (quarter ending {latest[0]})."
         regions = con.execute(
             """
@@ -158,7 +157,7 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
             body = (
                 f"<h1>{escape(region)}</h1><p class='lede'>People in dispersal accommodation at {escape(latest[1])}:</p>"
                 f"<p class='figure' data-figure='people-in-dispersal'>{int(people):,}</p>"
-                f"{_sections(con, 'region', region, available, summary)}"
+                f"{_sections(data, 'region', region, available, summary)}"
                 f"<h2>Local authorities</h2><ul class='links'>{links}</ul>"
             )
             _write_page(staging, f"regions/{slug(region)}.html", region, body, note, summary)
@@ -167,7 +166,7 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
                     f"<h1>{escape(name)}</h1><p class='lede'>{escape(code)} · "
                     f"<a href='../regions/{slug(region)}.html'>{escape(region)}</a> · people in dispersal "
                     f"accommodation at {escape(latest[1])}:</p><p class='figure' data-figure='people-in-dispersal'>{int(la_people):,}</p>"
-                    f"{_sections(con, 'la', code, available, summary)}"
+                    f"{_sections(data, 'la', code, available, summary)}"
                 )
                 _write_page(staging, f"la/{code}.html", name, body, note, summary)
     except BaseException:

@@ -1,7 +1,7 @@
 """The sections of the briefing pages: a registry new marts plug into.
 
-A section names the marts it needs and the scopes it serves ("region", "la"); given a read-only
-DuckDB connection and a scope key it returns a chart, a caption and the numbers behind the chart,
+A section names the marts it needs and the scopes it serves ("region", "la"); given the published
+marts (:class:`Published`, read-only, each query run once per build) and a scope key it returns a chart, a caption and the numbers behind the chart,
 or None when it has nothing to say there. Sections whose marts are not in the warehouse yet are
 listed on the page as not yet available. To add one (e.g. register pressure, need estimates with
 low/central/high ranges, move-on pressure), write a function and append a Section to SECTIONS.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import duckdb
 
@@ -37,44 +38,63 @@ class Content:
     notes: list[str] = field(default_factory=list)
 
 
+class Published:
+    """The published marts as the pages read them. Each query a section asks for runs once per build
+    (over every region or LA at once) and is then read per page, so 370 pages cost a few dozen
+    queries, not thousands."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self._cache: dict[tuple[str, tuple[object, ...]], dict[object, list[tuple]]] = {}
+
+    def by(self, sql: str, params: Sequence[object] = ()) -> dict[object, list[tuple]]:
+        """Rows of ``sql`` grouped by their first column (the rest of each row, in query order)."""
+        key = (sql, tuple(params))
+        if key not in self._cache:
+            grouped: dict[object, list[tuple]] = {}
+            for row in self.con.execute(sql, list(params)).fetchall():
+                grouped.setdefault(row[0], []).append(tuple(row[1:]))
+            self._cache[key] = grouped
+        return self._cache[key]
+
+    @cached_property
+    def latest(self) -> tuple[str, str]:
+        return latest_quarter(self.con)
+
+    def la(self, code: str) -> tuple[str, str]:
+        """(name, region) of a current LAD ('', '' if unknown)."""
+        found = self.by("select lad_code, lad_name, region_name from marts.dim_local_authority").get(code)
+        return (str(found[0][0]), str(found[0][1])) if found else ("", "")
+
+    def region_of(self, scope: str, key: str) -> str:
+        return key if scope == "region" else self.la(key)[1]
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
     title: str
     requires: tuple[str, ...]  # marts.<table> names
     scopes: tuple[str, ...]  # "region", "la"
-    build: Callable[[duckdb.DuckDBPyConnection, str, str], Content | None]
+    build: Callable[[Published, str, str], Content | None]
 
 
-def _region_of(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> str:
-    if scope == "region":
-        return key
-    row = con.execute(
-        "select region_name from marts.dim_local_authority where lad_code = ?", [key]
-    ).fetchone()
-    return str(row[0]) if row else ""
-
-
-def dispersal_trend(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Content | None:
-    region = _region_of(con, scope, key)
-    rows = con.execute(
+def dispersal_trend(data: Published, scope: str, key: str) -> Content | None:
+    region = data.region_of(scope, key)
+    by_region = data.by(
         """
-        select quarter_label,
-               sum(people_in_dispersal_accommodation) filter (where region_name = $region) as region_people,
-               10000.0 * sum(people_in_dispersal_accommodation) filter (where region_name = $region)
-                 / sum(population_mid2020) filter (where region_name = $region) as region_rate,
-               sum(people_in_dispersal_accommodation) filter (where lad_code = $la) as la_people,
-               max(dispersal_per_10k) filter (where lad_code = $la) as la_rate
+        select region_name, quarter_label, sum(people_in_dispersal_accommodation),
+               10000.0 * sum(people_in_dispersal_accommodation) / sum(population_mid2020)
         from marts.mart_dispersal_vs_deprivation
-        group by period_end, quarter_label order by period_end
-        """,
-        {"region": region, "la": key if scope == "la" else ""},
-    ).fetchall()
+        group by region_name, period_end, quarter_label order by region_name, period_end
+        """
+    )
+    rows = by_region.get(region)
     if not rows:
         return None
     if scope == "region":
         chart = svg.line_chart(
-            {region: [(q, float(p)) for q, p, _, _, _ in rows]},
+            {region: [(q, float(p)) for q, p, _ in rows]},
             title=f"People in dispersal accommodation, {region}",
             y_label="people",
         )
@@ -83,14 +103,21 @@ def dispersal_trend(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Con
             caption=f"People in Home Office dispersal accommodation in {region} at each quarter end "
             f"(all support types), {rows[0][0]} to {rows[-1][0]}.",
             headers=("Quarter", "People in dispersal accommodation", "Per 10,000 residents"),
-            rows=[(q, f"{int(p):,}", f"{r:.1f}") for q, p, r, _, _ in rows],
+            rows=[(q, f"{int(p):,}", f"{r:.1f}") for q, p, r in rows],
         )
-    name = con.execute("select lad_name from marts.dim_local_authority where lad_code = ?", [key]).fetchone()
-    la_name = str(name[0]) if name else key
+    by_la = data.by(
+        "select lad_code, quarter_label, people_in_dispersal_accommodation, dispersal_per_10k "
+        "from marts.mart_dispersal_vs_deprivation order by lad_code, period_end"
+    )
+    la_rows = {q: (p, r) for q, p, r in by_la.get(key, [])}
+    if not la_rows:
+        return None
+    la_name = data.la(key)[0] or key
+    series = [(q, la_rows[q][0], la_rows[q][1], r) for q, _, r in rows if q in la_rows]
     chart = svg.line_chart(
         {
-            la_name: [(q, float(lr)) for q, _, _, _, lr in rows],
-            f"{region} average": [(q, float(r)) for q, _, r, _, _ in rows],
+            la_name: [(q, float(lr)) for q, _, lr, _ in series],
+            f"{region} average": [(q, float(r)) for q, _, _, r in series],
         },
         title=f"Dispersal per 10,000 residents, {la_name} and {region}",
         y_label="per 10,000 residents",
@@ -100,22 +127,23 @@ def dispersal_trend(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Con
         caption=f"People in dispersal accommodation per 10,000 residents in {la_name}, against the {region} "
         "average, at each quarter end.",
         headers=("Quarter", f"{la_name}: people", f"{la_name}: per 10,000", f"{region}: per 10,000"),
-        rows=[(q, f"{int(lp):,}", f"{lr:.1f}", f"{r:.1f}") for q, _, r, lp, lr in rows],
+        rows=[(q, f"{int(lp):,}", f"{lr:.1f}", f"{r:.1f}") for q, lp, lr, r in series],
     )
 
 
-def deprivation_scatter(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Content | None:
-    region = _region_of(con, scope, key)
-    latest, label = latest_quarter(con)
-    rows = con.execute(
+def deprivation_scatter(data: Published, scope: str, key: str) -> Content | None:
+    region = data.region_of(scope, key)
+    latest, label = data.latest
+    rows = data.by(
         """
-        select lad_code, lad_name, imd2019_average_score, dispersal_per_10k, people_in_dispersal_accommodation
+        select region_name, lad_code, lad_name, imd2019_average_score, dispersal_per_10k,
+               people_in_dispersal_accommodation
         from marts.mart_dispersal_vs_deprivation
-        where region_name = ? and period_end = ?::date and imd2019_average_score is not null
-        order by imd2019_average_score desc
+        where period_end = ?::date and imd2019_average_score is not null
+        order by region_name, imd2019_average_score desc
         """,
-        [region, latest],
-    ).fetchall()
+        [latest],
+    ).get(region)
     if not rows:
         return None  # IMD 2019 covers England only
     points = [svg.Point(float(s), float(r), str(n), highlight=(code == key)) for code, n, s, r, _ in rows]
@@ -134,16 +162,15 @@ def deprivation_scatter(con: duckdb.DuckDBPyConnection, scope: str, key: str) ->
     )
 
 
-def concentration(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Content | None:
-    rows = con.execute(
+def concentration(data: Published, scope: str, key: str) -> Content | None:
+    rows = data.by(
         """
-        select quarter_label, concentration_index, share_in_most_deprived_quintile,
+        select region_name, quarter_label, concentration_index, share_in_most_deprived_quintile,
                population_share_in_most_deprived_quintile
         from marts.mart_dispersal_concentration_by_region
-        where region_name = ? and concentration_index is not null order by period_end
-        """,
-        [key],
-    ).fetchall()
+        where concentration_index is not null order by region_name, period_end
+        """
+    ).get(key)
     if not rows:
         return None
     q, ci, share, pop_share = rows[-1]
@@ -162,17 +189,16 @@ def concentration(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Conte
     )
 
 
-def accommodation_mix(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Content | None:
+def accommodation_mix(data: Published, scope: str, key: str) -> Content | None:
     column = "region_name" if scope == "region" else "lad_code"
-    rows = con.execute(
+    rows = data.by(
         f"""
-        select accommodation_type, sum(people) as people, max(quarter_label) as quarter
+        select {column}, accommodation_type, sum(people) as people, max(quarter_label) as quarter
         from marts.fct_asylum_support_by_la_quarter
-        where {column} = ? and period_end = (select max(period_end) from marts.fct_asylum_support_by_la_quarter)
-        group by 1 order by people desc
-        """,
-        [key],
-    ).fetchall()
+        where period_end = (select max(period_end) from marts.fct_asylum_support_by_la_quarter)
+        group by 1, 2 order by 1, people desc, 2
+        """
+    ).get(key)
     if not rows:
         return None
     label = rows[0][2]
@@ -196,18 +222,17 @@ def _count(value: int | None) -> str:
     return f"{value:,}" if value is not None else "–"
 
 
-def community_profile(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> Content | None:
+def community_profile(data: Published, scope: str, key: str) -> Content | None:
     if scope == "region":
-        rows = con.execute(
+        rows = data.by(
             """
-            select lad_name, born_outside_uk_share_2011, born_outside_uk_share_2021, overcrowded_share,
-                   social_rented_share, private_rented_share
+            select region_name, lad_name, born_outside_uk_share_2011, born_outside_uk_share_2021,
+                   overcrowded_share, social_rented_share, private_rented_share
             from marts.mart_community_profile_by_la
-            where region_name = ? and born_outside_uk_share_2021 is not null
-            order by born_outside_uk_share_2021 desc
-            """,
-            [key],
-        ).fetchall()
+            where born_outside_uk_share_2021 is not null
+            order by region_name, born_outside_uk_share_2021 desc
+            """
+        ).get(key)
         if not rows:
             return None
         return Content(
@@ -228,27 +253,25 @@ def community_profile(con: duckdb.DuckDBPyConnection, scope: str, key: str) -> C
             ),
             rows=[(str(r[0]), *(_share(v) for v in r[1:])) for r in rows],
         )
-    profile = con.execute(
+    found = data.by(
         """
-        select lad_name, residents_2021, born_outside_uk_2021, born_outside_uk_share_2021, residents_2011,
-               born_outside_uk_2011, born_outside_uk_share_2011, households, social_rented_share,
+        select lad_code, lad_name, residents_2021, born_outside_uk_2021, born_outside_uk_share_2021,
+               residents_2011, born_outside_uk_2011, born_outside_uk_share_2011, households, social_rented_share,
                private_rented_share, overcrowded_share
-        from marts.mart_community_profile_by_la where lad_code = ?
-        """,
-        [key],
-    ).fetchone()
-    if profile is None or profile[1] is None:
-        return None
-    name, res21, out21, share21, res11, out11, share11, households, social, private, crowded = profile
-    rows = con.execute(
+        from marts.mart_community_profile_by_la
         """
-        select community_name, residents_2011, residents_2021, residents_change
+    ).get(key)
+    if not found or found[0][1] is None:
+        return None
+    name, res21, out21, share21, res11, out11, share11, households, social, private, crowded = found[0]
+    rows = data.by(
+        """
+        select lad_code, community_name, residents_2011, residents_2021, residents_change
         from marts.mart_community_change_2011_2021
-        where lad_code = ? and community_type = 'country'
-        order by residents_2021 desc limit 10
-        """,
-        [key],
-    ).fetchall()
+        where community_type = 'country'
+        order by lad_code, residents_2021 desc, community_name
+        """
+    ).get(key, [])[:10]
     caption = (
         f"{_count(out21)} of {_count(res21)} usual residents of {name} ({_share(share21)}) were born outside the UK "
         f"at Census 2021, against {_count(out11)} of {_count(res11)} ({_share(share11)}) in 2011. Of "
