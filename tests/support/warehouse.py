@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from housing_need.publish.marts import mart_tables as published_marts
+
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -17,13 +19,12 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 
 def mart_tables(warehouse: Path) -> list[str]:
-    """The tables in the warehouse's marts schema, by name."""
-    return [
-        r[0]
-        for r in query(
-            warehouse, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
-        )
-    ]
+    """The published marts of a warehouse file, as the pipeline itself lists them."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return published_marts(con)
+    finally:
+        con.close()
 
 
 def marts_fingerprint(warehouse: Path, *, with_loads: bool = True) -> dict[str, str]:
