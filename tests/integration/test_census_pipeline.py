@@ -18,6 +18,7 @@ pytestmark = pytest.mark.integration
 LEICESTER = "E06000016"
 NEWHAM = "E09000025"
 MANCHESTER = "E08000003"
+BRADFORD = "E08000032"
 SEEDS = ROOT / "dbt_project/seeds/reference"
 SOCIAL = "Tenure of household: Social rented"
 NOT_ENGLISH = "Main language is not English (English or Welsh in Wales)"  # TS029 header
@@ -32,25 +33,38 @@ def census(bundled: Project) -> Project:
 def test_leicester_reproduces_the_published_figures(census: Project) -> None:
     row = census.query(
         "select households, social_rented, private_rented, born_outside_uk_2021, residents_2021, "
-        "born_outside_uk_2011, residents_2011 from marts.mart_community_profile_by_la where lad_code = ?",
+        "residents_2021_source_table, born_outside_uk_2011, residents_2011, arrived_2020_to_2021, "
+        "uk_passport from marts.mart_community_profile_by_la where lad_code = ?",
         [LEICESTER],
     )
-    assert row == [(127_389, 29_495, 37_437, 151_492, 368_572, 110_843, 329_839)]
+    assert row == [(127_389, 29_495, 37_437, 151_492, 368_570, "TS004", 110_843, 329_839, 11_197, 238_152)]
+
+
+@pytest.mark.parametrize(
+    ("table", "category", "published"),
+    [
+        ("TS004", "Europe > United Kingdom", 217_078),
+        ("TS015", "Arrived 2020 to 2021", 11_197),
+        ("TS005", "Europe > United Kingdom", 238_152),
+        ("TS012", "Middle East and Asia > Southern Asia > India", 59_842),
+        ("TS052", "-2 or less", 4_076),
+        ("QS405EW", "Social rented", 31_270),
+    ],
+)
+def test_leicester_figures_of_every_full_table(census: Project, table, category, published) -> None:
+    assert census.query(
+        "select value, source_level from marts.fct_census_cells_by_la "
+        "where lad_code = ? and table_code = ? and category_path = ?",
+        [LEICESTER, table, category],
+    ) == [(published, "ltla")]
 
 
 def test_newham_has_the_highest_overcrowding_share(census: Project) -> None:
-    """Computed again from the LSOA file and the LSOA lookup with the csv module, not the pipeline."""
-    lsoa_to_la = {}
-    with open(SEEDS / "ref_geographr_lookup_lsoa21_ltla22.csv", newline="") as fh:
-        for r in csv.DictReader(fh):
-            lsoa_to_la[r["lsoa21_code"]] = r["ltla22_code"]
-    crowded: dict[str, int] = defaultdict(int)
-    households: dict[str, int] = defaultdict(int)
-    with open(cs.TS052_LSOA, newline="") as fh:
-        for r in csv.DictReader(fh):
-            la = lsoa_to_la[r["lsoa21_code"]]
-            crowded[la] += int(r["-1 (overcrowded)"]) + int(r["-2 or less (overcrowded)"])
-            households[la] += int(r["total_households"])
+    """Computed again from the district TS052 file with the csv module, not the pipeline."""
+    header, rows = cs.bulk_table(cs.LTLA_TABLES["TS052"])
+    column = {label.rsplit(": ", 1)[-1]: i for i, label in enumerate(header)}
+    crowded = {r[2]: int(r[column["-1"]]) + int(r[column["-2 or less"]]) for r in rows}
+    households = {r[2]: int(r[column["All households"]]) for r in rows}
     top = max(households, key=lambda la: crowded[la] / households[la])
     assert top == NEWHAM
     ranked = census.query(
@@ -106,12 +120,142 @@ def test_totals_are_kept_at_every_level(census: Project) -> None:
     )
 
 
+def path_of_column(census: Project, table: str) -> dict[str, str]:
+    """Each published column (or TS012 category name) of a table -> its category path, as loaded."""
+    return dict(
+        census.query(
+            "select distinct source_column, category_path from raw.ons_census__cells where table_code = ?",
+            [table],
+        )
+    )
+
+
+@pytest.mark.parametrize("table", sorted(set(cs.LTLA_TABLES) | {"QS405EW"}))
+def test_every_category_summed_over_districts_equals_the_file(census: Project, table) -> None:
+    """Each full district table (and the 2011 QS405EW, whose 348 districts are summed into today's
+    318): every category, at every level of its hierarchy, summed over the districts equals the
+    file's column sum (csv module); a table's categories appear once each (no double counting)."""
+    path = cs.QS405EW if table == "QS405EW" else cs.LTLA_TABLES[table]
+    header, rows = cs.bulk_table(path)
+    first = 4 if table == "QS405EW" else 3
+    column_sums = {h: sum(int(r[i]) for r in rows) for i, h in enumerate(header) if i >= first}
+    warehouse = dict(
+        census.query(
+            "select category_path, sum(value) from marts.fct_census_cells_by_la "
+            "where table_code = ? and release_kind = 'full' group by 1",
+            [table],
+        )
+    )
+    assert {path_of_column(census, table)[c]: s for c, s in column_sums.items()} == warehouse
+
+
+def test_ts012_countries_sum_to_the_file_and_name_every_community(census: Project) -> None:
+    """TS012 (long): every category summed over districts equals the file's (csv module), and a
+    country in a district is one row of the community fact (Afghan-born in Bradford)."""
+    with open(cs.TS012, newline="", encoding="utf-8") as fh:
+        lines = list(csv.DictReader(fh))
+    by_category: dict[str, int] = defaultdict(int)
+    for line in lines:
+        by_category[line["country_of_birth"]] += int(float(line["value"]))
+    warehouse = dict(
+        census.query(
+            "select category_path, sum(value) from marts.fct_census_cells_by_la "
+            "where table_code = 'TS012' and category_path <> 'Total' group by 1"
+        )
+    )
+    paths = path_of_column(census, "TS012")
+    assert warehouse == {paths[c]: s for c, s in by_category.items()}
+    bradford = next(
+        int(float(x["value"]))
+        for x in lines
+        if x["ltla21_code"] == BRADFORD and x["country_of_birth"].endswith("southern_asia_afghanistan")
+    )
+    assert census.query(
+        "select residents, source_table from marts.fct_residents_by_country_of_birth "
+        "where lad_code = ? and census_year = 2021 and community_key = 'afghanistan'",
+        [BRADFORD],
+    ) == [(bradford, "TS012")]
+    leaves = census.query(
+        "select count(*) from marts.dim_community where community_type in ('country', 'country_group', 'uk_country')"
+    )
+    assert leaves == [(59,)]
+    # the countries of a sub-region add up to it, in every district (no community is counted twice)
+    assert census.query(
+        "select count(*) from ("
+        " select f.lad_code, d.sub_region_key, sum(f.residents) as summed"
+        " from marts.fct_residents_by_country_of_birth as f"
+        " join marts.dim_community as d on f.community_key = d.community_key"
+        " where f.census_year = 2021 and d.community_type in ('country', 'country_group')"
+        " and d.sub_region_key is not null group by 1, 2) as countries"
+        " join marts.fct_residents_by_country_of_birth as s"
+        " on s.lad_code = countries.lad_code and s.community_key = countries.sub_region_key"
+        " and s.census_year = 2021 where s.residents <> countries.summed"
+    ) == [(0,)]
+
+
+def test_arrival_cohorts_and_tenure_change_are_the_files(census: Project) -> None:
+    header, rows = cs.bulk_table(cs.LTLA_TABLES["TS015"])
+    leicester = rows[cs.row_index(rows, LEICESTER)]
+    published = {
+        h.removesuffix("; measures: Value").split(": ")[1]: int(v)
+        for h, v in zip(header[3:], leicester[3:], strict=True)
+    }
+    cohorts = dict(
+        census.query(
+            "select arrival_band, residents from marts.mart_arrival_cohorts_by_la "
+            "where lad_code = ? and is_cohort_since_2011",
+            [LEICESTER],
+        )
+    )
+    assert cohorts == {
+        b: published[b] for b in published if b.startswith("Arrived 20") and b >= "Arrived 2011"
+    }
+    assert cohorts["Arrived 2020 to 2021"] == 11_197
+
+    header, rows = cs.bulk_table(cs.QS405EW)
+    row_2011 = rows[cs.row_index(rows, LEICESTER)]
+    social_2011 = int(row_2011[header.index("Tenure: Social rented: Total; measures: Value")])
+    assert census.query(
+        "select households_2011, households_2021 from marts.mart_tenure_change_2011_2021 "
+        "where lad_code = ? and tenure = 'social_rented'",
+        [LEICESTER],
+    ) == [(social_2011, 29_495)]
+    assert social_2011 == 31_270
+    # 2011 England and Wales households, summed into today's districts, as in the file
+    total_2011 = sum(int(r[header.index("Tenure: All categories: Tenure; measures: Value")]) for r in rows)
+    assert census.query(
+        "select sum(households_2011) from marts.mart_tenure_change_2011_2021 where tenure = 'all_households'"
+    ) == [(total_2011,)]
+    assert total_2011 == 23_366_044
+
+
+def test_wards_sum_their_lsoas(census: Project) -> None:
+    """Ward drill-down: each 2024 ward's households are its LSOAs' (ONS lookup, read with csv)."""
+    with open(SEEDS / "ref_geographr_lookup_lsoa21_ward24_ltla24.csv", newline="") as fh:
+        ward_of = {
+            r["lsoa21_code"]: r["ward24_code"] for r in csv.DictReader(fh) if r["ltla24_code"] == LEICESTER
+        }
+    households: dict[str, int] = defaultdict(int)
+    with open(cs.TS052_LSOA, newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["lsoa21_code"] in ward_of:
+                households[ward_of[r["lsoa21_code"]]] += int(r["total_households"])
+    wards = dict(
+        census.query(
+            "select area_code, households from marts.mart_neighbourhood_profile "
+            "where geography_level = 'ward' and lad_code = ?",
+            [LEICESTER],
+        )
+    )
+    assert wards == dict(households) and len(wards) > 10
+
+
 def test_neighbourhoods_drill_down_below_the_local_authority(census: Project) -> None:
     """Leicester's MSOAs: proficiency as published for the MSOA, overcrowding summed from its LSOAs
     (an LSOA's MSOA is named like it without the final letter), both from the files with csv."""
-    with open(SEEDS / "ref_geographr_lookup_lsoa21_ltla22.csv", newline="") as fh:
+    with open(SEEDS / "ref_geographr_lookup_lsoa21_ward24_ltla24.csv", newline="") as fh:
         lsoa_names = {
-            r["lsoa21_code"]: r["lsoa21_name"] for r in csv.DictReader(fh) if r["ltla22_code"] == LEICESTER
+            r["lsoa21_code"]: r["lsoa21_name"] for r in csv.DictReader(fh) if r["ltla24_code"] == LEICESTER
         }
     crowded: dict[str, int] = defaultdict(int)
     with open(cs.TS052_LSOA, newline="") as fh:
@@ -131,7 +275,7 @@ def test_neighbourhoods_drill_down_below_the_local_authority(census: Project) ->
         "from marts.mart_neighbourhood_profile where lad_code = ? and geography_level = 'msoa'",
         [LEICESTER],
     )
-    assert len(rows) == len(crowded) - 1  # one Leicester MSOA is missing from the MSOA lookup
+    assert len(rows) == len(crowded)  # every MSOA is placed
     for code, name, overcrowded, cannot_speak in rows:
         assert (overcrowded, cannot_speak) == (crowded[name], cannot[code]), name
     lsoas = census.query(
@@ -148,14 +292,10 @@ def test_every_cell_is_accounted_for(census: Project) -> None:
         "where source = 'ons_census'",
     )
     raw = census.query("select count(*) from raw.ons_census__cells")[0][0]
-    assert loads == [(10, raw, raw, 0)]  # the ten bundled census files
-    unplaced = census.query(
-        "select count(*), sum(cells), min(reason) from quarantine.census_unplaced_areas",
-    )
-    # the MSOA lookup lacks 82 MSOAs created in 2021: their 6 TS029 cells each are listed, not lost
-    assert unplaced == [(82, 82 * 6, "MSOA code is not in the MSOA 2021 to LTLA 2022 lookup")]
-    missing = census.query("select sum(proficiency_msoas_missing) from marts.mart_community_profile_by_la")
-    assert missing == [(82,)]
+    bundled = [p for p in cs.SAMPLE_DIR.iterdir() if p.suffix in (".csv", ".xls")]
+    assert loads == [(len(bundled), raw, raw, 0)]  # every bundled census file
+    # every MSOA and LSOA of England and Wales is placed in its district
+    assert census.query("select count(*) from quarantine.census_unplaced_areas") == [(0,)]
     # and the loads say where every cell went: in the facts, or set aside with the reason
     outcomes = dict(
         census.query(
@@ -163,8 +303,7 @@ def test_every_cell_is_accounted_for(census: Project) -> None:
         )
     )
     assert sum(outcomes.values()) == raw
-    placed = [n for reason, n in outcomes.items() if reason.startswith("area could not be placed")]
-    assert placed == [82 * 6]
+    assert not [n for reason, n in outcomes.items() if reason.startswith("area could not be placed")]
     assert census.query(
         "select sum(rows_in_facts) + sum(rows_set_aside) from meta.loads where source = 'ons_census'"
     ) == [(raw,)]

@@ -33,11 +33,22 @@ from tests.support.asy_d11 import encode_as, formula_text, table_text
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data/sample/ons_census"
 TS054 = {level: SAMPLE_DIR / f"census2021-ts054-{level}.csv" for level in ("ctry", "rgn", "utla", "ltla")}
-TS005 = SAMPLE_DIR / "census2021-ts005-ltla-filtered.csv"
-TS015 = SAMPLE_DIR / "census2021-ts015-ltla-filtered.csv"
+TS005 = SAMPLE_DIR / "census2021-ts005-ltla.csv"
+TS015 = SAMPLE_DIR / "census2021-ts015-ltla.csv"
 TS052_LSOA = SAMPLE_DIR / "demographr_household_overcrowding21_lsoa21_TS052_wide.csv"
 TS029_MSOA = SAMPLE_DIR / "demographr_proficiency21_msoa21_TS029.csv"
 QS203EW = SAMPLE_DIR / "r21ewrttableqs203ewladv1_tcm77-290919.xls"
+QS405EW = SAMPLE_DIR / "qs405ew_tenure-households-lad.csv"
+TS012 = SAMPLE_DIR / "demographr_country_of_birth21_ltla21_TS012.csv"
+# The full Nomis bulk tables at LTLA, in the two header grammars Nomis has published.
+LTLA_TABLES = {
+    "TS004": SAMPLE_DIR / "census2021-ts004-ltla.csv",  # quoted, '; measures: Value'
+    "TS005": TS005,
+    "TS015": TS015,
+    "TS029": SAMPLE_DIR / "census2021-ts029-ltla.csv",  # unquoted, no suffix
+    "TS052": SAMPLE_DIR / "census2021-ts052-ltla.csv",
+    "TS054": TS054["ltla"],
+}
 QUIZ = SAMPLE_DIR / "census-quiz-data-2021-v9.csv"
 EMPTY = b""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from collections import Counter, defaultdict
 from typing import Any
@@ -168,13 +170,13 @@ def test_ts054_every_subtotal_is_the_sum_of_its_children(ts054):
 
 
 # ---------------------------------------------------------------------------------------------
-# Real partial TS005 / TS015 files (with the '; measures: Value' suffix)
+# Real TS005 / TS015 files (with the '; measures: Value' suffix)
 
 
 def test_ts005_passports_deep_hierarchy():
     result = _parse_file(cs.TS005)
     assert not result.quarantined and result.release == "census2021-ts005"
-    assert len({r["geography_code"] for r in result.rows}) == 17
+    assert len({r["geography_code"] for r in result.rows}) == 331
     bolton = _cells(result, "E08000001")
     france = bolton["Europe > Other Europe > EU Member countries > France"]
     assert (
@@ -192,12 +194,13 @@ def test_ts005_passports_deep_hierarchy():
         == "Passports held: Antarctica and Oceania, including Australasia; measures: Value"
     )
     assert bolton["Total"]["source_column"] == "Passports held: Total; measures: Value"
-    assert bolton["Total"]["_row_number"] == 2
+    header, rows = cs.bulk_table(cs.TS005)
+    assert bolton["Total"]["_row_number"] == 2 + [r[2] for r in rows].index("E08000001")
     # 'Rest of Europe > Other Europe' is a different category from 'Other Europe'.
     assert bolton["Europe > Other Europe > Rest of Europe > Other Europe"]["is_subtotal"] is False
     assert bolton["Europe > Other Europe"]["is_subtotal"] is True
     # Passports held adds up: each resident is counted once.
-    assert _assert_additive(result) == 17 * 8
+    assert _assert_additive(result) == 331 * 8
     top = [c for c in bolton.values() if c["category_level"] == 1]
     assert sum(c["value"] for c in top) == bolton["Total"]["value"]
 
@@ -209,7 +212,7 @@ def test_ts015_year_of_arrival_is_flat():
     assert len(bury) == 13
     assert {c["category_level"] for p, c in bury.items() if p != "Total"} == {1}
     assert bury["Born in the UK"]["value"] == 170_444
-    assert _assert_additive(result) == 17
+    assert _assert_additive(result) == 331
 
 
 # ---------------------------------------------------------------------------------------------
@@ -606,3 +609,161 @@ def test_bad_delivery_builders_are_refused(ltla):
     with pytest.raises(ParseError, match="cannot open workbook") as info:
         parse(cs.truncated_xlsx(), "qs203ew.xlsx")
     assert info.value.file == "qs203ew.xlsx"
+
+
+# ---------------------------------------------------------------------------------------------
+# The full LTLA tables, QS405EW (2011) and TS012 (detailed country of birth, long), against the
+# files read with the csv module
+
+
+@pytest.mark.parametrize("table", sorted(cs.LTLA_TABLES))
+def test_every_cell_of_a_full_ltla_table_is_the_files_value(table):
+    """Every area of England and Wales, every column (total, subtotals and leaves at every level):
+    the cell equals the number in the file, read with the csv module, and nothing is quarantined."""
+    path = cs.LTLA_TABLES[table]
+    header, rows = cs.bulk_table(path)
+    result = _parse_file(path)
+    assert not result.quarantined
+    assert len(rows) == 331 and result.rows_in_file == 331 * (len(header) - 3)
+    cells = {(r["geography_code"], r["source_column"]): r["value"] for r in result.rows}
+    expected = {
+        (row[2], column): int(value)
+        for row in rows
+        for column, value in zip(header[3:], row[3:], strict=True)
+    }
+    assert cells == expected
+
+
+LEICESTER = "E06000016"
+
+
+@pytest.mark.parametrize(
+    ("table", "path", "expected"),
+    [
+        ("TS004", "Europe > United Kingdom", 217_078),
+        ("TS005", "Europe > United Kingdom", 238_152),
+        ("TS015", "Arrived 2020 to 2021", 11_197),
+        ("TS052", "-2 or less", 4_076),
+    ],
+)
+def test_leicester_figures(table, path, expected):
+    assert _cells(_parse_file(cs.LTLA_TABLES[table]), LEICESTER)[path]["value"] == expected
+
+
+def _regrammar(path, *, quoted: bool) -> bytes:
+    """The same Nomis bulk file in the other header grammar: quoted with '; measures: Value', or
+    unquoted without it (values unchanged)."""
+    header, rows = cs.bulk_table(path)
+    if quoted:
+        header = header[:3] + [f"{h}; measures: Value" for h in header[3:]]
+    else:
+        header = header[:3] + [h.removesuffix("; measures: Value") for h in header[3:]]
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL if quoted else csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+@pytest.mark.parametrize(
+    ("table", "quoted"), [("TS004", False), ("TS015", False), ("TS029", True), ("TS052", True)]
+)
+def test_either_nomis_header_grammar_loads_the_same(table, quoted):
+    path = cs.LTLA_TABLES[table]
+    original, other = _parse_file(path), _parse(_regrammar(path, quoted=quoted), path.name)
+    keep = ("geography_code", "category_path", "parent_path", "is_subtotal", "value", "_row_number")
+    assert [{k: r[k] for k in keep} for r in other.rows] == [{k: r[k] for k in keep} for r in original.rows]
+    assert other.release == original.release and not other.quarantined
+
+
+def test_qs405ew_tenure_2011_grammar():
+    """2011 bulk grammar: 'All categories: Tenure' is the total, 'Owned: Total' the subtotal
+    'Owned'; every subtotal adds up in all 348 areas (2011 codes), values as in the file."""
+    header, rows = cs.bulk_table(cs.QS405EW)
+    result = _parse_file(cs.QS405EW)
+    assert result.release == "census2011-qs405ew" and not result.quarantined
+    assert len(rows) == 348 and _assert_additive(result) == 348 * 4
+    leicester = _cells(result, LEICESTER)
+    assert leicester["Social rented"]["value"] == 31_270
+    assert leicester["Social rented"]["source_column"] == "Tenure: Social rented: Total; measures: Value"
+    assert leicester["Total"]["source_column"] == "Tenure: All categories: Tenure; measures: Value"
+    assert leicester["Owned > Owned outright"]["parent_path"] == "Owned"
+    cells = {(r["geography_code"], r["source_column"]): r["value"] for r in result.rows}
+    assert cells == {(row[2], c): int(v) for row in rows for c, v in zip(header[4:], row[4:], strict=True)}
+    assert "E07000154" in {r["geography_code"] for r in result.rows}  # Northampton, 2011 code
+
+
+def test_qs405ew_rural_and_urban_parts_are_quarantined_not_added():
+    header, rows = cs.bulk_table(cs.QS405EW)
+    part = [*rows[0][:3], "Urban (total)", *rows[0][4:]]
+    result = _parse(cs.write_csv(header, [*rows, part]), cs.QS405EW.name)
+    assert len(result.rows) == 348 * 14 and len(result.quarantined) == 14
+    assert {q.column for q in result.quarantined} == {"Rural Urban"}
+    assert "not its total" in result.quarantined[0].reason
+
+
+def _ts012_file() -> list[dict[str, str]]:
+    with cs.TS012.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_ts012_long_file_every_level_equals_the_file():
+    lines = _ts012_file()
+    result = _parse_file(cs.TS012)
+    assert result.release == "census2021-ts012" and not result.quarantined
+    assert result.rows_in_file == len(lines) + 331  # one cell per line, plus each area's total
+    # parents by prefix: every aggregate is the sum of its children in every area
+    assert _assert_additive(result) == 331 * 24  # the total and 23 aggregates
+    cells = {(r["geography_code"], r["source_column"]): r["value"] for r in result.rows}
+    expected = {(x["ltla21_code"], x["country_of_birth"]): int(float(x["value"])) for x in lines}
+    expected |= {
+        (x["ltla21_code"], "total_all_usual_residents"): int(float(x["total_all_usual_residents"]))
+        for x in lines
+    }
+    assert cells == expected
+    leicester = _cells(result, LEICESTER)
+    india = leicester["Middle East and Asia > Southern Asia > India"]
+    assert india["value"] == 59_842 and india["parent_path"] == "Middle East and Asia > Southern Asia"
+    assert india["source_column"] == "middle_east_and_asia_southern_asia_india"
+    assert len([c for c in leicester.values() if not c["is_subtotal"]]) == 59
+
+
+def test_ts012_area_missing_a_category_is_quarantined_whole():
+    lines = _ts012_file()
+    dropped = next(
+        i
+        for i, x in enumerate(lines)
+        if x["ltla21_code"] == LEICESTER and x["country_of_birth"].endswith("_india")
+    )
+    kept = lines[:dropped] + lines[dropped + 1 :]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(lines[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(kept)
+    result = _parse(out.getvalue().encode(), cs.TS012.name)
+    assert {r["geography_code"] for r in result.rows} == {x["ltla21_code"] for x in lines} - {LEICESTER}
+    assert len(result.quarantined) == 83 and "categories missing" in result.quarantined[0].reason
+    assert "middle_east_and_asia_southern_asia_india" in result.quarantined[0].reason
+
+
+def test_snake_labels():
+    from housing_need.sources.ons_census.demographr_long import snake_label, snake_paths
+
+    assert snake_label("south_and_eastern_africa") == "South and Eastern Africa"
+    assert snake_label("countries_that_joined_the_eu_between_april_2001_and_march_2011") == (
+        "Countries that joined the EU between April 2001 and March 2011"
+    )
+    paths = snake_paths(
+        [
+            "europe",
+            "europe_other_europe",
+            "europe_other_europe_rest_of_europe_other_europe",
+            "europe_other_europe_rest_of_europe",
+        ]
+    )
+    assert paths["europe_other_europe_rest_of_europe_other_europe"] == (
+        "Europe",
+        "Other Europe",
+        "Rest of Europe",
+        "Other Europe",
+    )

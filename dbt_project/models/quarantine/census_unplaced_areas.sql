@@ -1,8 +1,8 @@
 {#-
     Census areas that cannot be placed in a current local authority district, with the reason and the
     cells they hold, so a data engineer can complete the lookup. Their cells are in the raw table and in
-    no district figure: 82 MSOAs created in 2021 are missing from the bundled MSOA lookup (the districts
-    affected show proficiency_msoas_missing in mart_community_profile_by_la).
+    no district figure. Empty for the bundled files: the lookups place every MSOA and LSOA of England
+    and Wales.
 -#}
 with
 

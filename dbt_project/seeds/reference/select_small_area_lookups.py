@@ -1,11 +1,14 @@
-"""Write the 2021 small-area columns of the two geographr LSOA/MSOA lookups as seeds, values unchanged.
+"""Write the small-area lookups the census needs as seeds, one row per 2021 area, values unchanged.
 
     python select_small_area_lookups.py /path/to/shared/data/real
 
-The published lookups go 2011 -> 2021 -> LTLA 2022 and have one row per 2011/2021 pair (splits and
-merges repeat the 2021 area). The census needs only 2021 area -> LTLA 2022, so each seed keeps the
-2021 and LTLA columns, one row per 2021 area, in the file's order. The script refuses to write if a
-2021 area maps to two LTLAs.
+- ``ref_ons_msoa21_lad23.csv``: the ONS MSOA 2021 -> LAD 2023 lookup as the GLA publishes it
+  (``geography/gla_msoa21_lad23.csv``): all 7,264 MSOAs of England and Wales. Written without the
+  file's UTF-8 byte-order mark and with lower-case column names; rows and values as published.
+- ``ref_geographr_lookup_lsoa21_ward24_ltla24.csv``: the ONS LSOA 2021 -> electoral ward 2024 ->
+  LAD 2024 lookup as packaged by humaniverse/geographr, columns and values unchanged.
+
+The script refuses to write if an area maps to two places.
 """
 
 from __future__ import annotations
@@ -16,16 +19,29 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
+# seed: (source file, {published column: seed column}); the first column is the area
 LOOKUPS = {
-    "geographr_lookup_lsoa11_lsoa21_ltla22.csv": ("lsoa21", "ref_geographr_lookup_lsoa21_ltla22.csv"),
-    "geographr_lookup_msoa11_msoa21_ltla22.csv": ("msoa21", "ref_geographr_lookup_msoa21_ltla22.csv"),
+    "ref_ons_msoa21_lad23.csv": (
+        "gla_msoa21_lad23.csv",
+        {"MSOA21CD": "msoa21_code", "MSOA21NM": "msoa21_name", "LAD23CD": "lad23_code", "LAD23NM": "lad23_name"},
+    ),
+    "ref_geographr_lookup_lsoa21_ward24_ltla24.csv": (
+        "geographr_lookup_lsoa21_ward24_ltla24.csv",
+        {
+            "lsoa21_code": "lsoa21_code",
+            "lsoa21_name": "lsoa21_name",
+            "ward24_code": "ward24_code",
+            "ward24_name": "ward24_name",
+            "ltla24_code": "ltla24_code",
+            "ltla24_name": "ltla24_name",
+        },
+    ),
 }
 
 
-def select(source: Path, area: str, target: Path) -> int:
-    columns = [f"{area}_code", f"{area}_name", "ltla22_code", "ltla22_name"]
+def select(source: Path, columns: dict[str, str], target: Path) -> int:
     seen: dict[str, list[str]] = {}
-    with source.open(newline="", encoding="utf-8") as fh:
+    with source.open(newline="", encoding="utf-8-sig") as fh:
         for record in csv.DictReader(fh):
             row = [record[c] for c in columns]
             previous = seen.setdefault(row[0], row)
@@ -33,14 +49,14 @@ def select(source: Path, area: str, target: Path) -> int:
                 raise SystemExit(f"{source.name}: {row[0]} maps to {previous} and {row}")
     with target.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow(columns.values())
         writer.writerows(seen.values())
     return len(seen)
 
 
 def main(real: Path) -> None:
-    for name, (area, seed) in LOOKUPS.items():
-        rows = select(real / "geography" / name, area, HERE / seed)
+    for seed, (name, columns) in LOOKUPS.items():
+        rows = select(real / "geography" / name, columns, HERE / seed)
         print(f"{seed}: {rows} rows")
 
 

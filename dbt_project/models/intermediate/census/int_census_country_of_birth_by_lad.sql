@@ -1,15 +1,17 @@
 {#-
     Usual residents of each current local authority by community (country-of-birth group), per census.
     A community is the sum of the published cells ref_census_country_of_birth_categories lists for it
-    (never a cell and its own subtotal). Where a full TS004 and the census-quiz subset both hold a
-    community for the same district, the full table wins.
+    (never a cell and its own subtotal). Where several tables hold a community for the same district,
+    a full table wins over the census-quiz subset, and TS004 over TS012: the TS004 groups (born in /
+    outside the UK, world regions, EU groups) come from TS004, the countries and sub-regions only
+    TS012 names from TS012 (the two are perturbed independently, so they differ by a few).
 -#}
 with
 
 cells as (
 
     select * from {{ ref('int_census_cells_by_lad') }}
-    where table_code in ('TS004', 'QS203EW')
+    where table_code in ('TS004', 'TS012', 'QS203EW')
 
 ),
 
@@ -69,7 +71,10 @@ ranked as (
         *,
         row_number() over (
             partition by lad_code, census_year, community_key
-            order by case release_kind when 'full' then 0 else 1 end, release desc
+            order by
+                case release_kind when 'full' then 0 else 1 end,
+                case table_code when 'TS004' then 0 else 1 end,
+                release desc
         ) as preference
     from complete
 

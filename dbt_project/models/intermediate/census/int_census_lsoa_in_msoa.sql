@@ -1,7 +1,7 @@
 {#-
-    The MSOA each 2021 LSOA lies in. ONS names an LSOA after its MSOA plus a letter ("Leicester 001A"
-    lies in "Leicester 001"), so the name gives the MSOA even where the MSOA lookup lacks it
-    (msoa21_code is then null).
+    The MSOA and the electoral ward (2024) each 2021 LSOA lies in. ONS names an LSOA after its MSOA
+    plus a letter ("Leicester 001A" lies in "Leicester 001"), and MSOA names are unique across England
+    and Wales, so the name gives the MSOA; the ward comes from the ONS LSOA -> ward -> LAD lookup.
 -#}
 with
 
@@ -9,24 +9,29 @@ lsoas as (
 
     select
         lsoa21_code,
-        ltla22_code,
+        lsoa21_name,
+        ward24_code,
+        ward24_name,
+        ltla24_code,
         left(lsoa21_name, length(lsoa21_name) - 1) as msoa21_name
-    from {{ ref('ref_geographr_lookup_lsoa21_ltla22') }}
+    from {{ ref('ref_geographr_lookup_lsoa21_ward24_ltla24') }}
 
 ),
 
 msoas as (
 
-    select * from {{ ref('ref_geographr_lookup_msoa21_ltla22') }}
+    select * from {{ ref('ref_ons_msoa21_lad23') }}
 
 )
 
 select
     lsoas.lsoa21_code,
-    lsoas.ltla22_code,
+    lsoas.lsoa21_name,
+    lsoas.ward24_code,
+    lsoas.ward24_name,
+    lsoas.ltla24_code,
     lsoas.msoa21_name,
     msoas.msoa21_code
 from lsoas
 left join msoas
-    on lsoas.ltla22_code = msoas.ltla22_code
-    and lsoas.msoa21_name = msoas.msoa21_name
+    on lsoas.msoa21_name = msoas.msoa21_name

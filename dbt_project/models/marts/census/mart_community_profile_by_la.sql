@@ -2,9 +2,12 @@
     The community profile of each current local authority district in England and Wales: who lives
     there (born outside the UK, and the change since 2011), when they arrived, which passports they hold,
     how well they speak English, and how households are housed (tenure, overcrowding). One row per
-    district. A figure is null where no loaded table covers the district (tables_2021 says which are);
-    English proficiency is summed from MSOAs, and is null where the MSOA lookup lacks one of the
-    district's MSOAs (proficiency_msoas_missing).
+    district. A figure is null where no loaded table covers the district (tables_2021 says which are).
+    Tables published for districts are used as published; a table published only for small areas
+    is summed from them. Census 2021 tables are perturbed independently, so the same population
+    differs by a few between tables (Leicester: 368,570 usual residents in TS004, 368,571 in TS005
+    and TS015): each figure's table is in its column name or description, and residents_2021_table
+    says which table gave the country-of-birth figures.
 -#}
 with
 
@@ -28,17 +31,12 @@ birth as (
 
 ),
 
-coverage as (
-
-    select * from {{ ref('int_census_msoa_coverage') }}
-
-),
-
 country_of_birth as (
 
     select
         lad_code,
         max(case when census_year = 2021 and community_key = 'all_residents' then residents end) as residents_2021,
+        max(case when census_year = 2021 and community_key = 'all_residents' then source_table end) as residents_2021_source_table,
         max(case when census_year = 2021 and community_key = 'born_outside_uk' then residents end) as born_outside_uk_2021,
         max(case when census_year = 2011 and community_key = 'all_residents' then residents end) as residents_2011,
         max(case when census_year = 2011 and community_key = 'born_outside_uk' then residents end) as born_outside_uk_2011
@@ -62,7 +60,7 @@ topics as (
         max(case when table_code = 'TS005' and category_path = 'Total' then value end) as passport_residents,
         max(case when table_code = 'TS005' and category_path = 'Europe > United Kingdom' then value end) as uk_passport,
         max(case when table_code = 'TS005' and category_path = 'No passport held' then value end) as no_passport,
-        -- TS029 proficiency in English (usual residents aged 3 and over), from MSOAs
+        -- TS029 proficiency in English (usual residents aged 3 and over)
         {{ census_residents_aged_3_plus() }} as proficiency_residents_aged_3_plus,
         {{ census_main_language_not_english() }} as main_language_not_english,
         {{ census_cannot_speak_english_well() }} as cannot_speak_english_well,
@@ -73,7 +71,7 @@ topics as (
         max(case when table_code = 'TS054' and category_path = 'Social rented' then value end) as social_rented,
         max(case when table_code = 'TS054' and category_path = 'Private rented' then value end) as private_rented,
         max(case when table_code = 'TS054' and category_path = 'Lives rent free' then value end) as lives_rent_free,
-        -- TS052 occupancy rating for bedrooms (households), from LSOAs
+        -- TS052 occupancy rating for bedrooms (households)
         {{ census_occupancy_households() }} as occupancy_households,
         {{ census_overcrowded_households() }} as overcrowded_households,
         {{ dbt.listagg("distinct table_code", "', '", "order by table_code") }} as tables_2021
@@ -90,6 +88,7 @@ joined as (
         authorities.region_name,
         authorities.nation,
         country_of_birth.residents_2021,
+        country_of_birth.residents_2021_source_table,
         country_of_birth.born_outside_uk_2021,
         country_of_birth.residents_2011,
         country_of_birth.born_outside_uk_2011,
@@ -112,15 +111,12 @@ joined as (
         topics.occupancy_households,
         topics.overcrowded_households,
         topics.tables_2021,
-        topics.passport_residents - topics.uk_passport - topics.no_passport as other_passport_only,
-        coalesce(coverage.msoas_missing_from_lookup, 0) as proficiency_msoas_missing
+        topics.passport_residents - topics.uk_passport - topics.no_passport as other_passport_only
     from authorities
     left join country_of_birth
         on authorities.lad_code = country_of_birth.lad_code
     left join topics
         on authorities.lad_code = topics.lad_code
-    left join coverage
-        on authorities.lad_code = coverage.lad_code
 
 ),
 
@@ -133,6 +129,7 @@ final as (
         nation,
 
         residents_2021,
+        residents_2021_source_table,
         born_outside_uk_2021,
         {{ ratio('born_outside_uk_2021', 'residents_2021') }} as born_outside_uk_share_2021,
         residents_2011,
@@ -152,13 +149,9 @@ final as (
         other_passport_only,
         {{ ratio('other_passport_only', 'passport_residents') }} as other_passport_only_share,
 
-        -- a district short of an MSOA would be understated: its proficiency figures are left null
-        proficiency_msoas_missing,
-        case when proficiency_msoas_missing = 0 then main_language_not_english end as main_language_not_english,
-        case when proficiency_msoas_missing = 0 then cannot_speak_english_well end as cannot_speak_english_well,
-        case when proficiency_msoas_missing = 0
-            then {{ ratio('cannot_speak_english_well', 'proficiency_residents_aged_3_plus') }}
-        end as cannot_speak_english_well_share,
+        main_language_not_english,
+        cannot_speak_english_well,
+        {{ ratio('cannot_speak_english_well', 'proficiency_residents_aged_3_plus') }} as cannot_speak_english_well_share,
 
         households,
         owned,

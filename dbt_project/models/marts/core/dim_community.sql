@@ -1,7 +1,9 @@
 {#-
-    Communities by country of birth: all residents, born in / outside the UK, world regions, EU groups
-    and named countries, as a hierarchy (parent_community_key), with the world region each belongs to
-    and which census tables hold it. Shared by every extract that records a country of birth.
+    Communities by country of birth: all residents, born in / outside the UK, world regions, EU groups,
+    sub-regions and the 59 countries and residual groups of Census 2021 TS012, as a hierarchy
+    (parent_community_key) whose upper levels are the TS004 groups, with the world region, EU group
+    and sub-region each belongs to and which census tables hold it. Shared by every extract that
+    records a country of birth.
 -#}
 with
 
@@ -47,6 +49,10 @@ final as (
             when communities.community_type = 'eu_group' then communities.community_key
             when parent.community_type = 'eu_group' then parent.community_key
         end as eu_group_key,
+        case
+            when communities.community_type = 'sub_region' then communities.community_key
+            when parent.community_type = 'sub_region' then parent.community_key
+        end as sub_region_key,
         communities.sort_order,
         communities.definition,
         coalesce(availability.local_authorities_2011, 0) as local_authorities_2011,

@@ -11,7 +11,8 @@ Layouts, one module each, told apart by the file's extension and header (:func:`
 - :mod:`.nomis_api`: Nomis API CSV (long: ``GEOGRAPHY_CODE``, ``C2021_..._NAME``, ``OBS_VALUE``);
 - :mod:`.qs_workbook`: ONS 2011 Quick Statistics workbook (``QS203EW`` .xls/.xlsx);
 - :mod:`.repackaged`: demographr conversions (TS052 LSOA, TS029 MSOA) and the ONS census-quiz
-  LA extract (its TS004 subset).
+  LA extract (its TS004 subset);
+- :mod:`.demographr_long`: demographr conversions stored long (TS012 country of birth at LTLA).
 
 Shared by all layouts: :mod:`.hierarchy` (categories from headers, additivity checks) and
 :mod:`.cells` (area rows into cells, per-area-row quarantine and cell accounting). Counts, GSS
@@ -30,6 +31,7 @@ import itertools
 from ...errors import ParseError
 from ..conventions import check_delivery, label, read_csv
 from ..spec import ParseResult, PrivacyClass, SourceSpec
+from .demographr_long import long_layout_for, parse_long
 from .nomis_api import parse_api
 from .nomis_bulk import parse_bulk_csv, parse_zip
 from .qs_workbook import parse_qs_workbook
@@ -65,13 +67,16 @@ def _parse_csv(content: bytes, file_name: str) -> ParseResult:
         return parse_api(header, records, file_name)
     if {n.casefold() for n in names} & {"date", "geography", "geography code"}:
         return parse_bulk_csv(itertools.chain([first], records), file_name)
+    long_layout = long_layout_for(names)
+    if long_layout is not None:
+        return parse_long(long_layout, header, records, file_name)
     layout = layout_for(names)
     if layout is not None:
         return parse_repackaged(layout, header, records, file_name)
     raise ParseError(
         file_name,
         "header not recognised: expected a Nomis bulk CSV (date, geography, geography code, ...), a "
-        "Nomis API CSV (GEOGRAPHY_CODE, C2021_..._NAME, OBS_VALUE), a demographr TS052/TS029 file or the "
+        "Nomis API CSV (GEOGRAPHY_CODE, C2021_..._NAME, OBS_VALUE), a demographr TS052/TS029/TS012 file or the "
         f"ONS census-quiz extract; first columns: {[label(h) for h in header[:5]]}",
         row=1,
     )

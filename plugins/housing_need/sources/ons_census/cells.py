@@ -118,9 +118,20 @@ class Cells:
 
     def reject_malformed(self, row_numbers: Sequence[int], record: Mapping[str, Any], reason: str) -> None:
         """Count and quarantine an area row whose cells cannot even be lined up with the header."""
+        self.refuse_row(row_numbers, record, None, None, reason)
+
+    def refuse_row(
+        self,
+        row_numbers: Sequence[int],
+        record: Mapping[str, Any],
+        column: str | None,
+        value: Any,
+        reason: str,
+    ) -> None:
+        """Count an area row of the file and quarantine all its cells, before reading its values."""
         self.rows_in_file += len(row_numbers)
         self.areas += 1
-        self.reject(row_numbers, record, None, None, f"{self.where}{reason}")
+        self.reject(row_numbers, record, column, value, f"{self.where}{reason}")
 
     def add(
         self,

@@ -8,6 +8,12 @@
 2. Nomis bulk ZIP ``census2021-tsNNN.zip``: every CSV inside (one per level) is parsed as (1);
    other members (metadata) are skipped. Cell ``_row_number`` is the line inside its member; the
    member name is in quarantine records and ``notes``.
+3. Nomis bulk CSV of a 2011 Quick Statistics table, named after the table and the level
+   (``qs405ew-lad.csv``, ``..._tenure-households-lad.csv``; ``lad`` is read as ``ltla``): the 2011
+   header grammar spells the total ``Tenure: All categories: Tenure`` and a subtotal
+   ``Tenure: Owned: Total`` (its children ``Tenure: Owned: Owned outright``), and a ``Rural Urban``
+   column splits each area into urban and rural parts. Only ``Total`` rows are cells; a part row
+   would count the same households twice, so it is quarantined with that reason.
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ from .cells import LEVELS, Cells, cells_result, check_duplicate_headers, level_p
 from .hierarchy import build_hierarchy
 
 _BULK_NAME = re.compile(r"census(\d{4})-(ts\d{3}[a-z]?)(?:-([a-z]+))?", re.I)
+_QS_NAME = re.compile(r"(qs\d{3}ew)(?:.*[-_])?([a-z]+)$", re.I)
+_LEVEL_ALIASES = {"lad": "ltla"}
+_RURAL_URBAN = "rural urban"
+_ALL_CATEGORIES = "all categories"
 _MEASURE = re.compile(r";\s*measures:\s*(.*)$", re.I | re.S)
 _FIXED = ("date", "geography", "geography code")
 PUBLISHED_COLUMNS = {"census_year": "date", "geography_name": "geography", "geography_code": "geography code"}
@@ -35,15 +45,22 @@ def bulk_name(file_name: str, display: str | None = None) -> tuple[int, str, str
     """(census year, table, level) from a canonical Nomis bulk file name."""
     base = PurePath(file_name).name
     m = _BULK_NAME.search(base)
-    level = (m[3] or "").lower() if m else ""
-    if m is None or level not in LEVELS:
+    if m is not None:
+        year, table, level = int(m[1]), m[2].upper(), (m[3] or "").lower()
+    elif (q := _QS_NAME.search(PurePath(base).stem)) is not None:
+        year, table, level = 2011, q[1].upper(), q[2].lower()
+    else:
+        year, table, level = 0, "", ""
+    level = _LEVEL_ALIASES.get(level, level)
+    if level not in LEVELS:
         raise ParseError(
             display or file_name,
             "cannot tell the table and geography level from the file name; deliver Nomis bulk files "
             "under their canonical name census2021-tsNNN-<level>.csv "
-            f"(level one of {', '.join(LEVELS)}), e.g. census2021-ts054-ltla.csv",
+            f"(level one of {', '.join(LEVELS)}), e.g. census2021-ts054-ltla.csv, or a 2011 table as "
+            "qsNNNew-<level>.csv",
         )
-    return int(m[1]), m[2].upper(), level
+    return year, table, level
 
 
 def _bulk_header(
@@ -62,6 +79,8 @@ def _bulk_header(
                 column=name,
             )
         fixed[name] = lower[name]
+    if _RURAL_URBAN in lower:
+        fixed[_RURAL_URBAN] = lower[_RURAL_URBAN]
     value_positions = [i for i in range(len(header)) if i not in fixed.values()]
     if not value_positions:
         raise ParseError(file_name, "no category columns after date, geography, geography code", row=1)
@@ -92,7 +111,12 @@ def _bulk_header(
                 column=text,
             )
         cat = segments[1:]
-        entries.append((raw, None if cat[0].casefold() == "total" else cat))
+        if cat[0].casefold() == "total" or cat[0].casefold() == _ALL_CATEGORIES:
+            entries.append((raw, None))
+            continue
+        if len(cat) > 1 and cat[-1].casefold() == "total":
+            cat = cat[:-1]  # 2011 grammar: 'Owned: Total' is the subtotal 'Owned'
+        entries.append((raw, cat))
     assert variable is not None
     return fixed, entries, variable
 
@@ -128,6 +152,16 @@ def _bulk_cells(
             )
             continue
         code = fields[fixed["geography code"]].strip()
+        if _RURAL_URBAN in fixed and (part := fields[fixed[_RURAL_URBAN]].strip()).casefold() != "total":
+            cells.refuse_row(
+                numbers,
+                record,
+                names[fixed[_RURAL_URBAN]],
+                part,
+                f"area {code}: a {part!r} part of the area, not its total; only 'Total' rows are "
+                "loaded (the parts would count the same people twice)",
+            )
+            continue
         cells.add(
             numbers,
             year=fields[fixed["date"]],
