@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 
@@ -35,6 +36,12 @@ class Settings:
     expectations_dir: Path
     use_sample: bool
     source_urls: Mapping[str, str]
+    # Look for new releases on the publishers' pages on their calendars (default: on, unless the
+    # bundled sample is used, so a fresh clone never needs the network).
+    discover: bool = False
+    # The day the release calendars are read for (HOUSING_NEED_TODAY, e.g. to replay a schedule);
+    # None: the DAG run's logical date.
+    today: date | None = None
 
     @property
     def dbt_docs_dir(self) -> Path:
@@ -49,6 +56,11 @@ class Settings:
         separated by white space (e.g. one Nomis bulk zip per census table)."""
         return self.source_urls.get(f"HOUSING_NEED_{source.upper()}_URL", "").split()
 
+    def discovery_page(self, source: str) -> str | None:
+        """``HOUSING_NEED_<SOURCE>_PAGE_URL``: another page to discover releases on (a mirror, or a
+        local server in tests) than the one the source declares."""
+        return self.source_urls.get(f"HOUSING_NEED_{source.upper()}_PAGE_URL") or None
+
 
 def settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: the process environment)."""
@@ -58,6 +70,9 @@ def settings(env: Mapping[str, str] | None = None) -> Settings:
     warehouse_path = Path(
         env.get("HOUSING_NEED_WAREHOUSE", home / "warehouse" / "housing_need.duckdb")
     ).resolve()
+    use_sample = env.get("HOUSING_NEED_USE_SAMPLE", "1") not in ("0", "false", "no")
+    discover = (env.get("HOUSING_NEED_DISCOVER") or ("0" if use_sample else "1")) not in ("0", "false", "no")
+    today = date.fromisoformat(env["HOUSING_NEED_TODAY"]) if env.get("HOUSING_NEED_TODAY") else None
     return Settings(
         home=home,
         var_dir=var_dir,
@@ -70,6 +85,8 @@ def settings(env: Mapping[str, str] | None = None) -> Settings:
         runs_dir=var_dir / "runs",
         dbt_project_dir=home / "dbt_project",
         expectations_dir=Path(env.get("HOUSING_NEED_EXPECTATIONS_DIR", home / "expectations")).resolve(),
-        use_sample=env.get("HOUSING_NEED_USE_SAMPLE", "1") not in ("0", "false", "no"),
+        use_sample=use_sample,
         source_urls={k: v for k, v in env.items() if k.startswith("HOUSING_NEED_") and k.endswith("_URL")},
+        discover=discover,
+        today=today,
     )

@@ -51,11 +51,17 @@ NETWORK_RETRIES: dict[str, Any] = {
 
 
 def extract(source: str) -> dict[str, Any]:
-    """Task body: archive new deliveries of one source; broken ones are refused one by one."""
+    """Task body: archive new deliveries of one source; broken ones are refused one by one. The
+    source's release calendar is read for the run's logical date (a scheduled run looks on the day
+    it stands for, a backfill on its own day)."""
+    from airflow.sdk import get_current_context
+
     from .pipeline.extract import extract_source
     from .sources import get_source
 
-    return extract_source(get_source(source), settings()).to_dict()
+    logical = get_current_context().get("logical_date")
+    today = logical.date() if logical is not None else None
+    return extract_source(get_source(source), settings(), today).to_dict()
 
 
 def check_deliveries(summary: dict[str, Any]) -> None:
@@ -63,11 +69,10 @@ def check_deliveries(summary: dict[str, Any]) -> None:
     refused, after the good ones were archived and the source's Asset was emitted."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    if summary.get("rejected"):
-        raise AirflowFailException(
-            f"{len(summary['rejected'])} delivery(ies) of {summary['source']} refused:\n"
-            + "\n".join(summary["rejected"])
-        )
+    problems = [f"delivery refused: {r}" for r in summary.get("rejected") or []]
+    problems += [f"release discovery failed: {e}" for e in summary.get("errors") or []]
+    if problems:
+        raise AirflowFailException(f"{summary['source']}: " + "\n".join(problems))
 
 
 def _context() -> tuple[str, dict[str, Any]]:

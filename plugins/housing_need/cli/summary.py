@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -10,6 +11,7 @@ from ..config import Settings
 from ..pipeline.report import RunReport
 from ..privacy.policy import policy_for
 from ..publish.marts import mart_sizes
+from ..sources import SOURCES
 
 
 def render_run(report: RunReport, extracts: dict[str, dict[str, Any]] | None = None) -> str:
@@ -47,6 +49,14 @@ def render_run(report: RunReport, extracts: dict[str, dict[str, Any]] | None = N
         for refused in extract.get("rejected", []):
             if not any(refused in f for f in record.failures):
                 lines.append(f"      - refused by the extract: {refused}")
+        if extract.get("calendar"):
+            lines.append(f"      release calendar: {extract['calendar']}")
+        if extract.get("discovered"):
+            lines.append(f"      discovered: {extract['discovered']}")
+        for url in extract.get("not_modified", []):
+            lines.append(f"      not modified since the last fetch: {url}")
+        for error in extract.get("errors", []):
+            lines.append(f"      - release discovery FAILED: {error}")
     for gate in report.gates.values():
         verdict = "passed" if gate.passed else "FAILED"
         lines.append(
@@ -63,6 +73,31 @@ def render_run(report: RunReport, extracts: dict[str, dict[str, Any]] | None = N
         if value:
             lines.append(f"  {label}: {value}")
     return "\n".join(lines)
+
+
+def release_lines(s: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Per source: the newest release loaded, when the next is expected, and whether it is overdue."""
+    releases: dict[str, list[str]] = {}
+    for source, release in con.execute("select distinct source, release from meta.loads").fetchall():
+        releases.setdefault(source, []).append(str(release))
+    today = s.today or date.today()
+    out = []
+    for name, spec in SOURCES.items():
+        if spec.calendar is None:
+            out.append(
+                f"{name}: {len(releases.get(name, []))} release(s) loaded; no release calendar "
+                f"(looked for on the schedule {spec.cadence!r})"
+            )
+            continue
+        periods = []
+        for release in releases.get(name, []):
+            try:
+                periods.append(date.fromisoformat(release))
+            except ValueError:
+                continue
+        status = spec.calendar.status(max(periods, default=None), today)
+        out.append(f"{name}: {status.state}: {status.text()}")
+    return out
 
 
 def render_status(s: Settings) -> str:
@@ -83,6 +118,8 @@ def render_status(s: Settings) -> str:
             lines.append(
                 f"    {source}: {files} file(s), {rows_in} rows in, {loaded} loaded, {quarantined} quarantined{tail}"
             )
+        lines.append("  releases (against each publisher's calendar):")
+        lines += [f"    {line}" for line in release_lines(s, con)]
         marts = mart_sizes(con)
         lines.append(f"  marts ({len(marts)}):")
         lines += [f"    marts.{name} (~{rows} rows)" for name, rows in marts]

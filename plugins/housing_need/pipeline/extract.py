@@ -1,4 +1,5 @@
-"""Extract: collect deliveries for a source (publisher URL, inbox folder, bundled sample) into the archive.
+"""Extract: collect deliveries for a source (publisher URL, a release discovered on the publisher's
+page on its calendar, inbox folder, bundled sample) into the archive.
 
 Each new delivery is parsed once here as a check (parsers are pure and fast), so a structurally
 broken file is refused at the door with an error naming file, row and column, and never reaches the
@@ -17,7 +18,7 @@ import json
 import logging
 import shutil
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..config import Settings
@@ -28,6 +29,7 @@ from ..privacy.policy import policy_for
 from ..sources import SourceSpec
 from . import archive
 from .archive import ArchivedFile, archive_bytes, sha256_of
+from .discover import DiscoveryError, discover
 from .fetch import FetchState, fetch_url
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,9 @@ class ExtractSummary:
     duplicates: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     not_modified: list[str] = field(default_factory=list)  # URLs that answered 304
+    calendar: str | None = None  # where the source stands against its release calendar
+    discovered: str | None = None  # the newest release found on the publisher's page
+    errors: list[str] = field(default_factory=list)  # the publisher's page could not be read
     at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def lines(self) -> list[str]:
@@ -60,6 +65,9 @@ class ExtractSummary:
         out += [f"  duplicate: {d}" for d in self.duplicates]
         out += [f"  rejected: {r}" for r in self.rejected]
         out += [f"  not modified since the last fetch: {url}" for url in self.not_modified]
+        out += [f"  release calendar: {self.calendar}"] if self.calendar else []
+        out += [f"  discovered: {self.discovered}"] if self.discovered else []
+        out += [f"  error: {e}" for e in self.errors]
         return out
 
     def to_dict(self) -> dict:
@@ -118,9 +126,42 @@ def _files_in(folder: Path, extensions: tuple[str, ...] | None) -> list[Path]:
     )
 
 
-def collect_deliveries(spec: SourceSpec, settings: Settings, summary: ExtractSummary) -> list[Delivery]:
+def latest_archived_period(settings: Settings, spec: SourceSpec) -> date | None:
+    """The newest data period among the source's archived releases (releases named by a date)."""
+    periods = []
+    for entry in archive.list_archived(settings.archive_dir, spec.name):
+        try:
+            periods.append(date.fromisoformat(str(entry.release)))
+        except ValueError:
+            continue
+    return max(periods, default=None)
+
+
+def _discovered_urls(spec: SourceSpec, settings: Settings, summary: ExtractSummary, today: date) -> list[str]:
+    """The URL of the newest release on the publisher's page, when the calendar says to look."""
+    assert spec.calendar is not None and spec.discovery is not None
+    status = spec.calendar.status(latest_archived_period(settings, spec), today)
+    summary.calendar = status.text()
+    if not status.should_look:
+        return []
+    try:
+        release = discover(spec.discovery, settings.discovery_page(spec.name))
+    except DiscoveryError as exc:
+        summary.errors.append(str(exc))
+        return []
+    summary.discovered = (
+        f"{release.attachment.filename} (data to {release.period}) at {release.attachment.url}"
+    )
+    return [release.attachment.url]
+
+
+def collect_deliveries(
+    spec: SourceSpec, settings: Settings, summary: ExtractSummary, today: date | None = None
+) -> list[Delivery]:
     deliveries: list[Delivery] = []
     urls = settings.source_url_list(spec.name)
+    if not urls and settings.discover and spec.calendar is not None:
+        urls = _discovered_urls(spec, settings, summary, settings.today or today or date.today())
     if urls:
         deliveries += _from_urls(spec, settings, urls, summary)
     for path in _files_in(settings.inbox_dir / spec.name, None):
@@ -167,15 +208,17 @@ def _refuse(spec: SourceSpec, settings: Settings, delivery: Delivery, reason: st
     )
 
 
-def extract_source(spec: SourceSpec, settings: Settings) -> ExtractSummary:
+def extract_source(spec: SourceSpec, settings: Settings, today: date | None = None) -> ExtractSummary:
     """Archive every new delivery for ``spec``; refuse broken ones one by one (never raises for a
-    broken delivery: the summary lists it). Private sources need the archive key before anything."""
+    broken delivery or an unreadable publisher page: the summary lists them). Private sources need
+    the archive key before anything. ``today`` is the day the release calendar is read for
+    (default: HOUSING_NEED_TODAY, else the real date)."""
     summary = ExtractSummary(source=spec.name)
     policy = policy_for(spec.privacy)
     key = load_key(ARCHIVE_KEY) if policy.encrypt_archive else None
     with archive.locked(settings.archive_dir, spec.name, ".extract.lock"):
         known = {e.sha256: e for e in archive.list_archived(settings.archive_dir, spec.name)}
-        for delivery in collect_deliveries(spec, settings, summary):
+        for delivery in collect_deliveries(spec, settings, summary, today):
             digest = sha256_of(delivery.content)
             if digest in known:
                 summary.duplicates.append(delivery.name)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .publication import Discovery, ReleaseCalendar
+
 
 class PrivacyClass(StrEnum):
     """How much care a feed's rows need, from the archive to the marts (see DESIGN.md)."""
@@ -112,9 +114,14 @@ class SourceSpec:
     file_row_key: tuple[str, ...] = ("_row_number",)
     # Personal-data column transforms applied at load (column -> transform); empty for open data.
     pseudonymise: Mapping[str, Any] = field(default_factory=dict)
+    # When releases appear and where (sources/publication.py); None: deliveries come by URL or inbox.
+    calendar: ReleaseCalendar | None = None
+    discovery: Discovery | None = None
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.file_row_key if f != "_row_number" and f not in self.columns]
+        if (self.calendar is None) != (self.discovery is None):
+            raise ValueError(f"source {self.name!r}: a release calendar and a discovery page go together")
         if not self.file_row_key or unknown:
             raise ValueError(
                 f"source {self.name!r}: file_row_key {self.file_row_key} must name '_row_number' or "

@@ -15,6 +15,7 @@ decoding follow :mod:`housing_need.sources.conventions`.
 from __future__ import annotations
 
 from ..conventions import check_delivery
+from ..publication import Discovery, ReleaseCalendar
 from ..spec import ParseResult, PrivacyClass, SourceSpec
 from .formats import parse_csv, parse_xlsx
 
@@ -46,10 +47,26 @@ SOURCE = SourceSpec(
     columns=COLUMNS,
     parse=parse,
     file_extensions=FILE_EXTENSIONS,
-    # Published quarterly (late Feb, May, Aug, Nov); look early in the following month.
-    cadence="0 6 1 3,6,9,12 *",
+    # The extract runs daily; the release calendar decides whether it looks (from the expected day,
+    # daily, until the release appears).
+    cadence="0 7 * * *",
     publisher="Home Office, Immigration system statistics (table Asy_D11)",
     licence="Open Government Licence v3.0",
     privacy=PrivacyClass.OPEN,
     row_outcomes_model="asylum_support_row_outcomes",
+    calendar=ReleaseCalendar(
+        period_end_months=(3, 6, 9, 12),
+        lag_months=2,
+        window_from_day=22,
+        grace_days=7,
+        description=(
+            "quarterly, the quarter ending March, June, September and December published two months "
+            "later, usually in the last week of May, August, November and February"
+        ),
+    ),
+    discovery=Discovery(
+        page_url="https://www.gov.uk/government/statistical-data-sets/asylum-and-resettlement-datasets",
+        file_pattern=r"support-local-authority-datasets-(?P<month>[a-z]{3})[a-z]*-(?P<year>\d{4})\.(xlsx|ods|csv)$",
+        description="the Asy_D11 workbook, e.g. support-local-authority-datasets-sep-2024.xlsx",
+    ),
 )

@@ -1,0 +1,151 @@
+"""A source that refreshes itself on the publisher's calendar, through real `housing-need refresh`
+runs (Airflow DAG runs, dbt, GX) against a local server in GOV.UK's shape (tests/support/publisher).
+
+The day the calendar is read for is set with HOUSING_NEED_TODAY, as a replay of the schedule:
+
+0. 1 Dec 2023, nothing archived: the September 2023 release (published late November) is due; the
+   run discovers it on the page, fetches and loads it.
+1. 10 Feb 2024: the December quarter is expected from 22 Feb; the run does not even read the page,
+   and `housing-need status` says "expected".
+2. 29 Feb 2024: the release is on the page; the run archives and loads it, and the quarter's total
+   is the published one.
+3. 23 May 2024: the March quarter is due but not out (the page's newest is still December): the
+   same file again, answered 304, nothing new.
+4. 24 May 2024: the page has been redesigned: the run fails with a clear message and what users see
+   does not change.
+
+The rows are the real Asy_D11 rows, in the publisher's workbook layout.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import ROOT, Project
+from tests.support import asy_d11
+from tests.support.publisher import PAGE_PATH, Publisher, serve
+from tests.support.warehouse import marts_fingerprint
+
+pytestmark = pytest.mark.integration
+
+SOURCE = "home_office_asylum_support"
+Q3, Q4 = "2023-09-30", "2023-12-31"
+SEP = "support-local-authority-datasets-sep-2023.xlsx"
+DEC = "support-local-authority-datasets-dec-2023.xlsx"
+
+
+def quarter_total(rows: list[dict[str, str]], quarter: str) -> int:
+    return sum(int(r["People"]) for r in rows if r["Date"] == quarter)
+
+
+@pytest.fixture(scope="module")
+def replay(make_project, tmp_path_factory):
+    project: Project = make_project("release-calendar")
+    rows = asy_d11.real_rows()
+    to_q3 = [r for r in rows if r["Date"] != Q4]
+    # the bundled census files, but no bundled Asy_D11: it comes from the publisher's page
+    sample = tmp_path_factory.mktemp("calendar-sample")
+    shutil.copytree(ROOT / "data/sample/ons_census", sample / "ons_census")
+    publisher = Publisher(files={SEP: asy_d11.to_publisher_xlsx(to_q3)})
+    with serve(publisher):
+        project.extra_env.update(
+            {
+                "HOUSING_NEED_SAMPLE_DIR": str(sample),
+                "HOUSING_NEED_DISCOVER": "1",
+                f"HOUSING_NEED_{SOURCE.upper()}_PAGE_URL": publisher.base_url + "/api/content" + PAGE_PATH,
+            }
+        )
+        runs = {}
+
+        def run(name: str, today: str) -> None:
+            project.extra_env["HOUSING_NEED_TODAY"] = today
+            hits = sum(publisher.hits.values())
+            before = marts_fingerprint(project.warehouse) if project.warehouse.exists() else None
+            result = project.cli("refresh")
+            after = marts_fingerprint(project.warehouse) if project.warehouse.exists() else None
+            runs[name] = (result, sum(publisher.hits.values()) - hits, before == after, loads(project))
+
+        run("first", "2023-12-01")
+        run("before the window", "2024-02-10")
+        runs["status before"] = project.cli("status")
+        publisher.files[DEC] = asy_d11.to_publisher_xlsx(rows)
+        publisher.updated_at = "2024-02-29T09:30:00.000+00:00"
+        run("release day", "2024-02-29")
+        run("next quarter due, not out", "2024-05-23")
+        runs["status due"] = project.cli("status")
+        publisher.page_shape = "redesigned"
+        run("page redesigned", "2024-05-24")
+        yield project, publisher, runs, rows
+
+
+def loads(project: Project) -> list[tuple[str, str]]:
+    return project.query(
+        "select source_file, cast(release as varchar) from meta.loads where source = ? order by loaded_at",
+        [SOURCE],
+    )
+
+
+def test_a_due_release_is_discovered_fetched_and_loaded(replay) -> None:
+    project, _, runs, rows = replay
+    result, requests, _, loaded = runs["first"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert requests == 2  # the content item, then the file
+    assert f"discovered: {SEP} (data to {Q3})" in result.stdout
+    assert loaded == [(SEP, Q3)]
+    assert project.query(
+        "select sum(people) from marts.fct_asylum_support_by_la_quarter where period_end = ?", [Q3]
+    ) == [(quarter_total(rows, Q3),)]
+
+
+def test_before_the_window_nothing_happens_and_status_says_expected(replay) -> None:
+    project, _, runs, _ = replay
+    result, requests, _, loaded = runs["before the window"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert requests == 0  # not even the page is read
+    assert loaded == [(SEP, Q3)]
+    assert (
+        f"release calendar: latest release: data to {Q3}; next (data to {Q4}) expected 22 Feb 2024 to 29 Feb 2024"
+        in result.stdout
+    )
+    # status reads the published warehouse and HOUSING_NEED_TODAY (10 Feb): the December quarter is expected
+    status = runs["status before"].stdout
+    assert f"{SOURCE}: expected: latest release: data to {Q3}; next (data to {Q4}) expected" in status
+
+
+def test_on_release_day_the_new_release_is_archived_and_loaded(replay) -> None:
+    project, _, runs, rows = replay
+    result, requests, _, loaded = runs["release day"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"discovered: {DEC} (data to {Q4})" in result.stdout
+    assert loaded == [(SEP, Q3), (DEC, Q4)]
+    assert project.query(
+        "select sum(people) from marts.fct_asylum_support_by_la_quarter where period_end = ?", [Q4]
+    ) == [(quarter_total(rows, Q4),)]
+    assert "build: incremental" in result.stdout
+
+
+def test_the_same_release_again_is_nothing_new(replay) -> None:
+    project, publisher, runs, _ = replay
+    result, requests, unchanged, loaded = runs["next quarter due, not out"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert requests == 2  # the page, and a conditional GET of December's file
+    assert "not modified since the last fetch" in result.stdout
+    assert loaded == [(SEP, Q3), (DEC, Q4)]
+    assert unchanged
+    assert loaded == [(SEP, Q3), (DEC, Q4)]
+    assert (
+        f"{SOURCE}: due: latest release: data to {Q4}; next (data to 2024-03-31) due now"
+        in runs["status due"].stdout
+    )
+
+
+def test_a_redesigned_page_fails_clearly_and_changes_nothing(replay) -> None:
+    project, _, runs, _ = replay
+    result, _, unchanged, loaded = runs["page redesigned"]
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "release discovery FAILED" in result.stdout
+    assert "the page changed shape: expected a GOV.UK content item with details.attachments" in result.stdout
+    assert unchanged
+    assert loaded == [(SEP, Q3), (DEC, Q4)]

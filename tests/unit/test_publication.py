@@ -1,0 +1,172 @@
+"""Release calendars on hand-computed dates, and release discovery against a local server serving
+GOV.UK-shaped pages (Content API JSON and HTML) and the real Asy_D11 rows as files."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from housing_need.pipeline.discover import (
+    Attachment,
+    DiscoveryError,
+    attachments_from_content_item,
+    content_api_url,
+    discover,
+    newest_release,
+)
+from housing_need.sources import get_source
+from housing_need.sources.publication import ReleaseCalendar, add_months
+from tests.support.asy_d11 import SAMPLE_CSV
+from tests.support.publisher import Publisher, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+ASY_D11 = get_source("home_office_asylum_support")
+QUARTERLY = ASY_D11.calendar
+DISCOVERY = ASY_D11.discovery
+assert QUARTERLY is not None and DISCOVERY is not None
+
+
+def test_month_arithmetic_lands_on_month_ends():
+    assert add_months(date(2023, 12, 31), 2) == date(2024, 2, 29)  # leap year
+    assert add_months(date(2023, 11, 30), 3) == date(2024, 2, 29)
+    assert add_months(date(2024, 3, 31), -1) == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("period", "window"),
+    [
+        # the December quarter in the last week of February, and so on (hand-computed)
+        (date(2023, 12, 31), (date(2024, 2, 22), date(2024, 2, 29))),
+        (date(2024, 3, 31), (date(2024, 5, 22), date(2024, 5, 31))),
+        (date(2024, 6, 30), (date(2024, 8, 22), date(2024, 8, 31))),
+        (date(2024, 9, 30), (date(2024, 11, 22), date(2024, 11, 30))),
+    ],
+)
+def test_home_office_release_windows(period, window):
+    assert QUARTERLY.window(period) == window
+
+
+@pytest.mark.parametrize(
+    ("latest", "today", "state", "next_period"),
+    [
+        (date(2023, 9, 30), date(2024, 2, 21), "expected", date(2023, 12, 31)),  # the day before
+        (date(2023, 9, 30), date(2024, 2, 22), "due", date(2023, 12, 31)),  # first day of the window
+        (date(2023, 9, 30), date(2024, 3, 7), "due", date(2023, 12, 31)),  # window end + 7 days grace
+        (date(2023, 9, 30), date(2024, 3, 8), "overdue", date(2023, 12, 31)),
+        (date(2023, 12, 31), date(2024, 3, 8), "expected", date(2024, 3, 31)),  # loaded: stop for the quarter
+        (None, date(2024, 3, 1), "due", date(2023, 12, 31)),  # nothing yet: the release already out
+        (None, date(2024, 2, 21), "overdue", date(2023, 9, 30)),  # the September quarter, long out
+    ],
+)
+def test_calendar_status(latest, today, state, next_period):
+    status = QUARTERLY.status(latest, today)
+    assert (status.state, status.next_period) == (state, next_period)
+    assert status.should_look == (state != "expected")
+
+
+def test_status_text_says_when_and_how_late():
+    status = QUARTERLY.status(date(2023, 12, 31), date(2024, 6, 10))
+    assert status.text() == (
+        "latest release: data to 2023-12-31; next (data to 2024-03-31) OVERDUE: expected "
+        "22 May 2024 to 31 May 2024, 10 days late, looking daily"
+    )
+
+
+def test_freshness_thresholds_follow_the_calendar_and_are_those_dbt_checks():
+    # 30 June -> next quarter due by 30 November: 153 days; overdue a week later
+    assert QUARTERLY.freshness_days() == (153, 160)
+    annual = ReleaseCalendar((3,), lag_months=4, window_from_day=1, grace_days=14, description="annual")
+    assert annual.freshness_days() == (365 + 122 + 1, 365 + 122 + 1 + 14)  # 31 Mar 2023 -> 31 Jul 2024
+    sources = yaml.safe_load(
+        (ROOT / "dbt_project/models/staging/home_office/_home_office__sources.yml").read_text()
+    )
+    freshness = sources["sources"][0]["freshness"]
+    assert (freshness["warn_after"]["count"], freshness["error_after"]["count"]) == QUARTERLY.freshness_days()
+
+
+@pytest.mark.parametrize(
+    ("name", "period"),
+    [
+        ("support-local-authority-datasets-sep-2024.xlsx", date(2024, 9, 30)),
+        ("support-local-authority-datasets-december-2023.xlsx", date(2023, 12, 31)),
+        ("support-local-authority-datasets-mar-2024.ods", date(2024, 3, 31)),
+        ("asylum-claims-datasets-sep-2024.xlsx", None),
+        ("support-local-authority-datasets-sep-2024.pdf", None),
+    ],
+)
+def test_file_names_give_the_period(name, period):
+    assert DISCOVERY.period_of(name) == period
+
+
+def test_content_api_url():
+    assert content_api_url("https://www.gov.uk/government/statistical-data-sets/x") == (
+        "https://www.gov.uk/api/content/government/statistical-data-sets/x"
+    )
+    assert content_api_url("http://127.0.0.1:8000/api/content/a") == "http://127.0.0.1:8000/api/content/a"
+
+
+def test_newest_matching_attachment_wins():
+    files = [
+        Attachment("u1", "support-local-authority-datasets-jun-2024.xlsx", "t"),
+        Attachment("u2", "asylum-claims-datasets-sep-2024.xlsx", "t"),
+        Attachment("u3", "support-local-authority-datasets-sep-2024.xlsx", "t"),
+        Attachment("u4", "support-local-authority-datasets-mar-2024.xlsx", "t"),
+    ]
+    release = newest_release(files, DISCOVERY, "page")
+    assert (release.attachment.url, release.period) == ("u3", date(2024, 9, 30))
+
+
+def test_a_content_item_without_attachments_is_a_changed_page():
+    with pytest.raises(
+        DiscoveryError, match=r"changed shape: expected a GOV.UK content item with details.attachments"
+    ):
+        attachments_from_content_item({"title": "x", "details": {"body": ""}}, "page")
+
+
+def _publisher() -> Publisher:
+    return Publisher(
+        files={
+            "asylum-claims-datasets-dec-2023.xlsx": b"not ours",
+            "support-local-authority-datasets-sep-2023.csv": SAMPLE_CSV.read_bytes(),
+            "support-local-authority-datasets-dec-2023.csv": SAMPLE_CSV.read_bytes(),
+        }
+    )
+
+
+def test_discovery_on_the_content_api_and_on_the_html_page():
+    with serve(_publisher()) as publisher:
+        from_api = discover(
+            DISCOVERY,
+            publisher.base_url
+            + "/api/content"
+            + "/government/statistical-data-sets/asylum-and-resettlement-datasets",
+        )
+        from_html = discover(DISCOVERY, publisher.page_url)
+    for release in (from_api, from_html):
+        assert release.attachment.filename == "support-local-authority-datasets-dec-2023.csv"
+        assert release.period == date(2023, 12, 31)
+        assert release.attachment.url == publisher.base_url + publisher.media_path(
+            release.attachment.filename
+        )
+
+
+def test_discovery_failures_are_clear():
+    with serve(_publisher()) as publisher:
+        publisher.page_shape = "redesigned"
+        with pytest.raises(DiscoveryError, match="changed shape.*found top-level"):
+            discover(
+                DISCOVERY,
+                publisher.base_url
+                + "/api/content/government/statistical-data-sets/asylum-and-resettlement-datasets",
+            )
+        publisher.page_shape = "govuk"
+        publisher.files = {"asylum-claims-datasets-dec-2023.xlsx": b"x"}
+        with pytest.raises(
+            DiscoveryError, match=r"no file matches .* the page lists 1 file\(s\): \['asylum-claims"
+        ):
+            discover(DISCOVERY, publisher.page_url)
+        with pytest.raises(DiscoveryError, match="answered HTTP 404"):
+            discover(DISCOVERY, publisher.base_url + "/no/such/page")
