@@ -33,7 +33,12 @@ TOTALS = {
     "fct_census_cells_by_la": "count(*), sum(value), count(share_of_table_total)",
     "fct_residents_by_country_of_birth": "count(*), sum(residents), count(distinct community_key)",
     "mart_community_change_2011_2021": "count(*), sum(residents_change), count(residents_change_ratio)",
-    "mart_neighbourhood_profile": "count(*), sum(overcrowded_households), sum(cannot_speak_english_well)",
+    "mart_neighbourhood_profile": "count(*), sum(overcrowded_households), sum(cannot_speak_english_well), "
+    "count(ward_code)",
+    "mart_arrival_cohorts_by_la": "count(*), sum(residents), sum(arrived_to_year), "
+    "round(sum(share_of_born_outside_uk)::numeric, 6)",
+    "mart_tenure_change_2011_2021": "count(*), sum(households_2011), sum(households_2021), "
+    "round(sum(share_change_percentage_points)::numeric, 6)",
     "dim_community": "count(*), sum(local_authorities_2011), sum(local_authorities_2021)",
 }
 
