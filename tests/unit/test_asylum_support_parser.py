@@ -187,7 +187,7 @@ def test_real_csv_parses_fast() -> None:
 
 def test_registry() -> None:
     assert get_source("home_office_asylum_support") is SOURCE
-    assert set(SOURCES) == {"home_office_asylum_support", "ons_census"}
+    assert {"home_office_asylum_support", "ons_census"} < set(SOURCES)
     assert SOURCES["home_office_asylum_support"] is SOURCE
     assert SOURCE.raw_table == "home_office__asylum_support"
     assert set(SOURCE.file_extensions) == {".csv", ".xlsx"}

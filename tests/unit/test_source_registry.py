@@ -85,11 +85,21 @@ def test_parse_result_warnings_are_separate_from_notes() -> None:
 # Discovery
 
 
+BUNDLED = [
+    "home_office_asylum_decisions",
+    "home_office_asylum_support",
+    "home_office_resettlement",
+    "mhclg_homelessness",
+    "mhclg_waiting_lists",
+    "ons_census",
+]
+
+
 def test_sources_are_discovered_in_a_stable_order() -> None:
-    assert list(SOURCES) == ["home_office_asylum_support", "ons_census"]
+    assert list(SOURCES) == BUNDLED
     assert all(isinstance(spec, SourceSpec) for spec in SOURCES.values())
     assert get_source("ons_census").raw_table == "ons_census__cells"
-    with pytest.raises(KeyError, match="known sources: home_office_asylum_support, ons_census"):
+    with pytest.raises(KeyError, match="known sources: " + ", ".join(BUNDLED)):
         get_source("nope")
 
 
@@ -102,7 +112,7 @@ def test_importing_the_registry_imports_no_feed() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     before, after = out.splitlines()
     assert before == "['housing_need.sources.publication', 'housing_need.sources.spec']"
-    assert after == "['home_office_asylum_support', 'ons_census']"
+    assert after == str(BUNDLED)
 
 
 def _write_module(folder: Path, module: str, body: str) -> None:
@@ -135,15 +145,10 @@ def test_extra_sources_from_the_environment(tmp_path: Path, monkeypatch: pytest.
     _write_module(tmp_path, "hn_extra_feed_b", EXTRA_FEED.format(name="extra_feed_b"))
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setenv(EXTRA_SOURCES_ENV, " hn_extra_feed_b, hn_extra_feed_a hn_extra_feed_b ")
-    assert list(sources()) == [
-        "home_office_asylum_support",
-        "ons_census",
-        "extra_feed_b",
-        "extra_feed_a",
-    ]
+    assert list(sources()) == [*BUNDLED, "extra_feed_b", "extra_feed_a"]
     assert get_source("extra_feed_a").raw_table == "test__feed"
     monkeypatch.delenv(EXTRA_SOURCES_ENV)
-    assert list(sources()) == ["home_office_asylum_support", "ons_census"]
+    assert list(sources()) == BUNDLED
 
 
 def test_duplicate_source_names_name_both_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,7 +171,4 @@ def test_extra_modules_must_import_and_expose_a_spec(tmp_path: Path, monkeypatch
         discover_sources("hn_extra_wrong_type")
     with pytest.raises(HousingNeedError, match=r"'hn_extra_missing', which cannot be imported"):
         discover_sources("hn_extra_missing")
-    assert source_modules("") == [
-        "housing_need.sources.home_office_asylum_support",
-        "housing_need.sources.ons_census",
-    ]
+    assert source_modules("") == [f"housing_need.sources.{name}" for name in BUNDLED]

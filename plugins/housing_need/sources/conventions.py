@@ -14,7 +14,7 @@
 - Reading deliveries: :func:`check_delivery` (extension and empty file), :func:`decode_text`
   (UTF-16 with a byte-order mark; else UTF-8 or Windows-1252, a UTF-8 BOM stripped first, as Excel
   writes one even before Windows-1252 text), :func:`read_csv` (records numbered by the line a person
-  sees, comma- or tab-separated) and :class:`Workbook` (.xlsx/.xls, with errors that name the
+  sees, comma- or tab-separated) and :class:`Workbook` (.xlsx/.xls/.ods, with errors that name the
   file).
 
 Everything here is pure; errors are :class:`~housing_need.errors.ParseError` naming the file.
@@ -281,7 +281,7 @@ def read_csv(content: bytes, file_name: str) -> Iterator[tuple[int, list[str]]]:
 
 
 class Workbook:
-    """An .xlsx or .xls workbook read with calamine; failures name the file (and sheet)."""
+    """An .xlsx, .xls or .ods workbook read with calamine; failures name the file (and sheet)."""
 
     def __init__(self, content: bytes, file_name: str) -> None:
         from python_calamine import CalamineWorkbook
@@ -293,7 +293,7 @@ class Workbook:
         except Exception as exc:  # calamine raises CalamineError/ZipError/XmlError and friends
             raise ParseError(
                 file_name,
-                f"cannot open workbook (truncated, or not an .xlsx/.xls file?): {type(exc).__name__}: {exc}",
+                f"cannot open workbook (truncated, or not an .xlsx/.xls/.ods file?): {type(exc).__name__}: {exc}",
             ) from None
 
     def rows(self, sheet: str, nrows: int | None = None) -> list[list[Any]]:

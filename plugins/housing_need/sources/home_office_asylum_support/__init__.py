@@ -15,7 +15,8 @@ decoding follow :mod:`housing_need.sources.conventions`.
 from __future__ import annotations
 
 from ..conventions import check_delivery
-from ..publication import Discovery, ReleaseCalendar
+from ..home_office import IMMIGRATION_STATISTICS_QUARTERLY
+from ..publication import Discovery
 from ..spec import ParseResult, PrivacyClass, SourceSpec
 from .formats import parse_csv, parse_xlsx
 
@@ -54,16 +55,9 @@ SOURCE = SourceSpec(
     licence="Open Government Licence v3.0",
     privacy=PrivacyClass.OPEN,
     row_outcomes_model="asylum_support_row_outcomes",
-    calendar=ReleaseCalendar(
-        period_end_months=(3, 6, 9, 12),
-        lag_months=2,
-        window_from_day=22,
-        grace_days=7,
-        description=(
-            "quarterly, the quarter ending March, June, September and December published two months "
-            "later, usually in the last week of May, August, November and February"
-        ),
-    ),
+    # The calendar of the whole Immigration system statistics release, shared with the other Home
+    # Office feeds (sources/home_office.py).
+    calendar=IMMIGRATION_STATISTICS_QUARTERLY,
     discovery=Discovery(
         page_url="https://www.gov.uk/government/statistical-data-sets/asylum-and-resettlement-datasets",
         file_pattern=r"support-local-authority-datasets-(?P<month>[a-z]{3})[a-z]*-(?P<year>\d{4})\.(xlsx|ods|csv)$",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -26,6 +25,7 @@ from ..conventions import (
     read_count,
     read_date,
 )
+from ..csv_table import Header, column_index, year_mismatch
 from ..spec import ParseResult, QuarantinedRow
 from .labels import (
     ACCOMMODATION_EXPECTED,
@@ -37,6 +37,7 @@ from .labels import (
 )
 
 HEADER_SCAN_ROWS = 30
+TABLE = "Asy_D11"  # as messages name it
 
 # Field -> the name the publisher uses (for messages).
 REQUIRED: dict[str, str] = {
@@ -101,42 +102,14 @@ def _header_key(value: Any) -> str | None:
     return None
 
 
-@dataclass
-class Header:
-    row_number: int
-    names: list[str]  # header text per position, as published
-    index: dict[str, int]  # field -> position
-
-    def unread(self) -> list[str]:
-        """Why each named column that is not read is not read: unknown to Asy_D11, or a repeat."""
-        out = []
-        for pos, name in enumerate(self.names):
-            if not name or pos in self.index.values():
-                continue
-            key = _header_key(name)
-            if key is None:
-                out.append(f"column {name!r} (column {pos + 1}) is not part of Asy_D11 and was not loaded")
-            else:
-                first = self.index[key]
-                out.append(
-                    f"column {name!r} (column {pos + 1}) repeats column {self.names[first]!r} "
-                    f"(column {first + 1}) and was not loaded"
-                )
-        return out
-
-
 def find_header(rows: Iterable[tuple[int, Sequence[Any]]]) -> Header | None:
     """The first row (within HEADER_SCAN_ROWS) naming at least three required columns."""
     for count, (row_number, cells) in enumerate(rows):
         if count >= HEADER_SCAN_ROWS:
             return None
-        index: dict[str, int] = {}
-        for pos, cell in enumerate(cells):
-            key = _header_key(cell)
-            if key is not None and key not in index:
-                index[key] = pos
+        index = column_index(cells, _header_key)
         if len(index.keys() & REQUIRED.keys()) >= 3:
-            return Header(row_number, [label(c) for c in cells], index)
+            return Header(row_number, [label(c) for c in cells], index, TABLE, _header_key)
     return None
 
 
@@ -223,15 +196,9 @@ class _Parser:
 
         if "year" in self.header.index:
             raw = cell_text(self._cell(cells, "year"))
-            if raw.removesuffix(".0") != str(period_end.year):
-                self._quarantine(
-                    n,
-                    cells,
-                    "year",
-                    raw,
-                    f"Year must agree with Date {period_end.isoformat()} (expected {period_end.year}), "
-                    f"got {raw!r}",
-                )
+            wrong_year = year_mismatch(period_end, raw)
+            if wrong_year:
+                self._quarantine(n, cells, "year", raw, wrong_year)
                 return
         if "quarter" in self.header.index:
             raw = cell_text(self._cell(cells, "quarter"))
@@ -369,8 +336,6 @@ class _Parser:
                     f"{period.isoformat()}: LAD Code {code} is published for {len(names)} different local "
                     f"authority names ({', '.join(sorted(names)[:3])}, ...); kept as published"
                 )
-        where = f"file {self.file_name!r}" + (f", sheet {self.sheet!r}" if self.sheet else "")
-        warnings = [f"{where}, header row {self.header.row_number}: {why}" for why in self.header.unread()]
         return ParseResult(
             rows=self.rows,
             quarantined=self.quarantined,
@@ -378,7 +343,7 @@ class _Parser:
             release=release,
             file_format=file_format,
             notes=notes,
-            warnings=warnings,
+            warnings=self.header.warnings(self.file_name, self.sheet),
             published_columns={CANONICAL[key]: name for key, name in self.col.items() if key in CANONICAL},
         )
 
