@@ -25,8 +25,3 @@
 {% macro census_cannot_speak_english_well() -%}
     cast(sum(case when table_code = 'TS029' and category_label in ('Cannot speak English well', 'Cannot speak English') then value end) as bigint)
 {%- endmacro %}
-
-{% macro ratio(numerator, denominator) -%}
-    {#- a share or rate as a double; null when the denominator is 0 or null -#}
-    cast({{ numerator }} as double precision) / nullif({{ denominator }}, 0)
-{%- endmacro %}

@@ -40,6 +40,21 @@ TOTALS = {
     "mart_tenure_change_2011_2021": "count(*), sum(households_2011), sum(households_2021), "
     "round(sum(share_change_percentage_points)::numeric, 6)",
     "dim_community": "count(*), sum(local_authorities_2011), sum(local_authorities_2021)",
+    "fct_resettlement_arrivals_by_la_quarter": "count(*), sum(persons), count(lad_code)",
+    "mart_resettlement_by_area_quarter": "count(*), sum(persons), sum(persons_to_date)",
+    "fct_initial_decisions_by_nationality_quarter": "count(*), sum(grants), round(sum(grant_rate)::numeric, 6)",
+    "mart_initial_decisions_by_quarter": "count(*), sum(decisions_on_merits), round(sum(grant_rate)::numeric, 6)",
+    "fct_homelessness_asylum_support_by_la_quarter": "count(*), sum(households_asylum_support), "
+    "sum(households_owed_duty)",
+    "fct_waiting_list_by_la_year": "count(*), sum(households_on_register), count(known_issue)",
+    "mart_waiting_list_pressure_by_la_year": "count(*), sum(households_on_register), "
+    "round(sum(per_1000_households)::numeric, 6)",
+    "mart_move_on_pressure_by_la_quarter": "count(*), round(sum(estimated_households_central)::numeric, 6), "
+    "sum(observed_households)",
+    "mart_foreign_born_churn_2011_2021_by_la": "count(*), sum(departures), round(sum(turnover_of_2011_stock)::numeric, 6)",
+    "mart_asylum_support_churn_by_la_quarter": "count(*), sum(net_change), round(sum(estimated_exits)::numeric, 6)",
+    "mart_move_on_calibration_by_la": "count(*), sum(observed_households), "
+    "round(sum(calibrated_supported_share_of_grants)::numeric, 6)",
 }
 
 

@@ -3,6 +3,7 @@ GOV.UK-shaped pages (Content API JSON and HTML) and the real Asy_D11 rows as fil
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from pathlib import Path
 
@@ -170,3 +171,18 @@ def test_discovery_failures_are_clear():
             discover(DISCOVERY, publisher.page_url)
         with pytest.raises(DiscoveryError, match="answered HTTP 404"):
             discover(DISCOVERY, publisher.base_url + "/no/such/page")
+
+
+@pytest.mark.parametrize(
+    ("table", "calendar_of"),
+    [
+        ("mhclg__homelessness_duties", "housing_need.sources.mhclg_homelessness"),
+        ("mhclg__waiting_lists", "housing_need.sources.mhclg_waiting_lists"),
+    ],
+)
+def test_mhclg_freshness_thresholds_are_the_calendars(table: str, calendar_of: str) -> None:
+    calendar = importlib.import_module(calendar_of).CALENDAR
+    sources = yaml.safe_load((ROOT / "dbt_project/models/staging/mhclg/_mhclg__sources.yml").read_text())
+    (spec,) = [t for t in sources["sources"][0]["tables"] if t["name"] == table]
+    freshness = spec["freshness"]
+    assert (freshness["warn_after"]["count"], freshness["error_after"]["count"]) == calendar.freshness_days()

@@ -1,5 +1,5 @@
 {#- One row per day: the time spine MetricFlow needs to aggregate metrics over time. -#}
-{{ config(materialized='table', schema='semantic') }}
+{{ config(materialized='table', schema='semantic', contract={'enforced': false}) }}
 
 select cast(day as date) as date_day
 from generate_series(

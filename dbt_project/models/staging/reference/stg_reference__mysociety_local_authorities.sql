@@ -21,6 +21,7 @@ renamed as (
         cast("local-authority-type" as {{ dbt.type_string() }}) as local_authority_type,
         cast("local-authority-type-name" as {{ dbt.type_string() }}) as local_authority_type_name,
         cast(nullif("former-gss-codes", '') as {{ dbt.type_string() }}) as former_gss_codes,
+        cast(nullif("combined-authority", '') as {{ dbt.type_string() }}) as combined_authority_code,
         "current-authority" = 'True' as is_current,
         "lower-or-unitary" = 'True' as is_lower_tier_or_unitary,
         cast(cast(nullif("pop-2020", '') as double precision) as bigint) as population_2020
