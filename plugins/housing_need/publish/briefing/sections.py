@@ -4,7 +4,7 @@ A section names the marts it needs and the scopes it serves ("region", "la"); gi
 marts (:class:`Published`, read-only, each query run once per build) and a scope key it returns a chart, a caption and the numbers behind the chart,
 or None when it has nothing to say there. Sections whose marts are not in the warehouse yet are
 listed on the page as not yet available. To add one (e.g. register pressure, need estimates with
-low/central/high ranges, move-on pressure), write a function and append a Section to SECTIONS.
+low/central/high ranges), write a function and append a Section to SECTIONS.
 """
 
 from __future__ import annotations
@@ -26,6 +26,13 @@ ACCOMMODATION_LABELS = {
     "subsistence_only": "Subsistence only",
     "other": "Other",
     "not_applicable": "Not recorded",
+}
+SCHEME_FAMILY_LABELS = {
+    "vprs_vcrs": "VPRS/VCRS",
+    "gateway_ukrs": "Gateway/UKRS",
+    "acrs_arap": "ACRS/ARAP",
+    "community_sponsorship": "Community sponsorship",
+    "mandate": "Mandate",
 }
 
 
@@ -112,7 +119,7 @@ def dispersal_trend(data: Published, scope: str, key: str) -> Content | None:
     la_rows = {q: (p, r) for q, p, r in by_la.get(key, [])}
     if not la_rows:
         return None
-    la_name = data.la(key)[0] or key
+    la_name = _name(data, scope, key)
     series = [(q, la_rows[q][0], la_rows[q][1], r) for q, _, r in rows if q in la_rows]
     chart = svg.line_chart(
         {
@@ -189,8 +196,17 @@ def concentration(data: Published, scope: str, key: str) -> Content | None:
     )
 
 
+def _key_column(scope: str) -> str:
+    """Where a page's key is in a mart at LA grain: region_name for a region, lad_code for an LA."""
+    return "region_name" if scope == "region" else "lad_code"
+
+
+def _name(data: Published, scope: str, key: str) -> str:
+    return key if scope == "region" else data.la(key)[0] or key
+
+
 def accommodation_mix(data: Published, scope: str, key: str) -> Content | None:
-    column = "region_name" if scope == "region" else "lad_code"
+    column = _key_column(scope)
     rows = data.by(
         f"""
         select {column}, accommodation_type, sum(people) as people, max(quarter_label) as quarter
@@ -292,6 +308,195 @@ def community_profile(data: Published, scope: str, key: str) -> Content | None:
     )
 
 
+NOT_REPORTED = "not reported by the council"
+
+
+def _move_on_parameters(data: Published) -> tuple[float, float, float, int, int]:
+    """The shares of grants the mart applied, low/central/high (each estimate over the LA's share of
+    the supported stock x UK grants), and the move-on and prevention-duty days."""
+    implied = "round(median({} * uk_supported_at_start / (supported_at_start * uk_initial_grants)), 2)"
+    shares = ", ".join(implied.format(f"estimated_households_{b}") for b in ("low", "central", "high"))
+    return data.by(
+        f"""
+        select 'all', {shares}, max(move_on_period_days), max(prevention_duty_days)
+        from marts.mart_move_on_pressure_by_la_quarter where supported_at_start > 0 and uk_initial_grants > 0
+        """
+    )["all"][0]
+
+
+def _move_on_quarters(data: Published, scope: str, key: str) -> list[tuple]:
+    """(quarter, low, central, high, observed, councils not reporting) from the first H-CLIC quarter,
+    summed over the region's LAs for a region (observed: the councils that reported)."""
+    column = _key_column(scope)
+    return data.by(
+        f"""
+        select {column}, quarter_label, sum(estimated_households_low), sum(estimated_households_central),
+               sum(estimated_households_high), sum(observed_households),
+               count(*) filter (where observed_status = '{NOT_REPORTED}')
+        from marts.mart_move_on_pressure_by_la_quarter
+        where period_end >= (select min(period_end) from marts.mart_move_on_pressure_by_la_quarter
+                             where observed_status <> 'no H-CLIC table for the quarter')
+        group by {column}, period_end, quarter_label order by {column}, period_end
+        """
+    ).get(key, [])
+
+
+def _observed(households: int | None, not_reporting: int) -> str:
+    if households is None:
+        return "not reported" if not_reporting else "no table"
+    return _count(households) + (f" ({not_reporting} not reporting)" if not_reporting else "")
+
+
+def _calibration_note(data: Published, scope: str, key: str) -> list[str]:
+    column = _key_column(scope)
+    found = data.by(
+        f"""
+        select {column}, sum(observed_households), sum(estimated_households_central), max(quarters_compared),
+               count(*), max(calibrated_supported_share_of_grants)
+        from marts.mart_move_on_calibration_by_la where quarters_compared > 0 group by {column}
+        """
+    ).get(key)
+    if not found or found[0][1] is None or not found[0][2]:
+        return []
+    observed, central, quarters, councils, share = found[0]
+    if scope == "region":
+        return [
+            f"The {councils} councils of {key} that reported recorded {observed / central:.0%} of the central "
+            f"estimate over the quarters each reported (up to {quarters}): {observed:,} households against "
+            f"{central:,.0f}."
+        ]
+    return [
+        f"The council recorded {observed / central:.0%} of the central estimate over {quarters} "
+        f"quarter{'s' if quarters != 1 else ''} "
+        f"({observed:,} households against {central:,.0f}): the share of grants that would reproduce its "
+        f"records is {share:.2f}."
+    ]
+
+
+def move_on(data: Published, scope: str, key: str) -> Content | None:
+    rows = _move_on_quarters(data, scope, key)
+    if not rows:
+        return None
+    name = _name(data, scope, key)
+    low, central, high, move_on_days, duty_days = _move_on_parameters(data)
+    observed = [(q, float(o)) for q, *_, o, _ in rows if o is not None]
+    chart = svg.line_chart(
+        {"estimate (central)": [(q, round(c, 1)) for q, _, c, *_ in rows]}
+        | ({"observed (H-CLIC)": observed} if observed else {}),
+        title=f"Households leaving asylum accommodation after a grant, {name}",
+        y_label="households a quarter",
+        band=(
+            f"estimate range ({low}-{high})",
+            [(q, round(lo, 1), round(hi, 1)) for q, lo, _, hi, *_ in rows],
+        ),
+    )
+    notes = _calibration_note(data, scope, key) + [
+        "The estimate rests on an assumed parameter: the share of grants made to people in Home Office "
+        f"accommodation is not published, so the range uses {low} to {high}. Read relative pressure and the gap "
+        "to the councils' records, not a forecast of presentations."
+    ]
+    if not observed and not any(n for *_, n in rows):
+        notes.append(f"H-CLIC covers England only: there is no observed series for {name}.")
+    elif scope == "region":
+        notes.append(
+            "Observed sums the councils that reported each quarter: councils that did not report are left out "
+            "of it (the table says how many), while the estimate covers every local authority."
+        )
+    return Content(
+        chart=chart,
+        caption=f"Households expected to leave Home Office accommodation after a positive initial decision in "
+        f"{name}: the share of the UK's supported people living here at the start of the quarter x UK initial "
+        f"grants in the quarter x the share of grants made to people in Home Office accommodation ({low} low, "
+        f"{central} central, {high} high), against the households councils recorded as owed a homelessness "
+        f"duty for this reason (H-CLIC). Support ends {move_on_days} days after a grant, while the prevention "
+        f"duty starts {duty_days} days before homelessness, so a household is owed it at once.",
+        headers=("Quarter", "Estimate: low", "Estimate: central", "Estimate: high", "Observed (H-CLIC)"),
+        rows=[(q, f"{lo:,.0f}", f"{c:,.0f}", f"{hi:,.0f}", _observed(o, n)) for q, lo, c, hi, o, n in rows],
+        notes=notes,
+    )
+
+
+def _unallocated_note(data: Published) -> list[str]:
+    """The people the publisher placed against the local authority "Unknown", by scheme family."""
+    rows = data.by(
+        """
+        select 'unknown', scheme_family, sum(persons), min_by(quarter_label, period_end)
+        from marts.fct_resettlement_arrivals_by_la_quarter where not is_allocated
+        group by scheme_family order by 3 desc, 2
+        """
+    ).get("unknown", [])
+    if not rows:
+        return []
+    label = SCHEME_FAMILY_LABELS.get
+    counts = ", ".join(f"{_count(p)} {label(f, f)}" for f, p, _ in rows)
+    return [
+        f"The publisher places {_count(sum(p for _, p, _ in rows))} people ({counts}; from "
+        f'{min(q for *_, q in rows)}) against the local authority "Unknown": they are in the UK total but in no '
+        f"local authority or region, so local and regional {' and '.join(label(f, f) for f, _, _ in rows)} "
+        "figures are floors (a scheme missing from the table may still have placed people here)."
+    ]
+
+
+def _resettlement(data: Published, scope: str, key: str, group: str, measures: str) -> list[tuple]:
+    """``measures`` of the page's region or LA in mart_resettlement_by_area_quarter, grouped by ``group``."""
+    level, column = ("region", "area_name") if scope == "region" else ("local_authority", "area_code")
+    return data.by(
+        f"""
+        select {column}, {group}, {measures} from marts.mart_resettlement_by_area_quarter
+        where area_level = ? group by {column}, {group} order by {column}, {group}
+        """,
+        [level],
+    ).get(key, [])
+
+
+def resettlement(data: Published, scope: str, key: str) -> Content | None:
+    # per scheme family: arrivals to date, in the mart's latest quarter, and the last quarter with any
+    families = _resettlement(
+        data,
+        scope,
+        key,
+        "scheme_family",
+        "max(persons_to_date), coalesce(sum(persons) filter (where period_end = "
+        "(select max(period_end) from marts.mart_resettlement_by_area_quarter)), 0), "
+        "max_by(quarter_label, period_end)",
+    )
+    if not families:
+        return None
+    families.sort(key=lambda r: -r[1])
+    first, last, latest = data.by(
+        "select 'span', min(year(period_end)), max(year(period_end)), max_by(quarter_label, period_end) "
+        "from marts.mart_resettlement_by_area_quarter"
+    )["span"][0]
+    yearly = {
+        (f, y): p
+        for f, y, p in _resettlement(data, scope, key, "scheme_family, year(period_end)", "sum(persons)")
+    }
+    label = SCHEME_FAMILY_LABELS.get
+    name = _name(data, scope, key)
+    total = ("All schemes", *(sum(r[i] for r in families) for i in (1, 2)), max(r[3] for r in families))
+    return Content(
+        chart=svg.line_chart(
+            {
+                label(f, f): [(str(y), float(yearly.get((f, y), 0))) for y in range(first, last + 1)]
+                for f, *_ in families
+            },
+            title=f"People resettled each year by scheme, {name}",
+            y_label="people arriving",
+        ),
+        caption=f"People resettled in {name} each calendar year by scheme family, {first} to {latest} (a year "
+        "with no arrivals counts as zero), and arrivals to date.",
+        headers=(
+            "Scheme family",
+            "Arrivals to date",
+            f"Arrivals in {latest}",
+            "Latest quarter with arrivals",
+        ),
+        rows=[(label(f, f), _count(t), _count(p), q) for f, t, p, q in [*families, total]],
+        notes=_unallocated_note(data)
+        + ["Counts are people placed in the area on arrival: no onward movement is published."],
+    )
+
+
 SECTIONS: list[Section] = [
     Section(
         "dispersal-trend",
@@ -328,8 +533,22 @@ SECTIONS: list[Section] = [
         ("region", "la"),
         community_profile,
     ),
-    # Planned: register pressure, need estimates (low/central/high), move-on pressure. Their marts do
-    # not exist yet; they are listed as not yet available.
+    Section(
+        "move-on",
+        "Move-on: leaving asylum accommodation after a grant",
+        ("mart_move_on_pressure_by_la_quarter", "mart_move_on_calibration_by_la"),
+        ("region", "la"),
+        move_on,
+    ),
+    Section(
+        "resettlement",
+        "Resettlement arrivals",
+        ("mart_resettlement_by_area_quarter", "fct_resettlement_arrivals_by_la_quarter"),
+        ("region", "la"),
+        resettlement,
+    ),
+    # Planned: register pressure, need estimates (low/central/high). Their marts do not exist yet;
+    # they are listed as not yet available.
     Section(
         "need-estimates",
         "Longer-term housing need (5/10/15 years)",

@@ -86,37 +86,71 @@ def _empty(title: str, message: str) -> str:
     return "\n".join([*parts, "</svg>"])
 
 
-def line_chart(series: dict[str, Sequence[tuple[str, float]]], *, title: str, y_label: str) -> str:
-    """Lines over categorical x values shared by all series (e.g. quarter labels, in order)."""
-    labels = list(dict.fromkeys(x for points in series.values() for x, _ in points))
-    values = [v for points in series.values() for _, v in points]
+Band = tuple[str, Sequence[tuple[str, float, float]]]  # (name, [(x, low, high)])
+
+
+def line_chart(
+    series: dict[str, Sequence[tuple[str, float]]], *, title: str, y_label: str, band: Band | None = None
+) -> str:
+    """Lines over categorical x values shared by all series (e.g. quarter labels, in order); a line
+    breaks where its series skips an x value. ``band`` shades a low-high range behind the lines in the
+    first series' colour (e.g. the range around a central estimate)."""
+    band_name, band_points = band or ("", ())
+    labels = list(dict.fromkeys([x for pts in series.values() for x, _ in pts] + [b[0] for b in band_points]))
+    values = [v for pts in series.values() for _, v in pts]
+    values += [v for _, low, high in band_points for v in (low, high)]
     if not labels or not values:
         return _empty(title, "No data")
     y_ticks = nice_ticks(min(0.0, min(values)), max(values))
     frame = _Frame([0, max(len(labels) - 1, 1)], y_ticks)
     index = {label: i for i, label in enumerate(labels)}
-    parts = _open(title, f"{', '.join(series)}: {len(labels)} points from {labels[0]} to {labels[-1]}")
+    legend = [(name, COLOURS[n % len(COLOURS)], 1.0) for n, name in enumerate(series)]
+    legend += [(band_name, COLOURS[0], 0.35)] if band_points else []
+    parts = _open(
+        title, f"{', '.join(n for n, _, _ in legend)}: {len(labels)} points from {labels[0]} to {labels[-1]}"
+    )
     parts += _y_axis(frame, y_ticks, y_label)
-    step = max(1, len(labels) // 8)
+    # label every step-th x value so that labels (about 7 px a character) do not touch
+    step = math.ceil(len(labels) * (12 + 7 * max(map(len, labels))) / (WIDTH - LEFT - RIGHT))
     for i in range(0, len(labels), step):
         parts.append(
             f'<text class="tick" x="{frame.px(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">'
             f"{escape(labels[i])}</text>"
         )
-    for n, (name, points) in enumerate(series.items()):
-        colour = COLOURS[n % len(COLOURS)]
-        coords = [(frame.px(index[x]), frame.py(v)) for x, v in points]
-        path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(coords))
+    if band_points:
+        edge = [(x, hi) for x, _, hi in band_points] + [(x, lo) for x, lo, _ in reversed(band_points)]
+        polygon = " ".join(f"{frame.px(index[x]):.1f},{frame.py(v):.1f}" for x, v in edge)
+        parts.append(
+            f'<polygon class="band" points="{polygon}" fill="{COLOURS[0]}" fill-opacity="0.18">'
+            f"<title>{escape(band_name)}</title></polygon>"
+        )
+    for (name, colour, _), points in zip(legend, series.values(), strict=False):
+        at = [index[x] for x, _ in points]
+        coords = [(frame.px(i), frame.py(v)) for i, (_, v) in zip(at, points, strict=True)]
+        path = " ".join(
+            f"{'L' if k and at[k] == at[k - 1] + 1 else 'M'}{x:.1f},{y:.1f}"
+            for k, (x, y) in enumerate(coords)
+        )
         parts.append(f'<path class="series" d="{path}" stroke="{colour}" fill="none" stroke-width="2"/>')
         for (x, y), (label, value) in zip(coords, points, strict=True):
             parts.append(
                 f'<circle class="mark" cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}" data-value="{value}">'
                 f"<title>{escape(name)}, {escape(label)}: {fmt(value)}</title></circle>"
             )
-        parts.append(
-            f'<text class="legend" x="{LEFT + 8 + 180 * n}" y="{HEIGHT - 8}" fill="{colour}">■ {escape(name)}</text>'
+    return "\n".join([*parts, *_legend(legend), "</svg>"])
+
+
+def _legend(entries: Sequence[tuple[str, str, float]]) -> list[str]:
+    """(name, colour, opacity) in one row, each entry as wide as its name (about 7 px a character); the
+    square carries the colour (the page's CSS greys legend text)."""
+    out, x = [], LEFT + 8
+    for name, colour, opacity in entries:
+        out.append(
+            f'<text class="legend" x="{x}" y="{HEIGHT - 8}"><tspan fill="{colour}" fill-opacity="{opacity}">■</tspan> '
+            f"{escape(name)}</text>"
         )
-    return "\n".join([*parts, "</svg>"])
+        x += 24 + 7 * len(name)
+    return out
 
 
 def bar_chart(items: Sequence[tuple[str, float]], *, title: str, y_label: str) -> str:
