@@ -6,6 +6,7 @@
       latest        the newest-release model built with newest_release_rows() from `staged`
       placed        the model that decides each kept row's fate: one row per (load_id, row_key)
                     of `latest`, none dropped
+      period_name   the period in words for the reasons ('quarter', 'year'; default 'period')
       row_key       the columns that identify a raw row within a load (default source_row_number;
                     a workbook read from several sheets adds the table)
       in_facts      a boolean SQL expression over `placed`'s columns: the row reaches the facts
@@ -13,7 +14,7 @@
     A kept row missing from `placed` is reported as dropped, so a model that loses rows shows up in
     the audit (and fails accounts_for_every_raw_row's partner test on the fact).
 -#}
-{% macro release_row_outcomes(source_name, staged, latest, placed, in_facts, set_aside_reason, period_column='period_end', row_key=['source_row_number']) -%}
+{% macro release_row_outcomes(source_name, staged, latest, placed, in_facts, set_aside_reason, period_column='period_end', row_key=['source_row_number'], period_name='period') -%}
 with
 
 raw_rows as (
@@ -49,8 +50,8 @@ classified as (
         case
             when placed.is_in_facts then cast(null as {{ dbt.type_string() }})
             when placed.load_id is not null then placed.set_aside_reason
-            when kept_loads.release <> raw_rows.release then 'superseded: period taken from a newer release'
-            when kept_loads.load_id <> raw_rows.load_id then 'superseded: period taken from a newer load of the same release'
+            when kept_loads.release <> raw_rows.release then 'superseded: {{ period_name }} taken from a newer release'
+            when kept_loads.load_id <> raw_rows.load_id then 'superseded: {{ period_name }} taken from a newer load of the same release'
             else 'dropped by the models, for no known reason (kept as newest release, then lost)'
         end as reason
     from raw_rows

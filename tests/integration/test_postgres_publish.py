@@ -18,6 +18,7 @@ import pytest
 
 from housing_need.pipeline.dbt_runner import run_dbt
 from housing_need.publish.postgres import ensure_roles, publish_marts
+from housing_need.sources import sources
 from tests.conftest import ROOT, Project, temporary_database
 from tests.support.warehouse import mart_tables
 
@@ -53,6 +54,7 @@ TOTALS = {
     "sum(observed_households)",
     "mart_foreign_born_churn_2011_2021_by_la": "count(*), sum(departures), round(sum(turnover_of_2011_stock)::numeric, 6)",
     "mart_asylum_support_churn_by_la_quarter": "count(*), sum(net_change), round(sum(estimated_exits)::numeric, 6)",
+    "mart_emerging_community_watchlist": "count(*), sum(score), sum(rank_in_quarter)",
     "mart_move_on_calibration_by_la": "count(*), sum(observed_households), "
     "round(sum(calibrated_supported_share_of_grants)::numeric, 6)",
 }
@@ -213,7 +215,7 @@ def test_dbt_builds_on_the_postgres_target(published: Project, pg_database: str,
                 "select table_name from duckdb_tables() where schema_name = 'raw'"
             ).fetchall()
         ]
-        assert set(raw_tables) == {"home_office__asylum_support", "ons_census__cells"}
+        assert set(raw_tables) == {spec.raw_table for spec in sources().values()}  # one per feed
         with pg.connect(pg_database) as conn, conn.cursor() as cur:
             cur.execute("create schema raw")
             for table in raw_tables:

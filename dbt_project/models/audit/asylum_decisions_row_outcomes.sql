@@ -10,4 +10,5 @@
     placed=ref('int_initial_decisions_latest_release'),
     in_facts="true",
     set_aside_reason="cast(null as " ~ dbt.type_string() ~ ")",
+    period_name='quarter',
 ) }}

@@ -13,4 +13,5 @@
     in_facts="rekey_method = 'code'",
     row_key=['table_code', 'source_row_number'],
     set_aside_reason="case rekey_method when 'not_local_authority' then 'not used: ' || geography_level || ' row, rounded to 10 by the publisher (the facts sum local authorities)' else 'local authority could not be placed (area code not a known GSS code)' end",
+    period_name='quarter',
 ) }}

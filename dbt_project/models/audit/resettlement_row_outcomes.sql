@@ -11,4 +11,5 @@
     placed=ref('int_resettlement_rekeyed_to_current_lad'),
     in_facts="rekey_method <> 'unresolved'",
     set_aside_reason="'local authority could not be placed (LAD code not a known GSS code)'",
+    period_name='quarter',
 ) }}

@@ -11,4 +11,5 @@
     in_facts="rekey_method = 'code'",
     set_aside_reason="'local authority could not be placed (LAD code not a known GSS code)'",
     period_column='reporting_year',
+    period_name='year',
 ) }}

@@ -9,12 +9,7 @@ source as (
 renamed as (
 
     select
-        _load_id as load_id,
-        _release as release,
-        _source_file as source_file,
-        _source_sha256 as source_sha256,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at,
+        {{ load_columns() }}
         lad_code as published_lad_code,
         cast(reporting_year as integer) as reporting_year,
         cast(households_on_register as integer) as households_on_register,
