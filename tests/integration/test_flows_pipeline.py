@@ -224,3 +224,24 @@ def test_foreign_born_churn_shows_the_gross_moves_behind_the_net_change(flows: P
     assert net == 188_589 - 165_414 and departures == arrivals - net and gross == arrivals + departures
     assert ratio == pytest.approx(gross / net) and ratio > 6  # 23,175 net hides 154,445 moves
     assert flows.query("select count(*) from marts.mart_foreign_born_churn_2011_2021_by_la") == [(318,)]
+
+
+def test_watchlist_ranks_new_dispersal_areas_with_reasons(flows: Project) -> None:
+    rows = flows.query(
+        "select lad_code, rank_in_quarter, score, is_new_dispersal, reasons "
+        "from marts.mart_emerging_community_watchlist where period_end = '2023-12-31' order by rank_in_quarter"
+    )
+    assert len(rows) > 50
+    assert [r[1] for r in rows] == sorted(r[1] for r in rows) and rows[0][1] == 1
+    assert all(r[4] for r in rows)  # every listed LA says why
+    # an LA with dispersal now and none two years earlier is flagged new, from the fact itself
+    new = {r[0] for r in rows if r[3]}
+    dispersal = dict(
+        flows.query(
+            "select lad_code, sum(case when period_end = '2023-12-31' then people_in_dispersal_accommodation end) "
+            "* (1 - max(case when period_end <= '2021-12-31' and people_in_dispersal_accommodation > 0 then 1 "
+            "else 0 end)) from marts.mart_dispersal_vs_deprivation group by lad_code"
+        )
+    )
+    assert new and all(dispersal[lad] > 0 for lad in new)
+    assert all("dispersal began within the last two years" in r[4] for r in rows if r[3])
