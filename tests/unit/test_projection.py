@@ -21,7 +21,7 @@ from housing_need.model.backtest import (
     wape,
     wape_chart,
 )
-from housing_need.model.projection import ProjectionParams, project, trend_growth
+from housing_need.model.projection import ProjectionParams, build_panel, project, reallocations, trend_growth
 
 COLUMNS = ["period_end", "lad_code", "support_type", "accommodation_type", "people"]
 NO_DECISIONS = pd.DataFrame({"period_end": pd.Series(dtype="datetime64[ns]"), "decisions_on_merits": []})
@@ -34,17 +34,17 @@ def frame(rows: list[tuple[str, str | None, str, str, int]]) -> pd.DataFrame:
 
 
 def synthetic_history(quarters: int = 12, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Four LAs with dispersal, hotel and subsistence rows plus unallocated rows, and decisions."""
+    """Ten LAs with dispersal, hotel and subsistence rows plus unallocated rows, and decisions."""
     rng = np.random.default_rng(seed)
     periods = pd.date_range("2018-03-31", periods=quarters, freq="QE-DEC")
     rows = []
     for t, period in enumerate(periods):
-        for i, lad in enumerate(["E1", "E2", "E3", "E4"]):
+        for i, lad in enumerate(f"E{n}" for n in range(1, 11)):
             rows.append(
                 (period, lad, "section_95", "dispersal", int(100 * (i + 1) + 5 * t + rng.integers(0, 30)))
             )
             rows.append((period, lad, "section_95", "subsistence_only", int(10 + rng.integers(0, 5))))
-            if t >= 4 and i < 2:
+            if t >= 4 and i < 4:
                 rows.append((period, lad, "section_98", "contingency_hotel", int(50 + rng.integers(0, 40))))
         rows.append((period, None, "section_98", "not_applicable", int(300 + rng.integers(0, 50))))
     history = pd.DataFrame(rows, columns=COLUMNS)
@@ -102,7 +102,7 @@ def test_rows_after_the_origin_change_nothing() -> None:
             frame(
                 [
                     ("2020-03-31", "E1", "section_95", "dispersal", 10**9),
-                    ("2020-03-31", "E9", "section_98", "contingency_hotel", 10**9),
+                    ("2020-03-31", "E99", "section_98", "contingency_hotel", 10**9),
                     ("2031-12-31", None, "section_98", "not_applicable", 10**9),
                 ]
             ),
@@ -129,7 +129,7 @@ def test_rows_after_the_origin_change_nothing() -> None:
         backtest(pd.concat([history, late], ignore_index=True), more_decisions, origins, horizons=2)
         == expected_report
     )
-    assert [s.n for s in expected_report.horizons] == [8, 8]
+    assert [s.n for s in expected_report.horizons] == [20, 20]
 
 
 def test_wape_and_coverage_on_a_hand_made_example() -> None:
@@ -211,3 +211,21 @@ def test_markdown_and_chart_show_every_horizon() -> None:
     root = ET.fromstring(wape_chart(report, horizons=(1, 2)))
     marks = [float(m.get("data-value", "nan")) for m in root.iter("{http://www.w3.org/2000/svg}circle")]
     assert len(marks) == 4 and all(math.isfinite(v) for v in marks)  # 4 lines x 1 origin year
+
+
+def test_a_fall_in_the_unallocated_share_marks_a_reallocation_quarter() -> None:
+    """2018 Q1: 40 of 100 people allocated to no LA become E1's (a publisher's change, not people
+    moving); 2018 Q2: the unallocated share rises again, which is not a reallocation."""
+    history = frame(
+        [
+            ("2017-12-31", "E1", "section_95", "dispersal", 60),
+            ("2017-12-31", None, "section_4", "dispersal", 40),
+            ("2018-03-31", "E1", "section_95", "dispersal", 60),
+            ("2018-03-31", "E1", "section_4", "dispersal", 40),
+            ("2018-06-30", "E1", "section_95", "dispersal", 60),
+            ("2018-06-30", None, "section_98", "not_applicable", 40),
+        ]
+    )
+    panel = build_panel(history)
+    assert list(reallocations(panel, 0.05)) == [False, True, False]
+    assert list(panel.national["section_4"]) == [40, 40, 0]
