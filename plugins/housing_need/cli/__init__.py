@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from . import archive, refresh
 from .stack import cmd_stack
-from .warehouse import cmd_serve, cmd_sql, cmd_status
+from .warehouse import cmd_backtest, cmd_serve, cmd_sql, cmd_status
 
 
 def cmd_airflow(args: argparse.Namespace) -> int:
@@ -42,6 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser(
+        "backtest",
+        help="re-run the asylum-support projection from every origin since 2016 Q1 with the data published "
+        "by then and score it against what happened and against the static baseline",
+    )
+    p.add_argument("--out", help="folder for backtest.md and its chart (default: the site's backtest/)")
+    p.set_defaults(func=cmd_backtest)
     archive.add_parser(sub)
     p = sub.add_parser(
         "stack", help="Airflow in production shape on this machine (PostgreSQL, Celery on Redis)"

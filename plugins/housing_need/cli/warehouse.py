@@ -25,6 +25,24 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..publish.backtest import write_backtest
+
+    s = settings()
+    out_dir = Path(args.out) if args.out else s.site_dir / "backtest"
+    files = write_backtest(s.warehouse_path, out_dir)
+    print("horizon  WAPE projection  WAPE static  ratio  P10-P90 coverage  LA-quarters")
+    for h in files.report.horizons:
+        print(
+            f"{h.horizon:>7}  {h.wape:>15.3f}  {h.wape_static:>11.3f}  {h.ratio:>5.2f}  "
+            f"{h.coverage:>16.1%}  {h.n:>11,}"
+        )
+    print(f"report: {files.markdown}\nchart:  {files.chart}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from ..publish.site import serve_site
 

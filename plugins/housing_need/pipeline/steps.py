@@ -1,7 +1,7 @@
 """The refresh as one ordered registry of steps, read by the Airflow DAG, the CLI and the benchmarks.
 
 begin → load_raw → raw_gate → dbt_build (and its docs) → account → marts_gate → publish,
-then publish_postgres and briefing from the published warehouse.
+then publish_postgres, briefing and backtest from the published warehouse.
 
 Each step is a function of a :class:`Context` that fills its part of the run report
 (``report.py``) and returns a one-line summary, or raises :class:`Skip` when there is nothing for it
@@ -325,6 +325,23 @@ def briefing(ctx: Context) -> str:
     return f"{summary.pages} pages, {summary.sections_rendered} sections"
 
 
+def backtest(ctx: Context) -> str:
+    """Re-run the asylum-support projection from every origin since 2016 Q1 on the published warehouse
+    and write the scored report to the site (``backtest/backtest.md``)."""
+    from ..publish.backtest import write_backtest
+
+    out = ctx.settings.site_dir / "backtest"
+    if not ctx.report.published and (out / "backtest.md").exists():
+        raise Skip("the published warehouse did not change: the backtest is current")
+    if not ctx.settings.warehouse_path.exists():
+        raise Skip("nothing published yet")
+    files = write_backtest(ctx.settings.warehouse_path, out)
+    return ", ".join(
+        f"{h.horizon}q WAPE {h.wape:.3f} (static {h.wape_static:.3f}, cover {h.coverage:.0%})"
+        for h in files.report.horizons
+    )
+
+
 STEPS: tuple[Step, ...] = (
     Step("begin", begin),
     Step("load_raw", load_raw, in_shadow=True),
@@ -335,6 +352,7 @@ STEPS: tuple[Step, ...] = (
     Step("publish", publish),
     Step("publish_postgres", publish_postgres, guarded=False, writes=False, task={"retries": 2}),
     Step("briefing", briefing, guarded=False, writes=False),
+    Step("backtest", backtest, guarded=False, writes=False),
 )
 STEPS_BY_NAME = {step.name: step for step in STEPS}
 GUARDED = tuple(step.name for step in STEPS if step.guarded)
