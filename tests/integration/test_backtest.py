@@ -42,3 +42,19 @@ def test_the_refresh_writes_the_backtest_and_the_docs_hold_the_same(bundled: Pro
     assert (tmp_path / "backtest.md").read_text(encoding="utf-8") == written
     assert "<svg" in (tmp_path / "backtest-wape.svg").read_text(encoding="utf-8")
     assert "WAPE projection" in result.stdout
+
+
+def test_the_projection_mart_starts_at_the_latest_quarter_with_ordered_ranges(bundled: Project) -> None:
+    rows = bundled.query(
+        "select min(origin_period_end), max(origin_period_end), count(distinct lad_code), "
+        "count(*) filter (where not (people_p10 <= people_p50 and people_p50 <= people_p90)), "
+        "list(distinct horizon order by horizon) from marts.fct_asylum_support_projection"
+    )
+    ((first, last, lads, disordered, horizons),) = rows
+    assert str(first) == str(last) == "2023-12-31" and lads > 300 and disordered == 0
+    assert horizons == [1, 2, 3, 4, 5, 6, 7, 8]
+    # one quarter ahead, the LAs' medians add up to about the people supported at the origin
+    ((p50, origin),) = bundled.query(
+        "select sum(people_p50), sum(people_at_origin) from marts.fct_asylum_support_projection where horizon = 1"
+    )
+    assert 0.8 < p50 / origin < 1.2

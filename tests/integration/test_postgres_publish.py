@@ -54,6 +54,7 @@ TOTALS = {
     "sum(observed_households)",
     "mart_foreign_born_churn_2011_2021_by_la": "count(*), sum(departures), round(sum(turnover_of_2011_stock)::numeric, 6)",
     "mart_asylum_support_churn_by_la_quarter": "count(*), sum(net_change), round(sum(estimated_exits)::numeric, 6)",
+    "fct_asylum_support_projection": "count(*), round(sum(people_p50)::numeric, 6), sum(horizon)",
     "mart_emerging_community_watchlist": "count(*), sum(score), sum(rank_in_quarter)",
     "mart_move_on_calibration_by_la": "count(*), sum(observed_households), "
     "round(sum(calibrated_supported_share_of_grants)::numeric, 6)",

@@ -1,0 +1,49 @@
+"""People in receipt of asylum support per current LA, projected 1-8 quarters ahead of the latest
+published quarter, with P10/P50/P90 (housing_need.model.projection; method and backtest:
+docs/need-method.md, docs/backtest.md).
+
+A dbt Python model, so that the projection sits in the lineage and is built, tested and gated with
+the marts it reads. dbt-duckdb runs it in the dbt process; it is disabled on other targets
+(dbt_project.yml), where the BI copy of the marts brings it instead.
+"""
+
+import pandas as pd
+
+
+def model(dbt, session):
+    from housing_need.model.projection import project
+
+    history = dbt.ref("fct_asylum_support_by_la_quarter").df()
+    decisions = dbt.ref("mart_initial_decisions_by_quarter").df()
+    names = dbt.ref("dim_local_authority").df()[["lad_code", "lad_name", "region_name"]]
+    origin = pd.Timestamp(history["period_end"].max()).date()
+    projected = project(
+        history[["period_end", "lad_code", "support_type", "accommodation_type", "people"]],
+        decisions[["period_end", "decisions_on_merits"]],
+        origin,
+        horizons=8,
+    )
+    out = projected.merge(names, on="lad_code", how="left")
+    out["projection_key"] = out["lad_code"] + "|" + out["period_end"].astype(str)
+    out["origin_period_end"] = pd.to_datetime(out["origin_period_end"]).dt.date
+    out["period_end"] = pd.to_datetime(out["period_end"]).dt.date
+    for column in ("people_at_origin", "people_p10", "people_p50", "people_p90"):
+        out[column] = out[column].astype("float64")
+    out["horizon"] = out["horizon"].astype("int32")
+    out["method"] = "LA shares of national accommodation components, damped national trend (docs/need-method.md)"
+    return out[
+        [
+            "projection_key",
+            "lad_code",
+            "lad_name",
+            "region_name",
+            "origin_period_end",
+            "period_end",
+            "horizon",
+            "people_at_origin",
+            "people_p10",
+            "people_p50",
+            "people_p90",
+            "method",
+        ]
+    ]
