@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from housing_need.publish.briefing.sections import SECTIONS, Published, move_on, resettlement
+from housing_need.publish.briefing.sections import SECTIONS, Published, move_on, outlook, resettlement
 
 LEICESTER, NOTTINGHAM, RUTLAND, BIRMINGHAM = "E06000016", "E06000018", "E06000017", "E08000025"
 REGIONS = {
@@ -217,3 +217,77 @@ def test_the_new_sections_come_before_the_planned_need_estimates() -> None:
         "mart_resettlement_by_area_quarter",
         "fct_resettlement_arrivals_by_la_quarter",
     )
+
+
+@pytest.fixture
+def outlook_marts() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory warehouse with the outlook section's marts: Leicester's published stock for two
+    quarters, its projection for two, and a watchlist on which Nottingham is listed and Leicester not."""
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    _create(
+        con,
+        "dim_local_authority",
+        "lad_code varchar, lad_name varchar, region_name varchar",
+        [(code, *names) for code, names in REGIONS.items()],
+    )
+    _create(
+        con,
+        "fct_asylum_support_by_la_quarter",
+        "lad_code varchar, period_end date, quarter_label varchar, people bigint",
+        [
+            (LEICESTER, "2023-09-30", "2023 Q3", 900),
+            (LEICESTER, "2023-12-31", "2023 Q4", 700),
+            (LEICESTER, "2023-12-31", "2023 Q4", 300),
+            (None, "2023-12-31", "2023 Q4", 50),
+        ],
+    )
+    _create(
+        con,
+        "fct_asylum_support_projection",
+        "lad_code varchar, origin_period_end date, period_end date, people_p10 double, people_p50 double, "
+        "people_p90 double",
+        [
+            (LEICESTER, "2023-12-31", "2024-03-31", 900.4, 1010.0, 1200.6),
+            (LEICESTER, "2023-12-31", "2024-06-30", 850.0, 1020.0, 1500.0),
+            (NOTTINGHAM, "2023-12-31", "2024-03-31", 10.0, 20.0, 30.0),
+        ],
+    )
+    _create(
+        con,
+        "mart_emerging_community_watchlist",
+        "lad_code varchar, lad_name varchar, region_name varchar, period_end date, quarter_label varchar, "
+        "rank_in_quarter integer, reasons varchar",
+        [
+            (NOTTINGHAM, "Nottingham", "East Midlands", "2023-12-31", "2023 Q4", 2, "dispersal began lately"),
+            (BIRMINGHAM, "Birmingham", "West Midlands", "2023-12-31", "2023 Q4", 1, "people resettled"),
+            (NOTTINGHAM, "Nottingham", "East Midlands", "2023-09-30", "2023 Q3", 9, "an older entry"),
+        ],
+    )
+    yield con
+    con.close()
+
+
+def test_outlook_for_an_la_shows_the_published_stock_and_the_projected_range(outlook_marts) -> None:
+    content = outlook(Published(outlook_marts), "la", LEICESTER)
+    assert content is not None
+    assert content.rows == [("2024 Q1", "900", "1,010", "1,201"), ("2024 Q2", "850", "1,020", "1,500")]
+    # published 900 then 700 + 300 (two rows of one quarter), then the two projected medians
+    assert marks(content.chart) == [900.0, 1000.0, 1010.0, 1020.0]
+    assert 'class="band"' in content.chart and "projection from 2023 Q4" in content.caption
+    assert not any("watchlist" in note for note in content.notes)  # Leicester is not on it
+    nottingham = outlook(Published(outlook_marts), "la", NOTTINGHAM)
+    assert nottingham is not None  # on the latest watchlist: the entry leads the notes, with its reasons
+    assert (
+        nottingham.notes[0]
+        == "On the emerging-community watchlist in 2023 Q4 (rank 2 of 2): dispersal began lately."
+    )
+    assert outlook(Published(outlook_marts), "la", RUTLAND) is None  # no projection rows: nothing to draw
+
+
+def test_outlook_for_a_region_lists_its_watchlist_las_of_the_latest_quarter(outlook_marts) -> None:
+    content = outlook(Published(outlook_marts), "region", "East Midlands")
+    assert content is not None
+    assert content.rows == [("2 of 2", "Nottingham", "dispersal began lately")]
+    assert "2023 Q4" in content.caption
+    assert outlook(Published(outlook_marts), "region", "North East") is None

@@ -497,6 +497,77 @@ def resettlement(data: Published, scope: str, key: str) -> Content | None:
     )
 
 
+def _watchlist(data: Published) -> dict[object, list[tuple]]:
+    """The latest quarter's watchlist by LA: (rank, listed LAs, quarter, LA name, region, reasons)."""
+    return data.by(
+        """
+        select lad_code, rank_in_quarter, count(*) over (), quarter_label, lad_name, region_name, reasons
+        from marts.mart_emerging_community_watchlist
+        where period_end = (select max(period_end) from marts.mart_emerging_community_watchlist)
+        order by rank_in_quarter
+        """
+    )
+
+
+def outlook(data: Published, scope: str, key: str) -> Content | None:
+    """LA: people supported, the last eight quarters and the projection's P10-P90 eight ahead, with the
+    LA's watchlist entry. Region: the region's LAs on the emerging-community watchlist."""
+    watch = _watchlist(data)
+    if scope == "region":
+        listed = sorted((rows[0] for rows in watch.values() if rows[0][4] == key), key=lambda r: r[0])
+        if not listed:
+            return None
+        return Content(
+            chart="",
+            caption=f"Local authorities of {key} on the emerging-community watchlist in {listed[0][2]}: receiving "
+            "new arrivals (dispersal, resettlement) with little settlement history, ranked across the UK.",
+            headers=("Rank", "Local authority", "Why"),
+            rows=[(f"{rank} of {total}", name, reasons) for rank, total, _, name, _, reasons in listed],
+        )
+    projected = data.by(
+        "select lad_code, cast(year(period_end) as varchar) || ' Q' || cast(quarter(period_end) as varchar), "
+        "people_p10, people_p50, people_p90, origin_period_end "
+        "from marts.fct_asylum_support_projection order by lad_code, period_end"
+    ).get(key)
+    if not projected:
+        return None
+    history = data.by(
+        "select lad_code, quarter_label, sum(people) from marts.fct_asylum_support_by_la_quarter "
+        "where lad_code is not null group by lad_code, period_end, quarter_label order by lad_code, period_end"
+    ).get(key, [])[-8:]
+    name = data.la(key)[0] or key
+    chart = svg.line_chart(
+        {
+            "published": [(q, float(p)) for q, p in history],
+            "projection (P50)": [(q, round(p50, 1)) for q, _, p50, _, _ in projected],
+        },
+        title=f"People in receipt of asylum support, {name}: published and projected",
+        y_label="people",
+        band=("projection P10-P90", [(q, round(lo, 1), round(hi, 1)) for q, lo, _, hi, _ in projected]),
+    )
+    notes = [
+        "Backtested from every quarter since 2016 (docs/backtest.md): the median is about as accurate as the "
+        "last figure carried forward, and the P10-P90 range held the outcome about three times in four. "
+        "Read the range: how far the number can move, not where it will land."
+    ]
+    entry = watch.get(key)
+    if entry:
+        rank, total, quarter, _, _, reasons = entry[0]
+        notes.insert(
+            0, f"On the emerging-community watchlist in {quarter} (rank {rank} of {total}): {reasons}."
+        )
+    return Content(
+        chart=chart,
+        caption=f"People in receipt of asylum support in {name} (all support types): the last eight published "
+        f"quarters, and the projection from {history[-1][0] if history else 'the latest quarter'} with its "
+        "P10-P90 range (each LA keeps its share of each national accommodation component; the national "
+        "totals follow a damped trend).",
+        headers=("Quarter", "P10", "Projection (P50)", "P90"),
+        rows=[(q, f"{lo:,.0f}", f"{p50:,.0f}", f"{hi:,.0f}") for q, lo, p50, hi, _ in projected],
+        notes=notes,
+    )
+
+
 SECTIONS: list[Section] = [
     Section(
         "dispersal-trend",
@@ -546,6 +617,17 @@ SECTIONS: list[Section] = [
         ("mart_resettlement_by_area_quarter", "fct_resettlement_arrivals_by_la_quarter"),
         ("region", "la"),
         resettlement,
+    ),
+    Section(
+        "outlook",
+        "Outlook: projected asylum support and the emerging-community watchlist",
+        (
+            "fct_asylum_support_projection",
+            "mart_emerging_community_watchlist",
+            "fct_asylum_support_by_la_quarter",
+        ),
+        ("region", "la"),
+        outlook,
     ),
     # Planned: register pressure, need estimates (low/central/high). Their marts do not exist yet;
     # they are listed as not yet available.
