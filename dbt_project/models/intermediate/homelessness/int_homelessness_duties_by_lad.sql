@@ -19,9 +19,8 @@ select
     period_end,
     duty,
     max(table_code) as table_code,
-    case when count(households_owed_duty) = count(*) then sum(households_owed_duty) end as households_owed_duty,
-    case when count(households_asylum_support) = count(*) then sum(households_asylum_support) end
-        as households_asylum_support,
+    {{ complete_sum('households_owed_duty') }} as households_owed_duty,
+    {{ complete_sum('households_asylum_support') }} as households_asylum_support,
     cast(count(*) as integer) as published_areas,
     cast(count(*) - count(households_asylum_support) as integer) as areas_not_reported,
     max(load_id) as load_id,

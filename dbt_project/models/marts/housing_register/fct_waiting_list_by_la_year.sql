@@ -26,8 +26,7 @@ summed as (
     select
         current_lad_code as lad_code,
         reporting_year,
-        case when count(households_on_register) = count(*) then sum(households_on_register) end
-            as households_on_register,
+        {{ complete_sum('households_on_register') }} as households_on_register,
         cast(count(*) as integer) as source_rows,
         cast(count(*) - count(households_on_register) as integer) as rows_not_reported,
         bool_or(coalesce(jointly_managed_register, false)) as jointly_managed_register,

@@ -11,7 +11,7 @@ import pandas as pd
 
 
 def model(dbt, session):
-    from housing_need.model.projection import project
+    from housing_need.model.projection import OUTPUT_COLUMNS, project
 
     history = dbt.ref("fct_asylum_support_by_la_quarter").df()
     decisions = dbt.ref("mart_initial_decisions_by_quarter").df()
@@ -31,19 +31,5 @@ def model(dbt, session):
         out[column] = out[column].astype("float64")
     out["horizon"] = out["horizon"].astype("int32")
     out["method"] = "LA shares of national accommodation components, damped national trend (docs/need-method.md)"
-    return out[
-        [
-            "projection_key",
-            "lad_code",
-            "lad_name",
-            "region_name",
-            "origin_period_end",
-            "period_end",
-            "horizon",
-            "people_at_origin",
-            "people_p10",
-            "people_p50",
-            "people_p90",
-            "method",
-        ]
-    ]
+    # the projection's own columns after the key and the LA's names, then the method
+    return out[["projection_key", "lad_code", "lad_name", "region_name", *OUTPUT_COLUMNS[1:], "method"]]

@@ -535,7 +535,7 @@ def outlook(data: Published, scope: str, key: str) -> Content | None:
         "select lad_code, quarter_label, sum(people) from marts.fct_asylum_support_by_la_quarter "
         "where lad_code is not null group by lad_code, period_end, quarter_label order by lad_code, period_end"
     ).get(key, [])[-8:]
-    name = data.la(key)[0] or key
+    name = _name(data, scope, key)
     chart = svg.line_chart(
         {
             "published": [(q, float(p)) for q, p in history],
