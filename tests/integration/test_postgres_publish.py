@@ -58,6 +58,7 @@ TOTALS = {
     "mart_emerging_community_watchlist": "count(*), sum(score), sum(rank_in_quarter)",
     "mart_move_on_calibration_by_la": "count(*), sum(observed_households), "
     "round(sum(calibrated_supported_share_of_grants)::numeric, 6)",
+    "mart_housing_need_estimate": "count(*), round(sum(annual_need)::numeric, 6), round(sum(annual_need_p90)::numeric, 6)",
 }
 
 
@@ -254,6 +255,17 @@ def test_dbt_builds_on_the_postgres_target(published: Project, pg_database: str,
             "where lad_code = 'E06000016'"
         ).fetchone()
     assert leicester == (127_389, 151_492, 110_843)
+    need = "select annual_need, annual_need_p10, annual_need_p90 from marts.mart_housing_need_estimate " + (
+        "where lad_code = 'E06000016' and community_key = 'romania' and horizon_years = 10 and scenario = 'central'"
+    )
+    with psycopg.connect(pg_database) as conn:
+        on_postgres = conn.execute(need).fetchone()
+    with duckdb.connect(str(published.warehouse), read_only=True) as con:
+        on_duckdb = con.execute(need).fetchone()
+    assert on_postgres is not None and on_duckdb is not None
+    assert on_postgres == pytest.approx(
+        on_duckdb, rel=1e-9
+    )  # the need model computes the same on both engines
     # The dbt build made raw, staging, intermediate and quarantine schemas here: bi_reader gets none.
     ensure_roles(pg_database)
     with psycopg.connect(pg_database, autocommit=True) as conn:

@@ -21,7 +21,14 @@ from housing_need.model.backtest import (
     wape,
     wape_chart,
 )
-from housing_need.model.projection import ProjectionParams, build_panel, project, reallocations, trend_growth
+from housing_need.model.projection import (
+    ProjectionParams,
+    build_panel,
+    project,
+    project_move_on,
+    reallocations,
+    trend_growth,
+)
 
 COLUMNS = ["period_end", "lad_code", "support_type", "accommodation_type", "people"]
 NO_DECISIONS = pd.DataFrame({"period_end": pd.Series(dtype="datetime64[ns]"), "decisions_on_merits": []})
@@ -229,3 +236,40 @@ def test_a_fall_in_the_unallocated_share_marks_a_reallocation_quarter() -> None:
     panel = build_panel(history)
     assert list(reallocations(panel, 0.05)) == [False, True, False]
     assert list(panel.national["section_4"]) == [40, 40, 0]
+
+
+def test_move_on_is_the_las_last_year_rate_per_person_times_the_projection() -> None:
+    """LA A: 200 people at the origin and 40 + 30 + 20 + 10 = 100 estimated move-on households in the
+    four quarters to it (an older quarter is not read): r = 100 / (4 x 200) = 0.125 a quarter, so 300
+    projected people move on 37.5 households; A's calibration ratio 0.5 gives 18.75 duties. LA B has no
+    calibration: the median ratio of the calibrated LAs (0.5 and 1.5: 1.0) applies."""
+    origin = pd.Timestamp("2023-12-31")
+    projected = pd.DataFrame(
+        {
+            "lad_code": ["A", "B"],
+            "origin_period_end": origin,
+            "period_end": pd.Timestamp("2024-03-31"),
+            "horizon": 1,
+            "people_at_origin": [200.0, 100.0],
+            "people_p10": [100.0, 50.0],
+            "people_p50": [300.0, 100.0],
+            "people_p90": [400.0, 150.0],
+        }
+    )
+    quarters = pd.to_datetime(["2022-12-31", "2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31"])
+    move_on = pd.DataFrame(
+        {
+            "lad_code": ["A"] * 5 + ["B"] * 5,
+            "period_end": list(quarters) * 2,
+            "estimated_households_central": [999.0, 40, 30, 20, 10, 999.0, 5, 5, 5, 5],
+        }
+    )
+    calibration = pd.DataFrame({"lad_code": ["A", "C"], "observed_to_estimate_ratio": [0.5, 1.5]})
+
+    out = project_move_on(projected, move_on, calibration).set_index("lad_code")
+
+    assert out.loc["A", "move_on_households_p50"] == pytest.approx(37.5)
+    assert out.loc["A", "move_on_households_p10"] == pytest.approx(12.5)
+    assert out.loc["A", "move_on_duties_p50"] == pytest.approx(18.75)
+    assert out.loc["B", "move_on_households_p90"] == pytest.approx(150 * 20 / 400)
+    assert out.loc["B", "move_on_calibration_ratio"] == pytest.approx(1.0)

@@ -451,3 +451,51 @@ def project(
         )
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["lad_code", "horizon"], ignore_index=True)[list(OUTPUT_COLUMNS)]
+
+
+MOVE_ON_COLUMNS = (
+    "move_on_households_p10",
+    "move_on_households_p50",
+    "move_on_households_p90",
+    "move_on_calibration_ratio",
+    "move_on_duties_p50",
+)
+
+
+def project_move_on(
+    projected: pd.DataFrame, move_on: pd.DataFrame, calibration: pd.DataFrame
+) -> pd.DataFrame:
+    """Add projected move-on to a :func:`project` frame: households leaving Home Office accommodation
+    after a grant in each projected quarter, and those expected at the council's homelessness service.
+
+    ``move_on``: the move-on estimate per LA and quarter (lad_code, period_end,
+    estimated_households_central: the LA's share of the accommodated stock x UK grants x the central
+    share of grants made to supported people; docs/flows.md). ``calibration``: lad_code,
+    observed_to_estimate_ratio (H-CLIC duties / that estimate, per LA). For LA i::
+
+        r_i = (estimated move-on households in the last 4 quarters to the origin) / (4 x people at origin)
+        move_on_households_pX(h) = r_i x people_pX(h)
+        move_on_duties_p50(h)    = move_on_households_p50(h) x c_i
+
+    with c_i the LA's calibration ratio, or the median over calibrated LAs where it has none: the
+    move-on rate per person supported is held at its last year's level, and the range is the people
+    range's (the grant rate's own uncertainty is not added)."""
+    _check_columns(move_on, ("lad_code", "period_end", "estimated_households_central"), "move_on")
+    _check_columns(calibration, ("lad_code", "observed_to_estimate_ratio"), "calibration")
+    origin = pd.Timestamp(projected["origin_period_end"].max()).normalize()
+    recent = move_on.assign(period_end=pd.to_datetime(move_on["period_end"]).dt.normalize())
+    recent = recent[(recent["period_end"] <= origin) & (recent["period_end"] > quarter_end(origin, -4))]
+    yearly = recent.groupby("lad_code")["estimated_households_central"].sum()
+    ratios = calibration.dropna(subset=["observed_to_estimate_ratio"]).set_index("lad_code")[
+        "observed_to_estimate_ratio"
+    ]
+    median = float(ratios.median()) if len(ratios) else 1.0
+    out = projected.copy()
+    at_origin = out["people_at_origin"].to_numpy(dtype=float)
+    moved = out["lad_code"].map(yearly).fillna(0.0).to_numpy(dtype=float)
+    rate = np.divide(moved, 4.0 * at_origin, out=np.zeros_like(moved), where=at_origin > 0)
+    for level in ("p10", "p50", "p90"):
+        out[f"move_on_households_{level}"] = rate * out[f"people_{level}"].to_numpy(dtype=float)
+    out["move_on_calibration_ratio"] = out["lad_code"].map(ratios).fillna(median).astype(float)
+    out["move_on_duties_p50"] = out["move_on_households_p50"] * out["move_on_calibration_ratio"]
+    return out

@@ -568,6 +568,12 @@ def outlook(data: Published, scope: str, key: str) -> Content | None:
     )
 
 
+def _need_estimates(data: Published, scope: str, key: str) -> Content | None:
+    from .need import need_estimates  # its own module (it reads this one's Content and watchlist)
+
+    return need_estimates(data, scope, key)
+
+
 SECTIONS: list[Section] = [
     Section(
         "dispersal-trend",
@@ -629,13 +635,11 @@ SECTIONS: list[Section] = [
         ("region", "la"),
         outlook,
     ),
-    # Planned: register pressure, need estimates (low/central/high). Their marts do not exist yet;
-    # they are listed as not yet available.
     Section(
         "need-estimates",
-        "Longer-term housing need (5/10/15 years)",
-        ("mart_housing_need_estimate",),
+        "Housing need: emerging communities over 5, 10 and 15 years",
+        ("mart_housing_need_estimate", "mart_emerging_community_watchlist"),
         ("region", "la"),
-        lambda *_: None,
+        _need_estimates,
     ),
 ]

@@ -200,3 +200,59 @@ def scatter(points: Sequence[Point], *, title: str, x_label: str, y_label: str) 
             f"<title>{escape(p.label)}: {fmt(p.x)}, {fmt(p.y)}</title></circle>"
         )
     return "\n".join([*parts, "</svg>"])
+
+
+@dataclass(frozen=True)
+class Interval:
+    label: str
+    value: float  # the central estimate (a dot)
+    low: float  # P10 (the bar's start)
+    high: float  # P90 (the bar's end)
+
+
+def interval_chart(
+    items: Sequence[Interval], *, title: str, x_label: str, range_label: str = "P10-P90 range"
+) -> str:
+    """One row per item: the label on the left, a bar from low to high and a dot at the value, on a
+    shared horizontal axis (zero marked when the axis crosses it). Long labels fit: this is the chart
+    for estimates with ranges."""
+    if not items:
+        return _empty(title, "No data")
+    row, label_width = 24, 220
+    height = TOP + BOTTOM + row * len(items)
+    ticks = nice_ticks(min(0.0, *(i.low for i in items)), max(0.0, *(i.high for i in items)))
+    x0, x1 = ticks[0], ticks[-1]
+
+    def px(x: float) -> float:
+        return label_width + (x - x0) / ((x1 - x0) or 1.0) * (WIDTH - label_width - RIGHT)
+
+    desc = "; ".join(f"{i.label}: {fmt(i.value)} ({fmt(i.low)} to {fmt(i.high)})" for i in items)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-label="{escape(title)}" class="chart">',
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
+        f'<text class="axis-label" x="{label_width}" y="{TOP - 14}">{escape(x_label)}</text>',
+    ]
+    for t in ticks:
+        x = px(t)
+        parts.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{height - BOTTOM}"/>')
+        parts.append(
+            f'<text class="tick" x="{x:.1f}" y="{height - BOTTOM + 16}" text-anchor="middle">{fmt(t)}</text>'
+        )
+    for n, item in enumerate(items):
+        y = TOP + row * n + row / 2
+        parts.append(
+            f'<text class="tick" x="{label_width - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(item.label)}</text>'
+        )
+        parts.append(
+            f'<rect class="range" x="{px(item.low):.1f}" y="{y - 5:.1f}" width="{max(px(item.high) - px(item.low), 1):.1f}" '
+            f'height="10" fill="{COLOURS[0]}" fill-opacity="0.3" data-low="{item.low}" data-high="{item.high}"/>'
+        )
+        parts.append(
+            f'<circle class="mark" cx="{px(item.value):.1f}" cy="{y:.1f}" r="4.5" fill="{COLOURS[0]}" '
+            f'data-value="{item.value}"><title>{escape(item.label)}: {fmt(item.value)} '
+            f"({escape(range_label)} {fmt(item.low)} to {fmt(item.high)})</title></circle>"
+        )
+    parts += _legend([("central estimate", COLOURS[0], 1.0), (range_label, COLOURS[0], 0.3)])
+    parts[-2:] = [p.replace(f'y="{HEIGHT - 8}"', f'y="{height - 8}"') for p in parts[-2:]]
+    return "\n".join([*parts, "</svg>"])

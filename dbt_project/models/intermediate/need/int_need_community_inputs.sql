@@ -1,0 +1,228 @@
+{#-
+    Everything the need model reads, one row per local authority (England and Wales, the census
+    LAs) and community (a leaf of the country-of-birth hierarchy): the community's residents in
+    2011 and 2021, the LA's households, tenure and overcrowding (Census 2021), its housing register
+    (LAHS, latest year), its asylum move-on flow and the homelessness duties owed to households
+    leaving asylum support (Home Office x H-CLIC), and the community's share of recent asylum grants.
+    A pair is kept when the community had at least 100 residents in the LA in 2021 or received at
+    least 1% of the UK's initial grants in the last four quarters (docs/need-method.md, "Scope").
+    Every input names its release, and `inputs` says them in words.
+-#}
+with
+
+communities as (
+
+    select community_key, community_name, world_region_key
+    from {{ ref('dim_community') }}
+    where community_type in ('country', 'country_group')
+        and world_region_key is not null
+
+),
+
+residents as (
+
+    select
+        lad_code,
+        community_key,
+        sum(case when census_year = 2011 then residents end) as residents_2011,
+        sum(case when census_year = 2021 then residents end) as residents_2021,
+        max(case when census_year = 2011 then source_release end) as release_2011,
+        max(case when census_year = 2021 then source_release end) as release_2021,
+        max(case when census_year = 2021 then census_date end) as census_date
+    from {{ ref('fct_residents_by_country_of_birth') }}
+    group by lad_code, community_key
+
+),
+
+profile as (
+
+    select * from {{ ref('mart_community_profile_by_la') }}
+    where households > 0
+
+),
+
+base as (
+
+    -- the latest quarter the Home Office published: the estimates start here
+    select max(period_end) as base_date, max(release) as asylum_release
+    from {{ ref('fct_asylum_support_by_la_quarter') }}
+
+),
+
+register_year as (
+
+    select max(reporting_year) as reporting_year, max(release) as register_release
+    from {{ ref('fct_waiting_list_by_la_year') }}
+
+),
+
+register as (
+
+    select lad_code, households_on_register
+    from {{ ref('fct_waiting_list_by_la_year') }}
+    where reporting_year = (select reporting_year from register_year)
+
+),
+
+move_on_quarters as (
+
+    select distinct period_end from {{ ref('mart_move_on_pressure_by_la_quarter') }}
+    order by period_end desc
+    limit 4
+
+),
+
+move_on as (
+
+    select lad_code, sum(estimated_households_central) as move_on_households_per_year
+    from {{ ref('mart_move_on_pressure_by_la_quarter') }}
+    where period_end in (select period_end from move_on_quarters)
+    group by lad_code
+
+),
+
+calibration as (
+
+    select lad_code, observed_to_estimate_ratio
+    from {{ ref('mart_move_on_calibration_by_la') }}
+    where observed_to_estimate_ratio is not null
+
+),
+
+national_calibration as (
+
+    select percentile_cont(0.5) within group (order by observed_to_estimate_ratio) as median_ratio
+    from calibration
+
+),
+
+homeless_quarter as (
+
+    select max(period_end) as period_end
+    from {{ ref('fct_homelessness_asylum_support_by_la_quarter') }}
+    where duty = 'prevention_or_relief' and is_reported
+
+),
+
+homeless as (
+
+    select lad_code, households_asylum_support
+    from {{ ref('fct_homelessness_asylum_support_by_la_quarter') }}
+    where duty = 'prevention_or_relief'
+        and period_end = (select period_end from homeless_quarter)
+
+),
+
+grant_quarters as (
+
+    select distinct period_end from {{ ref('fct_initial_decisions_by_nationality_quarter') }}
+    order by period_end desc
+    limit 4
+
+),
+
+grants as (
+
+    -- a nationality the census names is that community; the others go to their Home Office
+    -- region's census group (ref_home_office_regions_to_communities); "Other" (stateless,
+    -- refugee, unknown) to none, so the shares sum to the mapped grants
+    select
+        coalesce(named.community_key, by_region.community_key) as community_key,
+        sum(decisions.grants) as grants
+    from {{ ref('fct_initial_decisions_by_nationality_quarter') }} as decisions
+    left join communities as named
+        on lower(named.community_name) = lower(decisions.nationality)
+    left join {{ ref('ref_home_office_regions_to_communities') }} as by_region
+        on by_region.home_office_world_region = decisions.world_region
+    where decisions.period_end in (select period_end from grant_quarters)
+    group by coalesce(named.community_key, by_region.community_key)
+
+),
+
+grant_shares as (
+
+    select
+        community_key,
+        cast(grants as double precision) / nullif(sum(grants) over (), 0) as grant_share
+    from grants
+    where community_key is not null
+
+),
+
+pairs as (
+
+    select
+        profile.lad_code,
+        communities.community_key,
+        communities.community_name,
+        communities.world_region_key,
+        coalesce(residents.residents_2021, 0) as residents_2021,
+        residents.residents_2011,
+        residents.release_2011,
+        residents.release_2021,
+        residents.census_date,
+        coalesce(grant_shares.grant_share, 0) as asylum_grant_share
+    from profile
+    cross join communities
+    left join residents
+        on residents.lad_code = profile.lad_code
+        and residents.community_key = communities.community_key
+    left join grant_shares on grant_shares.community_key = communities.community_key
+    where coalesce(residents.residents_2021, 0) >= 100
+        or coalesce(grant_shares.grant_share, 0) >= 0.01
+
+)
+
+select
+    pairs.lad_code || '|' || pairs.community_key as pair_key,
+    pairs.lad_code,
+    profile.lad_name,
+    profile.region_name,
+    pairs.community_key,
+    pairs.community_name,
+    pairs.world_region_key,
+    cast(pairs.residents_2011 as double precision) as residents_2011,
+    cast(pairs.residents_2021 as double precision) as residents_2021,
+    cast(profile.arrived_2011_to_2021_share_of_born_outside_uk as double precision)
+        as la_arrived_2011_to_2021_share,
+    cast(profile.residents_2021 as double precision) as la_residents_2021,
+    cast(profile.households as double precision) as la_households_2021,
+    cast(profile.social_rented as double precision) as la_social_rented_2021,
+    cast(profile.social_rented_share as double precision) as la_social_rented_share,
+    cast(profile.overcrowded_share as double precision) as la_overcrowded_share,
+    cast(register.households_on_register as double precision) as la_register_households,
+    cast(coalesce(move_on.move_on_households_per_year, 0) as double precision) as la_move_on_households_per_year,
+    cast(coalesce(calibration.observed_to_estimate_ratio, national_calibration.median_ratio) as double precision)
+        as move_on_calibration_ratio,
+    calibration.observed_to_estimate_ratio is not null as is_move_on_calibrated_locally,
+    cast(homeless.households_asylum_support as double precision) as la_homeless_after_asylum_support,
+    cast(pairs.asylum_grant_share as double precision) as asylum_grant_share,
+    coalesce(pairs.census_date, cast('2021-03-21' as date)) as census_date,
+    base.base_date,
+    cast(
+        (extract(year from base.base_date) * 12 + extract(month from base.base_date))
+        - (extract(year from coalesce(pairs.census_date, cast('2021-03-21' as date))) * 12
+            + extract(month from coalesce(pairs.census_date, cast('2021-03-21' as date))))
+        as double precision
+    ) / 12.0 as years_census_to_base,
+    'Census 2011 QS203EW (' || coalesce(pairs.release_2011, 'not published for this community: '
+        || 'estimated from TS015 arrivals') || '); Census 2021 TS012 (' || coalesce(pairs.release_2021, 'none')
+        || '), TS054 tenure, TS052 occupancy, TS015 arrivals; Home Office Asy_D11 to '
+        || cast(base.base_date as varchar) || ' (release ' || base.asylum_release || ')'
+        || ', asylum decisions (last 4 quarters of grants)'
+        || '; MHCLG H-CLIC to ' || cast((select period_end from homeless_quarter) as varchar)
+        || case when homeless.households_asylum_support is null then ' (not reported by this LA)' else '' end
+        || '; LAHS waiting list ' || cast(register_year.reporting_year as varchar)
+        || ' (release ' || register_year.register_release || ')'
+        || case when register.households_on_register is null then ' (not reported by this LA)' else '' end
+        as inputs,
+    cast(null as varchar) as synthetic_inputs
+from pairs
+inner join profile on profile.lad_code = pairs.lad_code
+cross join base
+cross join register_year
+cross join national_calibration
+left join register on register.lad_code = pairs.lad_code
+left join move_on on move_on.lad_code = pairs.lad_code
+left join calibration on calibration.lad_code = pairs.lad_code
+left join homeless on homeless.lad_code = pairs.lad_code
