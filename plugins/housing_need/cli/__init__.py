@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from . import archive, refresh
+from . import archive, generate, refresh
 from .stack import cmd_stack
 from .warehouse import cmd_backtest, cmd_serve, cmd_sql, cmd_status
 
@@ -50,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--out", help="folder for backtest.md and its chart (default: the site's backtest/)")
     p.set_defaults(func=cmd_backtest)
     archive.add_parser(sub)
+    generate.add_parser(sub)
     p = sub.add_parser(
         "stack", help="Airflow in production shape on this machine (PostgreSQL, Celery on Redis)"
     )

@@ -1,0 +1,14 @@
+"""Council housing-register extracts: monthly snapshots of each council's register (waiting list /
+choice-based lettings) exported from its housing-management system, one row per application.
+Personal data: archived encrypted, identifiers pseudonymised at load (application and person ids
+keyed-hashed, names dropped, dates of birth to age bands, postcodes to districts), small counts
+suppressed before marts.
+
+Layouts and councils are configuration (:mod:`.layouts`: ``layouts/*.yaml``, ``councils.yaml``);
+:mod:`.read` reads a snapshot in its council's layout. The bundled deployment's registers are
+SYNTHETIC (``housing_need.synth.register``): no real register ships, and every file says so.
+
+Not yet a bundled source: the feed's spec is in :mod:`.source` and a deployment turns it on with
+``HOUSING_NEED_EXTRA_SOURCES=housing_need.sources.council_housing_register.source`` (its dbt models,
+marts and disclosure control come next; docs/registers.md).
+"""

@@ -1,0 +1,56 @@
+"""The council housing-register feed's spec (opt-in: see the package docstring)."""
+
+from __future__ import annotations
+
+from ...privacy.pseudonymise import AgeBand, Drop, KeyedHash, PostcodeDistrict
+from ..spec import PrivacyClass, SourceSpec
+from .read import parse_register
+
+NAME = "council_housing_register"
+
+COLUMNS: dict[str, str] = {
+    "snapshot_date": "DATE",
+    "lad_code": "VARCHAR",
+    "layout": "VARCHAR",
+    "application_ref": "VARCHAR",
+    "person_ref": "VARCHAR",
+    "forename": "VARCHAR",
+    "surname": "VARCHAR",
+    "date_of_birth": "DATE",
+    "postcode": "VARCHAR",
+    "registration_date": "DATE",
+    "effective_date": "DATE",
+    "band_code": "VARCHAR",
+    "band_rank": "INTEGER",
+    "bedrooms_min": "INTEGER",
+    "bedrooms_max": "INTEGER",
+    "household_size": "INTEGER",
+    "nationality_code": "VARCHAR",
+    "nationality_code_list": "VARCHAR",
+    "immigration_status": "VARCHAR",
+    "tenure": "VARCHAR",
+    "preference_categories": "VARCHAR",
+    "status": "VARCHAR",
+    "status_date": "DATE",
+    "disqualification": "VARCHAR",
+}
+
+SOURCE = SourceSpec(
+    name=NAME,
+    raw_table="council__housing_register",
+    columns=COLUMNS,
+    parse=parse_register,
+    file_extensions=(".csv", ".txt", ".json"),
+    cadence="@monthly",
+    publisher="Local authorities (housing-management system exports)",
+    licence="Personal data, processed under each council's data-sharing agreement; not published",
+    privacy=PrivacyClass.PERSONAL,
+    pseudonymise={
+        "application_ref": KeyedHash(to="application_id"),
+        "person_ref": KeyedHash(to="person_id"),
+        "forename": Drop(),
+        "surname": Drop(),
+        "date_of_birth": AgeBand(at="snapshot_date", to="age_band"),
+        "postcode": PostcodeDistrict(to="postcode_district"),
+    },
+)

@@ -1,0 +1,175 @@
+"""SYNTHETIC council housing-register exports: generated (seeded, deterministic), calibrated to the
+LAHS register size and the census mix, written in three vendor layouts that the configured reader
+turns back into the same canonical rows; bad snapshots fail clearly or quarantine, without ever
+repeating a personal value."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from housing_need.errors import ParseError
+from housing_need.sources.council_housing_register import layouts as layout_config
+from housing_need.sources.council_housing_register.read import parse_register
+from housing_need.synth import register
+
+ROOT = Path(__file__).resolve().parents[2]
+SIZES = {"E06000016": 400, "E06000018": 300, "E06000015": 250}  # small registers for speed
+MONTHS = 3
+
+
+@pytest.fixture(scope="module")
+def mix() -> dict[str, dict[str, float]]:
+    return register.community_mix(
+        ROOT / "data" / "sample" / "ons_census" / "demographr_country_of_birth21_ltla21_TS012.csv",
+        ROOT / "dbt_project" / "seeds" / "reference" / "ref_census_country_of_birth_categories.csv",
+    )
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory, mix) -> list[Path]:
+    out = tmp_path_factory.mktemp("registers")
+    return list(register.write_registers(out, register.DEFAULT_COUNCILS, sizes=SIZES, mix=mix, months=MONTHS))
+
+
+def test_sizes_are_the_lahs_2024_figures() -> None:
+    sizes = register.register_sizes(
+        ROOT / "data" / "sample" / "mhclg_waiting_lists" / "lahs_waiting_list_2015_2025.csv"
+    )
+    assert sum(sizes.values()) == 1_330_602  # England, households on registers at 1 April 2024 (LAHS)
+    assert (sizes["E06000016"], sizes["E06000018"], sizes["E06000015"]) == (5_687, 10_391, 8_492)
+
+
+def test_the_same_seed_writes_the_same_bytes_and_every_file_says_synthetic(
+    files, mix, tmp_path: Path
+) -> None:
+    again = list(
+        register.write_registers(tmp_path, register.DEFAULT_COUNCILS, sizes=SIZES, mix=mix, months=MONTHS)
+    )
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in files]
+    other = list(
+        register.write_registers(
+            tmp_path / "other", register.DEFAULT_COUNCILS[:1], sizes=SIZES, mix=mix, months=1, seed=7
+        )
+    )
+    assert other[0].read_bytes() != files[0].read_bytes()
+    assert len(files) == 3 * MONTHS and all(p.name.startswith("SYNTHETIC-register-") for p in files)
+    for path in files:
+        text = path.read_text(encoding="latin-1")
+        assert register.SYNTHETIC_LABEL in text
+        if path.suffix == ".json":
+            assert json.loads(text)["export"]["synthetic"] is True
+
+
+def test_the_register_holds_its_calibrated_size_and_the_census_mix(mix) -> None:
+    council = register.DEFAULT_COUNCILS[0]  # Leicester
+    rows = register.simulate(council, 5_687, mix["E06000016"], seed=2024)
+    last = rows[rows["snapshot_date"] == rows["snapshot_date"].max()]
+    live = last["status"].isin(["active", "suspended"]).sum()
+    assert abs(live - 5_687) / 5_687 < 0.03
+    india = (last["community_key"] == "india").mean()
+    assert india == pytest.approx(mix["E06000016"]["india"], abs=0.02)  # 16% of Leicester's residents
+    # churn: exits and arrivals every month, and re-registrations keep the person, not the application
+    assert (rows.groupby("snapshot_date")["status"].apply(lambda s: (s == "housed").sum()) > 0).all()
+    people = rows.drop_duplicates("application_seq").groupby("person").size()
+    assert (people > 1).any()
+
+
+def test_three_layouts_read_back_to_the_simulated_rows(files, mix) -> None:
+    for council in register.DEFAULT_COUNCILS:
+        simulated = register.simulate(
+            council, SIZES[council.lad_code], mix[council.lad_code], seed=2024, months=MONTHS
+        )
+        for path in (p for p in files if council.lad_code in p.name):
+            result = parse_register(path.read_bytes(), path.name)
+            assert result.quarantined == [] and result.rows_in_file == len(result.rows)
+            snap = simulated[simulated["snapshot_date"].astype(str) == result.release]
+            assert len(result.rows) == len(snap)
+            read = pd.DataFrame(result.rows)
+            assert read["status"].value_counts().to_dict() == snap["status"].value_counts().to_dict()
+            assert read["band_rank"].value_counts().to_dict() == snap["band_rank"].value_counts().to_dict()
+            assert read["household_size"].sum() == snap["household_size"].sum()
+            assert (read["tenure"] == "home_office_asylum_support").sum() == (
+                snap["tenure"] == "home_office_asylum_support"
+            ).sum()
+            assert set(read["layout"]) == {council.layout} and set(read["lad_code"]) == {council.lad_code}
+
+
+def _rewrite(path: Path, old: str, new: str, count: int = 1) -> bytes:
+    return path.read_bytes().replace(old.encode(), new.encode(), count)
+
+
+def test_bad_values_are_quarantined_with_the_column_and_never_the_value(files) -> None:
+    leicester = next(p for p in files if "E06000016" in p.name)
+    lines = leicester.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    first, second = lines[1].split(","), lines[2].split(",")
+    first[header.index("Band")] = "Band 9"
+    second[header.index("RegisteredDate")] = "01/01/2099"
+    duplicate = list(lines[3].split(","))
+    duplicate[header.index("ApplicationRef")] = lines[4].split(",")[header.index("ApplicationRef")]
+    bad = "\r\n".join([lines[0], ",".join(first), ",".join(second), ",".join(duplicate), *lines[4:]]) + "\r\n"
+    result = parse_register(bad.encode(), leicester.name)
+    reasons = {q.column: q.reason for q in result.quarantined}
+    assert [q.row_number for q in result.quarantined] == [2, 3, 5]
+    assert reasons["band_code"].startswith("band code not in Leicester's scheme")
+    assert reasons["registration_date"] == "registration date after the snapshot date"
+    assert reasons["application_ref"] == "application id already in this snapshot (duplicate)"
+    assert result.rows_in_file == len(result.rows) + 3
+    assert all(q.value is None and not q.record for q in result.quarantined)
+    assert not any(v in q.reason for q in result.quarantined for v in ("Band 9", "2099", first[2], first[3]))
+
+
+def test_structural_problems_fail_the_file_clearly(files) -> None:
+    csv_file = next(p for p in files if p.suffix == ".csv")
+    fixed = next(p for p in files if p.suffix == ".txt")
+    api = next(p for p in files if p.suffix == ".json")
+    with pytest.raises(
+        ParseError, match=r"row 1: the layout northgate_csv maps column\(s\) Band, not in the file"
+    ):
+        parse_register(_rewrite(csv_file, ",Band,", ",PriorityBand,"), csv_file.name)
+    truncated = b"\n".join(fixed.read_bytes().splitlines()[:-5]) + b"\n"
+    with pytest.raises(ParseError, match="truncated"):
+        parse_register(truncated, fixed.name)
+    with pytest.raises(ParseError, match="not valid JSON"):
+        parse_register(api.read_bytes()[:-200], api.name)
+    with pytest.raises(ParseError, match="names no configured council"):
+        parse_register(csv_file.read_bytes(), "register-export-march.csv")
+    with pytest.raises(ParseError, match="the header names council E06000016, the file name E06000015"):
+        parse_register(_rewrite(fixed, "HE06000015", "HE06000016"), fixed.name)
+
+
+def test_a_layout_missing_a_field_or_a_council_with_an_unknown_layout_is_refused(tmp_path: Path) -> None:
+    source = layout_config.HERE / "layouts" / "northgate_csv.yaml"
+    broken = tmp_path / "northgate_csv.yaml"
+    broken.write_text(
+        source.read_text(encoding="utf-8").replace("  household_size: HouseholdSize\n", ""), encoding="utf-8"
+    )
+    with pytest.raises(
+        layout_config.LayoutError, match=r"northgate_csv.yaml: fields missing \['household_size'\]"
+    ):
+        layout_config.read_layout(broken)
+    councils = tmp_path / "councils.yaml"
+    councils.write_text("E06000016:\n  layout: northgate_xlsx\n  bands: {A: 1}\n", encoding="utf-8")
+    with pytest.raises(layout_config.LayoutError, match="E06000016.layout 'northgate_xlsx' is not one of"):
+        layout_config._councils(councils)
+
+
+def test_the_generate_command_writes_the_three_councils(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from housing_need.cli import main
+
+    assert main(["generate", "register", "--out", str(tmp_path), "--months", "1"]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [
+        "SYNTHETIC-register-E06000015-academy_fixed_width-2023-04.txt",
+        "SYNTHETIC-register-E06000016-northgate_csv-2023-04.csv",
+        "SYNTHETIC-register-E06000018-locata_json-2023-04.json",
+    ]
+    assert "wrote 3 SYNTHETIC register snapshot(s)" in capsys.readouterr().out
+    for path in tmp_path.iterdir():
+        assert parse_register(path.read_bytes(), path.name).quarantined == []
