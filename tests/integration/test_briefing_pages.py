@@ -170,3 +170,99 @@ def test_site_index_links_briefing_dbt_docs_and_data_docs(site, chromium: Path, 
     for link in ("briefing/index.html", "dbt-docs/static_index.html", "data-docs/index.html"):
         assert link in dom
         assert (project.var_dir / "site" / link).exists()
+
+
+def map_areas(fragment: str) -> dict[str, dict[str, str]]:
+    """lad_code -> attributes of every LA shape of a map in the rendered DOM."""
+    found = {}
+    for tag in re.findall(r'<path class="area[^"]*"[^>]*>', fragment):
+        attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+        assert attrs["data-lad-code"] not in found, "one path per LA"
+        found[attrs["data-lad-code"]] = attrs
+    return found
+
+
+def map_table(fragment: str) -> dict[str, list[str]]:
+    """lad_code -> the cells of its row in the map's "numbers behind this chart" table."""
+    rows = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr><td>.*?</tr>", fragment)]
+    return {cells[1]: cells for cells in rows}
+
+
+LATEST = "(select max(period_end) from marts.mart_dispersal_vs_deprivation)"
+
+
+@pytest.mark.parametrize(("page", "region"), [("north-west", "North West"), ("london", "London")])
+def test_region_map_draws_every_la_with_the_marts_dispersal_rate_and_marks_the_watchlist(
+    site, chromium: Path, tmp_path: Path, page, region
+) -> None:
+    project, base = site
+    shot = tmp_path / f"map-{page}.png"
+    dom = render(chromium, f"{base}/briefing/regions/{page}.html", shot, tmp_path / "profile")
+    keep = project.var_dir / "screenshots"
+    keep.mkdir(exist_ok=True)
+    shutil.copy2(shot, keep / shot.name)
+
+    expected = {
+        code: (people, f"{10000 * people / population:.1f}" if people is not None and population else None)
+        for code, people, population in project.query(
+            "select d.lad_code, m.people_in_dispersal_accommodation, m.population_mid2020 "
+            "from marts.dim_local_authority d left join marts.mart_dispersal_vs_deprivation m "
+            f"on m.lad_code = d.lad_code and m.period_end = {LATEST} where d.region_name = ?",
+            [region],
+        )
+    }
+    watchlist = {
+        code
+        for (code,) in project.query(
+            "select lad_code from marts.mart_emerging_community_watchlist where region_name = ? and period_end = "
+            "(select max(period_end) from marts.mart_emerging_community_watchlist)",
+            [region],
+        )
+    }
+    fragment = section(dom, "dispersal-map")
+    assert 'role="img"' in fragment and "aria-label=" in fragment
+    drawn = map_areas(fragment)
+    assert set(drawn) == set(expected) and len(drawn) >= 33
+    for code, (_, rate) in expected.items():
+        assert drawn[code]["d"].startswith("M"), code
+        if rate is not None:
+            assert drawn[code]["data-value"] == rate, code
+            assert not drawn[code]["fill"].startswith("url("), f"{code} drawn as no data"
+    assert {c for c, a in drawn.items() if "marked" in a["class"].split()} == watchlist
+    markers = set(re.findall(r'<use class="marker" data-lad-code="(\w+)"', fragment))
+    assert markers == watchlist
+    if region == "North West":
+        assert watchlist  # the North West has LAs on the watchlist: the marks are really tested
+
+    table = map_table(fragment)
+    assert set(table) == set(expected)
+    for code, (people, rate) in expected.items():
+        assert table[code][3] == (rate or "no data"), code
+        if people is not None:
+            assert table[code][2] == f"{people:,}", code
+        assert (table[code][5] != "") == (code in watchlist), code
+    assert "Contains OS data © Crown copyright and database right 2024" in dom
+    assert "Not yet available: this section needs marts.mart_housing_need_estimate" in section(
+        dom, "need-map"
+    )
+
+
+def test_index_map_draws_every_english_and_welsh_la(site, chromium: Path, tmp_path: Path) -> None:
+    project, base = site
+    dom = render(chromium, f"{base}/briefing/index.html", tmp_path / "map-index.png", tmp_path / "profile")
+    fragment = section(dom, "dispersal-map")
+    drawn = map_areas(fragment)
+    english = {
+        c for (c,) in project.query("select lad_code from marts.dim_local_authority where lad_code like 'E%'")
+    }
+    welsh = {
+        c for (c,) in project.query("select lad_code from marts.dim_local_authority where lad_code like 'W%'")
+    }
+    assert len(english) == 296 and len(welsh) == 22
+    assert set(drawn) == english | welsh
+    assert all(a["d"].startswith("M") and not a["fill"].startswith("url(") for a in drawn.values())
+    assert set(map_table(fragment)) == english | welsh
+    size = (project.var_dir / "site" / "briefing" / "index.html").stat().st_size
+    print(f"index.html: {size:,} bytes")
+    svg = re.search(r"<svg.*?</svg>", fragment, re.S)
+    assert svg and len(svg.group(0)) < 160_000  # whole pixels and simplification keep each map small

@@ -19,6 +19,7 @@ import duckdb
 
 from ..marts import mart_tables
 from ..swap import replace_folder
+from .maps import ATTRIBUTION, INDEX_NAME, MAP_SECTIONS
 from .sections import SECTIONS, Content, Published, Section
 
 CSS = """
@@ -84,7 +85,7 @@ def _write_page(
 
 def _sections(data: Published, scope: str, key: str, available: set[str], summary: BriefingSummary) -> str:
     out = []
-    for section in (s for s in SECTIONS if scope in s.scopes):
+    for section in (s for s in (*MAP_SECTIONS, *SECTIONS) if scope in s.scopes):
         missing = [t for t in section.requires if t not in available]
         if missing:
             summary.skipped[section.id] = f"needs marts.{', marts.'.join(missing)}"
@@ -121,6 +122,7 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
         data = Published(con)
         latest = data.latest
         note = f"Data to {latest[1]} (quarter ending {latest[0]})."
+        map_note = f"{note} {ATTRIBUTION}"  # the index and region pages show maps
         regions = con.execute(
             """
             select region_name, sum(people_in_dispersal_accommodation), 10000.0 * sum(people_in_dispersal_accommodation)
@@ -142,8 +144,9 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
             "and nation. Choose a region for its trend, its local authorities and how dispersal relates to deprivation.</p>"
             "<table><caption>Regions and nations</caption><thead><tr><th>Region</th><th>People in dispersal "
             f"accommodation</th><th>Per 10,000 residents</th><th>Local authorities</th></tr></thead><tbody>{items}</tbody></table>"
+            f"{_sections(data, 'index', INDEX_NAME, available, summary)}"
         )
-        _write_page(staging, "index.html", "Regions", index, note, summary)
+        _write_page(staging, "index.html", "Regions", index, map_note, summary)
         for region, people, _rate, _n in regions:
             las = con.execute(
                 "select lad_code, lad_name, people_in_dispersal_accommodation from marts.mart_dispersal_vs_deprivation "
@@ -160,7 +163,7 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
                 f"{_sections(data, 'region', region, available, summary)}"
                 f"<h2>Local authorities</h2><ul class='links'>{links}</ul>"
             )
-            _write_page(staging, f"regions/{slug(region)}.html", region, body, note, summary)
+            _write_page(staging, f"regions/{slug(region)}.html", region, body, map_note, summary)
             for code, name, la_people in las:
                 body = (
                     f"<h1>{escape(name)}</h1><p class='lede'>{escape(code)} · "

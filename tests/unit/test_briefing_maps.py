@@ -1,0 +1,423 @@
+"""The briefing pages' choropleth maps: the British National Grid projection against the Ordnance
+Survey's worked example and the bundled boundaries' own grid references, the classes, the SVG, and the
+map sections on a small synthetic warehouse (every number in it is made up here)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+
+from housing_need.publish.briefing import build_briefing
+from housing_need.publish.briefing.maps import (
+    ATTRIBUTION,
+    BOUNDARIES,
+    NEGATIVE_FILL,
+    PALETTE,
+    ZERO_FILL,
+    Classes,
+    choropleth,
+    classify,
+    load_boundaries,
+    need_map,
+    simplify,
+    to_bng,
+    two_figures,
+)
+from housing_need.publish.briefing.sections import Published
+
+SVG = "{http://www.w3.org/2000/svg}"
+DERBY, LEICESTER, RUTLAND, NOTTINGHAM = "E06000015", "E06000016", "E06000017", "E06000018"
+CARDIFF, GLASGOW = "W06000015", "S12000049"
+
+
+# --- projection ---------------------------------------------------------------------------------------
+
+
+def dms(degrees: int, minutes: int, seconds: float) -> float:
+    return degrees + minutes / 60 + seconds / 3600
+
+
+def test_projection_reproduces_the_ordnance_survey_worked_example() -> None:
+    """OS, A guide to coordinate systems in Great Britain, annex C.1: 52°39'27.2531"N 1°43'4.5177"E
+    (OSGB36) is E 651409.903, N 313177.270."""
+    east, north = to_bng(dms(1, 43, 4.5177), dms(52, 39, 27.2531))
+    assert float(east) == pytest.approx(651409.903, abs=0.001)
+    assert float(north) == pytest.approx(313177.270, abs=0.001)
+
+
+def test_the_true_origin_maps_to_the_false_origin() -> None:
+    east, north = to_bng(-2.0, 49.0)
+    assert (float(east), float(north)) == pytest.approx((400_000.0, -100_000.0), abs=1e-6)
+
+
+def test_projection_agrees_with_the_boundary_files_own_grid_references() -> None:
+    """Each feature gives an internal point as WGS84 LONG/LAT and as BNG_E/BNG_N (computed by ONS with the
+    datum shift this projection skips): they agree within the shift, about 100 m, everywhere in the UK."""
+    import json
+
+    features = json.loads(BOUNDARIES.read_text(encoding="utf-8"))["features"]
+    props = [f["properties"] for f in features]
+    east, north = to_bng([p["LONG"] for p in props], [p["LAT"] for p in props])
+    gap = np.hypot(east - [p["BNG_E"] for p in props], north - [p["BNG_N"] for p in props])
+    assert gap.max() < 200
+    by_code = {p["LAD24CD"]: g for p, g in zip(props, gap, strict=True)}
+    for code in (LEICESTER, CARDIFF, GLASGOW, "E06000052", "N09000003"):  # incl. Cornwall, Belfast
+        assert by_code[code] < 200, code
+
+
+# --- the bundled boundaries ---------------------------------------------------------------------------
+
+
+def test_the_bundled_boundaries_are_the_ons_file_byte_for_byte() -> None:
+    digest = hashlib.sha256(BOUNDARIES.read_bytes()).hexdigest()
+    assert digest == "d065f4c74a31738d456ab50bbbf8bf3f0fe9dec0b39dc768c840d96d76e88621"
+    readme = (BOUNDARIES.parent / "README.md").read_text(encoding="utf-8")
+    assert "Open Government Licence v.3.0" in readme and digest in readme
+
+
+def test_boundaries_load_every_district_projected_onto_the_grid() -> None:
+    boundaries = load_boundaries()
+    nations = [code[0] for code in boundaries]
+    assert {n: nations.count(n) for n in "ESWN"} == {"E": 296, "S": 32, "W": 22, "N": 11}
+    leicester = boundaries[LEICESTER]
+    assert leicester.name == "Leicester"
+    e0, n0, e1, n1 = leicester.bbox
+    assert 450_000 < e0 < e1 < 470_000 and 295_000 < n0 < n1 < 315_000  # Leicester is around SK 58 04
+    assert e0 < leicester.point[0] < e1 and n0 < leicester.point[1] < n1
+    assert sum(len(r) for b in boundaries.values() for r in b.rings) > 27_000
+
+
+def test_simplifying_keeps_shared_borders_identical_so_no_gaps_open() -> None:
+    """Every vertex two districts share is kept by both or by neither, at a coarse tolerance."""
+    boundaries = load_boundaries()
+    kept: dict[str, set[tuple[float, float]]] = {}
+    original: dict[tuple[float, float], set[str]] = {}
+    for code, b in boundaries.items():
+        kept[code] = {
+            tuple(p)
+            for ring, fixed in zip(b.rings, b.fixed, strict=True)
+            for p in simplify(ring, fixed, 2_000)
+        }
+        for ring in b.rings:
+            for p in ring:
+                original.setdefault(tuple(p), set()).add(code)
+    shared = [(p, codes) for p, codes in original.items() if len(codes) > 1]
+    assert len(shared) > 5_000
+    assert all(len({p in kept[c] for c in codes}) == 1 for p, codes in shared)
+    total = sum(len(r) for b in boundaries.values() for r in b.rings)
+    assert sum(map(len, kept.values())) < total / 2  # and it does simplify
+
+
+# --- classes ------------------------------------------------------------------------------------------
+
+
+def test_two_figures() -> None:
+    assert [two_figures(v) for v in (0.5216, 1.3646, 4.2691, 15.969, 123.4, -0.04567)] == [
+        0.52,
+        1.4,
+        4.3,
+        16,
+        120,
+        -0.046,
+    ]
+
+
+def test_quantile_classes_with_a_class_for_zero() -> None:
+    values = [0, 0, None, *range(1, 11)]  # ten positive values: fifths of two each
+    classes = classify(values)
+    assert classes.breaks == (2.8, 4.6, 6.4, 8.2)
+    assert classes.zero and not classes.negative
+    bins = classes.bins()
+    assert [b.index for b in bins] == [0, 1, 2, 3, 4, 5]
+    assert [b.fill for b in bins] == [ZERO_FILL, *PALETTE]
+    assert [b.label for b in bins] == [
+        "none",
+        "above 0, under 2.8",
+        "2.8 to under 4.6",
+        "4.6 to under 6.4",
+        "6.4 to under 8.2",
+        "8.2 or more",
+    ]
+    assert [classes.bin_of(v).index for v in (0, 1, 2.8, 4.5, 8.2, 100)] == [0, 1, 2, 2, 5, 5]
+
+
+def test_negative_values_get_a_class_of_their_own_and_breaks_that_collide_are_dropped() -> None:
+    classes = classify([-3.0, -0.1, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 9.0])
+    assert classes.negative and not classes.zero
+    assert classes.breaks == ()  # every quantile rounds onto the smallest value: one positive class
+    bins = classes.bins()
+    assert [(b.index, b.label, b.fill) for b in bins] == [
+        (-1, "below 0 (surplus)", NEGATIVE_FILL),
+        (1, "0 or more", PALETTE[-1]),
+    ]
+    assert classes.bin_of(-3.0).index == -1 and classes.bin_of(9.0).index == 1
+    spread = classify([-1.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    assert spread.bins()[1].label == "0 to under 2"
+    assert len(spread.bins()) == 1 + len(spread.breaks) + 1
+
+
+# --- the SVG ------------------------------------------------------------------------------------------
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def areas(root: ET.Element) -> dict[str, ET.Element]:
+    found = [p for p in root.iter(f"{SVG}path") if "area" in p.get("class", "").split()]
+    codes = [p.get("data-lad-code", "") for p in found]
+    assert len(codes) == len(set(codes)), "one path per LA"
+    return dict(zip(codes, found, strict=True))
+
+
+def east_midlands_map(**kwargs) -> str:
+    values = {DERBY: 0.0, LEICESTER: 12.34, RUTLAND: None, NOTTINGHAM: 31.0}
+    return choropleth(
+        load_boundaries(),
+        values,
+        Classes((5.0, 10.0, 20.0, 30.0), zero=True),
+        map_id="test-map",
+        title="Synthetic values, East Midlands",
+        unit=["synthetic", "per 10,000"],
+        names={LEICESTER: "Leicester (synthetic name)"},
+        **kwargs,
+    )
+
+
+def test_the_map_draws_one_path_per_la_with_its_value_class_and_fill() -> None:
+    svg = east_midlands_map(
+        marked={NOTTINGHAM: "watchlist 2023 Q4: rank 1 of 2"}, marked_label=["Watch", "2023 Q4"]
+    )
+    root = parse(svg)
+    assert root.get("role") == "img" and root.get("aria-label") == "Synthetic values, East Midlands"
+    assert root.find(f"{SVG}title").text == "Synthetic values, East Midlands"  # type: ignore[union-attr]
+    drawn = areas(root)
+    assert set(drawn) == {DERBY, LEICESTER, RUTLAND, NOTTINGHAM}
+    leicester = drawn[LEICESTER]
+    assert (leicester.get("data-value"), leicester.get("data-class"), leicester.get("fill")) == (
+        "12.3",
+        "3",
+        PALETTE[2],
+    )
+    assert leicester.find(f"{SVG}title").text == "Leicester (synthetic name): 12.3 per 10,000"  # type: ignore[union-attr]
+    assert (drawn[DERBY].get("data-class"), drawn[DERBY].get("fill")) == ("0", ZERO_FILL)
+    assert drawn[DERBY].find(f"{SVG}title").text == "Derby: 0.0 per 10,000"  # type: ignore[union-attr]
+    # no data: hatched, no value, and the hatch is none of the classes' fills
+    rutland = drawn[RUTLAND]
+    assert rutland.get("data-value") is None and rutland.get("data-class") == "none"
+    assert rutland.get("fill") == "url(#test-map-nodata)"
+    assert root.find(f".//{SVG}pattern[@id='test-map-nodata']") is not None
+    assert rutland.find(f"{SVG}title").text == "Rutland: no data"  # type: ignore[union-attr]
+    # every shape has an outline in whole pixels inside the picture
+    width, height = map(float, root.get("viewBox", "").split()[2:])
+    for path in drawn.values():
+        numbers = [float(n) for n in re.findall(r"-?[\d.]+", path.get("d", ""))]
+        assert numbers and path.get("d", "").startswith("M") and path.get("d", "").endswith("z")
+        x, y = numbers[0], numbers[1]
+        assert 0 <= x <= width and 0 <= y <= height
+    # marked: outlined, a symbol at the LA, explained in the legend
+    assert drawn[NOTTINGHAM].get("class") == "area marked"
+    assert drawn[NOTTINGHAM].find(f"{SVG}title").text.endswith("; watchlist 2023 Q4: rank 1 of 2")  # type: ignore[union-attr]
+    assert [u.get("data-lad-code") for u in root.iter(f"{SVG}use") if u.get("class") == "marker"] == [
+        NOTTINGHAM
+    ]
+    legend = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "Watch2023 Q4 (1)" in legend and "no data (1)" in legend and "none (1)" in legend
+    assert "10 to under 20 (1)" in legend and "30 or more (1)" in legend
+
+
+def test_the_map_extent_is_its_las_and_other_districts_are_grey_context() -> None:
+    root = parse(east_midlands_map())
+    context = root.find(f".//{SVG}g[@class='context']")
+    assert context is not None and len(context) > 0  # Leicestershire, Nottinghamshire... around them
+    assert all(p.get("data-lad-code") is None for p in context)
+    plain = parse(east_midlands_map(context=False)).find(f".//{SVG}g[@class='context']")
+    assert plain is not None and len(plain) == 0
+
+
+def test_a_whole_nation_stays_small() -> None:
+    """Every English and Welsh district at index-page size: whole pixels and simplification keep the
+    SVG (paths, tooltips, attributes) small."""
+    boundaries = load_boundaries()
+    values = {code: float(i % 40) for i, code in enumerate(boundaries) if code[0] in "EW"}
+    svg = choropleth(boundaries, values, classify(values.values()), map_id="m", title="t", unit=["u"])
+    assert len(areas(parse(svg))) == 318
+    assert len(svg) < 150_000
+
+
+# --- the map sections on a synthetic warehouse ---------------------------------------------------------
+
+DIM = [  # lad_code, lad_name, region_name
+    (DERBY, "Derby", "East Midlands"),
+    (LEICESTER, "Leicester", "East Midlands"),
+    (RUTLAND, "Rutland", "East Midlands"),
+    (NOTTINGHAM, "Nottingham", "East Midlands"),
+    (CARDIFF, "Cardiff", "Wales"),
+    (GLASGOW, "Glasgow City", "Scotland"),
+]
+# Synthetic need estimate rows: lad_code, horizon_years, scenario, component, annual_need, la_households_2021.
+# Only 10 years / central counts; the other rows carry numbers that would show if they leaked in.
+NEED = [
+    (LEICESTER, 10, "central", "a", 300.0, 120_000),
+    (LEICESTER, 10, "central", "b", 60.0, 120_000),  # 1000 x 360 / 120,000 = 3.0
+    (LEICESTER, 10, "high", "a", 9_000.0, 120_000),
+    (LEICESTER, 5, "central", "a", 9_000.0, 120_000),
+    (NOTTINGHAM, 10, "central", "a", -50.0, 100_000),  # a surplus: -0.5
+    (NOTTINGHAM, 15, "low", "a", 9_000.0, 100_000),
+    (DERBY, 10, "central", "a", 1_500.0, 100_000),  # 15.0
+    (CARDIFF, 10, "central", "a", 700.0, 140_000),  # 5.0
+    # Rutland and Glasgow: no estimate
+]
+DISPERSAL = [  # lad_code, lad_name, region_name, people, population: synthetic
+    (DERBY, "Derby", "East Midlands", 500, 250_000),
+    (LEICESTER, "Leicester", "East Midlands", 700, 350_000),
+    (RUTLAND, "Rutland", "East Midlands", 0, 40_000),
+    (NOTTINGHAM, "Nottingham", "East Midlands", 900, 300_000),
+    (CARDIFF, "Cardiff", "Wales", 400, 360_000),
+    (GLASGOW, "Glasgow City", "Scotland", 3_000, 630_000),
+]
+WATCHLIST = [  # lad_code, lad_name, region_name, period_end, quarter_label, rank: synthetic
+    (NOTTINGHAM, "Nottingham", "East Midlands", "2023-12-31", "2023 Q4", 1),
+    (CARDIFF, "Cardiff", "Wales", "2023-12-31", "2023 Q4", 2),
+    (DERBY, "Derby", "East Midlands", "2023-09-30", "2023 Q3", 1),  # an older quarter: not marked
+]
+
+
+def synthetic_warehouse(path: Path, *, need: bool) -> Path:
+    """A warehouse file with the marts the index and region pages read, all synthetic."""
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.dim_local_authority (lad_code varchar, lad_name varchar, region_name varchar)"
+    )
+    con.executemany("insert into marts.dim_local_authority values (?, ?, ?)", DIM)
+    con.execute(
+        "create table marts.mart_dispersal_vs_deprivation (lad_code varchar, lad_name varchar, region_name varchar, "
+        "period_end date, quarter_label varchar, people_in_dispersal_accommodation bigint, population_mid2020 bigint, "
+        "dispersal_per_10k double, imd2019_average_score double)"
+    )
+    for quarter_end, label, share in (("2023-09-30", "2023 Q3", 0.5), ("2023-12-31", "2023 Q4", 1.0)):
+        con.executemany(
+            "insert into marts.mart_dispersal_vs_deprivation values (?, ?, ?, ?, ?, ?, ?, ?, 20.0)",
+            [
+                (c, n, r, quarter_end, label, int(p * share), pop, 10000 * int(p * share) / pop)
+                for c, n, r, p, pop in DISPERSAL
+            ],
+        )
+    con.execute(
+        "create table marts.mart_emerging_community_watchlist (lad_code varchar, lad_name varchar, "
+        "region_name varchar, period_end date, quarter_label varchar, rank_in_quarter integer, reasons varchar)"
+    )
+    con.executemany(
+        "insert into marts.mart_emerging_community_watchlist values (?, ?, ?, ?, ?, ?, 'synthetic')",
+        WATCHLIST,
+    )
+    if need:
+        con.execute(
+            "create table marts.mart_housing_need_estimate (lad_code varchar, horizon_years integer, "
+            "scenario varchar, component varchar, annual_need double, la_households_2021 bigint)"
+        )
+        con.executemany("insert into marts.mart_housing_need_estimate values (?, ?, ?, ?, ?, ?)", NEED)
+    con.close()
+    return path
+
+
+def test_the_need_map_rates_ten_year_central_need_per_1000_households(tmp_path: Path) -> None:
+    con = duckdb.connect(str(synthetic_warehouse(tmp_path / "w.duckdb", need=True)), read_only=True)
+    data = Published(con)
+    content = need_map(data, "region", "East Midlands")
+    assert content is not None
+    drawn = areas(parse(content.chart))
+    assert set(drawn) == {DERBY, LEICESTER, RUTLAND, NOTTINGHAM}
+    assert {c: p.get("data-value") for c, p in drawn.items()} == {
+        DERBY: "15.0",
+        LEICESTER: "3.0",
+        RUTLAND: None,
+        NOTTINGHAM: "-0.5",
+    }
+    assert (drawn[NOTTINGHAM].get("data-class"), drawn[NOTTINGHAM].get("fill")) == ("-1", NEGATIVE_FILL)
+    assert drawn[RUTLAND].get("fill") == "url(#need-map-nodata)"
+    assert drawn[NOTTINGHAM].get("class") == "area marked" and drawn[DERBY].get("class") == "area"
+    # the table: highest first, the LA without an estimate last, same numbers as the map
+    rows = [tuple(map(str, r)) for r in content.rows]
+    assert [r[1] for r in rows] == [DERBY, LEICESTER, NOTTINGHAM, RUTLAND]
+    assert rows[0][:5] == ("Derby", DERBY, "1,500", "100,000", "15.0")
+    assert rows[1][:5] == ("Leicester", LEICESTER, "360", "120,000", "3.0")
+    assert rows[2][2:6] == ("-50", "100,000", "-0.5", "below 0 (surplus)") and rows[2][6] == "rank 1 of 2"
+    assert rows[3][2:6] == ("–", "–", "no data", "no data")
+    assert content.headers[-1] == "Watchlist 2023 Q4: rank"
+    # the index: every English and Welsh LA; Scotland has no estimate, so its page has no need map
+    index = need_map(data, "index", "England and Wales")
+    assert index is not None and set(areas(parse(index.chart))) == {
+        DERBY,
+        LEICESTER,
+        RUTLAND,
+        NOTTINGHAM,
+        CARDIFF,
+    }
+    assert need_map(data, "region", "Scotland") is None
+    con.close()
+
+
+def page_section(html: str, section_id: str) -> str:
+    match = re.search(rf"<section id='{section_id}'>(.*?)</section>", html, re.S)
+    assert match, section_id
+    return match.group(1)
+
+
+def svg_in(html: str) -> ET.Element:
+    match = re.search(r"<svg.*?</svg>", html, re.S)
+    assert match
+    return parse(match.group(0))
+
+
+def test_pages_show_the_maps_and_wait_for_the_need_mart(tmp_path: Path) -> None:
+    """Without marts.mart_housing_need_estimate the index and region pages say the need map is not yet
+    available (as other sections do); once the mart exists, the map is drawn."""
+    out = tmp_path / "site"
+    summary = build_briefing(synthetic_warehouse(tmp_path / "without.duckdb", need=False), out)
+    assert summary.skipped["need-map"] == "needs marts.mart_housing_need_estimate"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    region = (out / "regions" / "east-midlands.html").read_text(encoding="utf-8")
+    for page in (index, region):
+        assert "Not yet available: this section needs marts.mart_housing_need_estimate." in page_section(
+            page, "need-map"
+        )
+        assert "<svg" in page_section(page, "dispersal-map")
+        assert ATTRIBUTION in page
+    assert ATTRIBUTION not in (out / "la" / f"{LEICESTER}.html").read_text(encoding="utf-8")
+    assert "dispersal-map" not in (out / "la" / f"{LEICESTER}.html").read_text(encoding="utf-8")
+
+    dispersal = page_section(region, "dispersal-map")
+    drawn = areas(svg_in(dispersal))
+    # 10,000 x people / population at the latest quarter: Nottingham 900 / 300,000 -> 30.0; Rutland none
+    assert {c: p.get("data-value") for c, p in drawn.items()} == {
+        DERBY: "20.0",
+        LEICESTER: "20.0",
+        RUTLAND: "0.0",
+        NOTTINGHAM: "30.0",
+    }
+    assert {c for c, p in drawn.items() if "marked" in p.get("class", "")} == {NOTTINGHAM}
+    cells = re.findall(r"<tr><td>([^<]*)</td><td>(\w+)</td><td>([\d,]+)</td><td>([\d.]+)</td>", dispersal)
+    assert {(code, rate) for _, code, _, rate in cells} == {
+        (c, p.get("data-value")) for c, p in drawn.items()
+    }
+
+    build_briefing(synthetic_warehouse(tmp_path / "with.duckdb", need=True), out)
+    region = (out / "regions" / "east-midlands.html").read_text(encoding="utf-8")
+    assert 'data-lad-code="E06000016" data-value="3.0"' in page_section(region, "need-map")
+    assert "Not yet available" not in page_section(region, "need-map")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert set(areas(svg_in(page_section(index, "need-map")))) == {
+        DERBY,
+        LEICESTER,
+        RUTLAND,
+        NOTTINGHAM,
+        CARDIFF,
+    }
