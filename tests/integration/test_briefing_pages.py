@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from housing_need.publish.briefing.maps import shown
 from housing_need.publish.site import serve_site
 from tests.conftest import Project
 from tests.support.browser import ensure_chromium, run_chromium
@@ -242,9 +243,19 @@ def test_region_map_draws_every_la_with_the_marts_dispersal_rate_and_marks_the_w
             assert table[code][2] == f"{people:,}", code
         assert (table[code][5] != "") == (code in watchlist), code
     assert "Contains OS data © Crown copyright and database right 2024" in dom
-    assert "Not yet available: this section needs marts.mart_housing_need_estimate" in section(
-        dom, "need-map"
+    need = map_areas(section(dom, "need-map"))  # estimated need per 1,000 households (10 years, central)
+    rates = dict(
+        project.query(
+            "select lad_code, 1000 * sum(annual_need) / max(la_households_2021) from marts.mart_housing_need_estimate "
+            "where region_name = ? and horizon_years = 10 and scenario = 'central' group by lad_code",
+            [region],
+        )
     )
+    assert set(need) == set(expected) and len(rates) == len(expected)  # every LA of England has an estimate
+    for code, rate in rates.items():
+        assert need[code]["data-value"] == shown(rate), code
+        assert not need[code]["fill"].startswith("url("), f"{code} drawn as no data"
+    assert {c for c, a in need.items() if "marked" in a["class"].split()} == watchlist
 
 
 def test_index_map_draws_every_english_and_welsh_la(site, chromium: Path, tmp_path: Path) -> None:

@@ -324,6 +324,23 @@ def synthetic_warehouse(path: Path, *, need: bool) -> Path:
             "scenario varchar, component varchar, annual_need double, la_households_2021 bigint)"
         )
         con.executemany("insert into marts.mart_housing_need_estimate values (?, ?, ?, ?, ?, ?)", NEED)
+        # the rest of the mart's columns the pages read (the LA section reads them too)
+        con.execute(
+            "alter table marts.mart_housing_need_estimate add column region_name varchar default 'East Midlands';"
+            "alter table marts.mart_housing_need_estimate add column lad_name varchar;"
+            "alter table marts.mart_housing_need_estimate add column community_key varchar;"
+            "alter table marts.mart_housing_need_estimate add column community_name varchar;"
+            "alter table marts.mart_housing_need_estimate add column annual_need_p10 double;"
+            "alter table marts.mart_housing_need_estimate add column annual_need_p90 double;"
+            "alter table marts.mart_housing_need_estimate add column households_at_base double default 100;"
+            "alter table marts.mart_housing_need_estimate add column base_date date default '2023-12-31';"
+            "alter table marts.mart_housing_need_estimate add column parameter_version varchar default 'test';"
+            "alter table marts.mart_housing_need_estimate add column inputs varchar default 'SYNTHETIC test rows';"
+            "alter table marts.mart_housing_need_estimate add column rests_on_synthetic_input boolean default true;"
+            "alter table marts.mart_housing_need_estimate add column synthetic_inputs varchar default 'every row: a test';"
+            "update marts.mart_housing_need_estimate set lad_name = lad_code, community_key = component, "
+            "community_name = component, annual_need_p10 = annual_need - 1, annual_need_p90 = annual_need + 1"
+        )
     con.close()
     return path
 

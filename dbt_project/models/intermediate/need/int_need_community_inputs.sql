@@ -192,7 +192,7 @@ select
     cast(profile.overcrowded_share as double precision) as la_overcrowded_share,
     cast(register.households_on_register as double precision) as la_register_households,
     cast(coalesce(move_on.move_on_households_per_year, 0) as double precision) as la_move_on_households_per_year,
-    cast(coalesce(calibration.observed_to_estimate_ratio, national_calibration.median_ratio) as double precision)
+    cast(coalesce(calibration.observed_to_estimate_ratio, national_calibration.median_ratio, 1) as double precision)
         as move_on_calibration_ratio,
     calibration.observed_to_estimate_ratio is not null as is_move_on_calibrated_locally,
     cast(homeless.households_asylum_support as double precision) as la_homeless_after_asylum_support,
@@ -208,13 +208,18 @@ select
     'Census 2011 QS203EW (' || coalesce(pairs.release_2011, 'not published for this community: '
         || 'estimated from TS015 arrivals') || '); Census 2021 TS012 (' || coalesce(pairs.release_2021, 'none')
         || '), TS054 tenure, TS052 occupancy, TS015 arrivals; Home Office Asy_D11 to '
-        || cast(base.base_date as varchar) || ' (release ' || base.asylum_release || ')'
-        || ', asylum decisions (last 4 quarters of grants)'
-        || '; MHCLG H-CLIC to ' || cast((select period_end from homeless_quarter) as varchar)
-        || case when homeless.households_asylum_support is null then ' (not reported by this LA)' else '' end
-        || '; LAHS waiting list ' || cast(register_year.reporting_year as varchar)
-        || ' (release ' || register_year.register_release || ')'
-        || case when register.households_on_register is null then ' (not reported by this LA)' else '' end
+        || coalesce(cast(base.base_date as varchar), 'none') || ' (release ' || coalesce(base.asylum_release, 'none') || ')'
+        || coalesce(', asylum decisions: grants of the 4 quarters to '
+            || cast((select max(period_end) from grant_quarters) as varchar), ', asylum decisions: not loaded')
+        || coalesce('; MHCLG H-CLIC to ' || cast((select period_end from homeless_quarter) as varchar)
+            || case when homeless.households_asylum_support is null then ' (not reported by this LA)' else '' end,
+            '; MHCLG H-CLIC: not loaded')
+        || coalesce('; LAHS waiting list ' || cast(register_year.reporting_year as varchar)
+            || ' (release ' || register_year.register_release || ')'
+            || case when register.households_on_register is null then ' (not reported by this LA)' else '' end,
+            '; LAHS waiting list: not loaded')
+        || case when calibration.observed_to_estimate_ratio is null and national_calibration.median_ratio is null
+            then '; move-on not calibrated (no H-CLIC figures): ratio 1' else '' end
         as inputs,
     cast(null as varchar) as synthetic_inputs
 from pairs

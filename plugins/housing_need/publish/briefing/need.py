@@ -108,10 +108,13 @@ def _la(data: Published, code: str) -> Content | None:
 
 
 def _region(data: Published, region: str) -> Content | None:
-    rows = data.by(_BY_LA).get(region)
+    rows = [r for r in data.by(_BY_LA).get(region, []) if r[2] is not None and r[5]]
     if not rows:
         return None
-    per_1000 = [(name, 1000 * c / h, 1000 * lo / h, 1000 * hi / h) for _, name, c, lo, hi, h, _, _ in rows]
+    per_1000 = [
+        (name, 1000 * c / h, 1000 * (lo or c) / h, 1000 * (hi or c) / h)
+        for _, name, c, lo, hi, h, _, _ in rows
+    ]
     chart = svg.interval_chart(
         [
             svg.Interval(name, round(c, 2), round(min(lo, hi), 2), round(max(lo, hi), 2))
