@@ -86,6 +86,7 @@ def test_parse_result_warnings_are_separate_from_notes() -> None:
 
 
 BUNDLED = [
+    "council_housing_register",
     "home_office_asylum_decisions",
     "home_office_asylum_support",
     "home_office_resettlement",
@@ -93,8 +94,6 @@ BUNDLED = [
     "mhclg_waiting_lists",
     "ons_census",
 ]
-# Subpackages that are not (yet) bundled feeds: the register's spec is opt-in (its .source module).
-OPT_IN = ["council_housing_register"]
 
 
 def test_sources_are_discovered_in_a_stable_order() -> None:
@@ -173,5 +172,4 @@ def test_extra_modules_must_import_and_expose_a_spec(tmp_path: Path, monkeypatch
         discover_sources("hn_extra_wrong_type")
     with pytest.raises(HousingNeedError, match=r"'hn_extra_missing', which cannot be imported"):
         discover_sources("hn_extra_missing")
-    assert source_modules("") == [f"housing_need.sources.{name}" for name in sorted(BUNDLED + OPT_IN)]
-    assert "council_housing_register" not in discover_sources("")
+    assert source_modules("") == [f"housing_need.sources.{name}" for name in BUNDLED]

@@ -31,16 +31,9 @@ def add_parser(sub: Any) -> None:
 
 
 def cmd_generate_register(args: argparse.Namespace) -> int:
-    from ..config import settings
     from ..synth import register
 
-    sample = settings().sample_dir
-    seeds = Path(__file__).resolve().parents[3] / "dbt_project" / "seeds" / "reference"
-    sizes = register.register_sizes(sample / "mhclg_waiting_lists" / "lahs_waiting_list_2015_2025.csv")
-    mix = register.community_mix(
-        sample / "ons_census" / "demographr_country_of_birth21_ltla21_TS012.csv",
-        seeds / "ref_census_country_of_birth_categories.csv",
-    )
+    sizes, mix = register.bundled_inputs()
     councils = register.national_councils(sizes) if args.national else list(register.DEFAULT_COUNCILS)
     out = Path(args.out)
     files = size = 0

@@ -43,6 +43,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         ensure_airflow_db(s)
+        _local_keys_note(s)
         dags = [f"extract_{name}" for name in SOURCES] + [REFRESH_DAG]
         print(f"==> {len(dags)} DAG runs: {', '.join(dags)}", flush=True)
         results, log_file = run_dags(
@@ -51,6 +52,21 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     finally:
         lease.release(token)
     return _report(s, results, log_file, time.monotonic() - started)
+
+
+def _local_keys_note(s: Settings) -> None:
+    """Private feeds need keys; a laptop quickstart without configured ones gets local ones."""
+    from ..privacy.keys import LOCAL_KEYS, ensure_local_keys
+
+    if not any(spec.privacy.is_private for spec in SOURCES.values()):
+        return
+    local = ensure_local_keys(s.var_dir)
+    if local:
+        print(
+            f"==> keys: {', '.join(local)} not set; using deployment-local keys in {s.var_dir / LOCAL_KEYS} "
+            "(set them, or the Airflow connections, in production: docs/operating.md)",
+            flush=True,
+        )
 
 
 def _report(s: Settings, results: list[dict], log_file: object, seconds: float) -> int:

@@ -15,6 +15,9 @@ def cmd_stack(args: argparse.Namespace) -> int:
     s = settings()
     stack_dir = s.var_dir / "stack"
     if args.action == "up":
+        from ..privacy.keys import ensure_local_keys
+
+        ensure_local_keys(s.var_dir)  # the quickstart's private feeds; configured keys take precedence
         kind = "a Celery worker on Redis" if args.executor == "CeleryExecutor" else "LocalExecutor"
         print(
             f"==> starting Airflow: PostgreSQL metadata, api-server, scheduler, dag-processor, triggerer, {kind}"

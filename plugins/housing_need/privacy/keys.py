@@ -4,6 +4,11 @@ Each key is read from an environment variable or, when that is unset and the cod
 Airflow task, from an Airflow connection (its password field): the usual places a deployment keeps
 secrets (a secrets backend behind Airflow connections works too). Keys are 32 random bytes written
 as URL-safe base64; ``housing-need keys new`` prints a fresh one.
+
+For the quickstart only: when neither is configured, ``housing-need refresh`` (and ``stack up``)
+write deployment-local keys once into ``var/secrets/keys.env`` (mode 0600, outside the repository,
+like Airflow's own generated secrets) and say so; :func:`load_key` reads that file last. A production
+deployment sets the variables or connections and never gets the file.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import HousingNeedError
 
@@ -56,10 +62,48 @@ def _from_airflow(conn_id: str) -> str | None:
         return None
 
 
+LOCAL_KEYS = Path("secrets") / "keys.env"
+KEYS = (ARCHIVE_KEY, PSEUDONYMISATION_KEY)
+
+
+def _local_keys(var_dir: Path) -> dict[str, str]:
+    path = var_dir / LOCAL_KEYS
+    if not path.exists():
+        return {}
+    pairs = (line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines() if "=" in line)
+    return {name.strip(): value.strip() for name, value in pairs if not name.startswith("#")}
+
+
+def ensure_local_keys(var_dir: Path, env: Mapping[str, str] | None = None) -> list[str]:
+    """Write deployment-local keys for those not configured in ``env`` (once; never overwritten);
+    the names of the keys the run will take from the local file."""
+    env = os.environ if env is None else env
+    missing = [spec for spec in KEYS if not env.get(spec.env)]
+    if not missing:
+        return []
+    path = var_dir / LOCAL_KEYS
+    have = _local_keys(var_dir)
+    new = [spec for spec in missing if spec.env not in have]
+    if new:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lines = [f"{name}={value}" for name, value in have.items()] + [
+            f"{spec.env}={new_key()}" for spec in new
+        ]
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("# deployment-local keys written by housing-need for this machine; keep out of git\n")
+            out.write("\n".join(lines) + "\n")
+    return [spec.env for spec in missing]
+
+
 def load_key(spec: KeySpec, env: Mapping[str, str] | None = None) -> bytes:
     """The 32-byte key, or MissingKey naming the variable and the connection that would hold it."""
     env = os.environ if env is None else env
     text = env.get(spec.env) or (_from_airflow(spec.connection) if env is os.environ else None)
+    if not text and env is os.environ:
+        from ..config import settings
+
+        text = _local_keys(settings().var_dir).get(spec.env)
     if not text:
         raise MissingKey(
             f"no key for {spec.purpose}: set {spec.env} (or the Airflow connection {spec.connection!r}, "

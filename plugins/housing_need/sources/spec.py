@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from .publication import Discovery, ReleaseCalendar
@@ -117,6 +118,10 @@ class SourceSpec:
     # When releases appear and where (sources/publication.py); None: deliveries come by URL or inbox.
     calendar: ReleaseCalendar | None = None
     discovery: Discovery | None = None
+    # For a feed whose real sample cannot ship (personal data, licensed microdata): writes SYNTHETIC
+    # sample files into the given folder (seeded, deterministic). Sample mode reads them from
+    # var/generated/<source>/, generated on the deployment's first run.
+    generate_sample: Callable[[Path], None] | None = None
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.file_row_key if f != "_row_number" and f not in self.columns]

@@ -609,3 +609,34 @@ def write_registers(
             path = out_dir / file_name(council, snapshot)  # type: ignore[arg-type]
             path.write_bytes(writer(council, snap.sort_values("application_seq")))
             yield path
+
+
+def bundled_inputs() -> tuple[dict[str, int], dict[str, dict[str, float]]]:
+    """Register sizes (LAHS 2024) and community mixes (TS012) from the project's bundled files."""
+    from ..config import settings
+
+    home = settings().home  # the project's own bundled files, whatever sample folder a run reads
+    sample = home / "data" / "sample"
+    seeds = home / "dbt_project" / "seeds" / "reference"
+    sizes = register_sizes(sample / "mhclg_waiting_lists" / "lahs_waiting_list_2015_2025.csv")
+    mix = community_mix(
+        sample / "ons_census" / "demographr_country_of_birth21_ltla21_TS012.csv",
+        seeds / "ref_census_country_of_birth_categories.csv",
+    )
+    return sizes, mix
+
+
+SAMPLE_MONTHS = 3  # the default refresh's snapshots: January - March 2024
+
+
+def write_sample(folder: Path) -> None:
+    """The default refresh's SYNTHETIC registers: the three councils, the last SAMPLE_MONTHS months."""
+    sizes, mix = bundled_inputs()
+    first = snapshot_dates()[MONTHS - SAMPLE_MONTHS]
+    for council in DEFAULT_COUNCILS:
+        rows = simulate(council, sizes[council.lad_code], mix.get(council.lad_code, mix["*"]), seed=2024)
+        writer = WRITERS[council.layout][0]
+        for snapshot, snap in rows[rows["snapshot_date"] >= first].groupby("snapshot_date", sort=True):
+            (folder / file_name(council, snapshot)).write_bytes(
+                writer(council, snap.sort_values("application_seq"))
+            )  # type: ignore[arg-type]

@@ -8,7 +8,10 @@ Layouts and councils are configuration (:mod:`.layouts`: ``layouts/*.yaml``, ``c
 :mod:`.read` reads a snapshot in its council's layout. The bundled deployment's registers are
 SYNTHETIC (``housing_need.synth.register``): no real register ships, and every file says so.
 
-Not yet a bundled source: the feed's spec is in :mod:`.source` and a deployment turns it on with
-``HOUSING_NEED_EXTRA_SOURCES=housing_need.sources.council_housing_register.source`` (its dbt models,
-marts and disclosure control come next; docs/registers.md).
+The spec is in :mod:`.source`; the bundled deployment's sample is generated on its first run
+(``generate_sample``).
 """
+
+from .source import SOURCE
+
+__all__ = ["SOURCE"]

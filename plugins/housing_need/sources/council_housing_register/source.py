@@ -1,6 +1,8 @@
-"""The council housing-register feed's spec (opt-in: see the package docstring)."""
+"""The council housing-register feed's spec."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from ...privacy.pseudonymise import AgeBand, Drop, KeyedHash, PostcodeDistrict
 from ..spec import PrivacyClass, SourceSpec
@@ -35,6 +37,13 @@ COLUMNS: dict[str, str] = {
     "disqualification": "VARCHAR",
 }
 
+
+def _generate_sample(folder: Path) -> None:
+    from ...synth.register import write_sample
+
+    write_sample(folder)
+
+
 SOURCE = SourceSpec(
     name=NAME,
     raw_table="council__housing_register",
@@ -45,6 +54,7 @@ SOURCE = SourceSpec(
     publisher="Local authorities (housing-management system exports)",
     licence="Personal data, processed under each council's data-sharing agreement; not published",
     privacy=PrivacyClass.PERSONAL,
+    row_outcomes_model="register_row_outcomes",
     pseudonymise={
         "application_ref": KeyedHash(to="application_id"),
         "person_ref": KeyedHash(to="person_id"),
@@ -53,4 +63,5 @@ SOURCE = SourceSpec(
         "date_of_birth": AgeBand(at="snapshot_date", to="age_band"),
         "postcode": PostcodeDistrict(to="postcode_district"),
     },
+    generate_sample=_generate_sample,
 )
