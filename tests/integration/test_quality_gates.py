@@ -171,7 +171,7 @@ def test_real_sample_passes_raw_gate_and_builds_data_docs(raw_warehouse: Path, t
     # no census delivery in this warehouse: its suite is skipped, and says why (so are the other feeds')
     assert census.skipped == "no deliveries of ons_census loaded yet" and census.evaluated == 0
     others = [o for table, o in outcomes.items() if table != RAW_TABLE]
-    assert len(others) == 5 and all(o.skipped and o.skipped.startswith("no deliveries of ") for o in others)
+    assert len(others) == 6 and all(o.skipped and o.skipped.startswith("no deliveries of ") for o in others)
     assert "skip suite ons_census__cells.raw on raw.ons_census__cells" in result.summary()
     assert (outcome.suite, outcome.table) == (RAW_SUITE, RAW_TABLE)
     (suite,) = [d for d in load_suites(EXPECTATIONS, "raw") if d.table == RAW_TABLE]
@@ -206,7 +206,7 @@ def test_negative_people_fails_naming_suite_column_and_value(raw_warehouse: Path
     assert f"at (_source_file, _row_number) ({SAMPLE_CSV.name!r}, 100)" in line
     # Data Docs are built for a failing run too, and the exception carries the full result.
     assert caught.value.result.data_docs_index.exists()
-    assert caught.value.result.outcomes[0].unsuccessful == 1
+    assert by_table(caught.value.result)[RAW_TABLE].unsuccessful == 1
 
 
 def test_bad_lad_code_fails_naming_it(raw_warehouse: Path, tmp_path: Path) -> None:
@@ -224,7 +224,7 @@ def test_bad_lad_code_fails_naming_it(raw_warehouse: Path, tmp_path: Path) -> No
         ln for ln in message.splitlines() if "expect_column_values_to_match_duckdb_regex(lad_code" in ln
     )
     assert "'X123'" in regex_line and RAW_SUITE in regex_line
-    assert caught.value.result.outcomes[0].unsuccessful == 1
+    assert by_table(caught.value.result)[RAW_TABLE].unsuccessful == 1
 
 
 def test_missing_table_fails_naming_the_table(tmp_path: Path) -> None:
@@ -262,7 +262,7 @@ def test_raise_on_failure_false_returns_the_failures(raw_warehouse: Path, tmp_pa
     result = gate(warehouse, tmp_path, raise_on_failure=False)
 
     assert not result.success
-    outcome = result.outcomes[0]
+    outcome = by_table(result)[RAW_TABLE]
     assert not outcome.success
     assert outcome.unsuccessful == len(outcome.failures) == 3
     failures = "\n".join(outcome.failures)
@@ -407,8 +407,8 @@ def test_new_loads_gate_sees_only_the_new_load(raw_warehouse: Path, tmp_path: Pa
     assert f"{rows} rows of 1 new load(s)" in result.summary()
 
     whole = gate(warehouse, tmp_path / "whole", raise_on_failure=False)
-    assert not whole.success and whole.outcomes[0].rows == 19283 + rows
-    assert "e.g. [-5]" in whole.outcomes[0].failures[0]
+    assert not whole.success and by_table(whole)[RAW_TABLE].rows == 19283 + rows
+    assert "e.g. [-5]" in by_table(whole)[RAW_TABLE].failures[0]
 
 
 def test_new_loads_gate_fails_on_a_bad_row_of_the_new_load(raw_warehouse: Path, tmp_path: Path) -> None:
@@ -429,7 +429,7 @@ def test_new_loads_gate_fails_on_a_bad_row_of_the_new_load(raw_warehouse: Path, 
     assert "at (_source_file, _row_number) ('asy_d11-second-delivery.csv', 19000)" in people
     code = next(ln for ln in message.splitlines() if "match_duckdb_regex(lad_code" in ln)
     assert "'X7'" in code
-    assert caught.value.result.outcomes[0].unsuccessful == 2
+    assert by_table(caught.value.result)[RAW_TABLE].unsuccessful == 2
 
 
 def test_sources_without_new_loads_are_skipped(raw_warehouse: Path, tmp_path: Path) -> None:
@@ -555,7 +555,7 @@ def test_gate_runs_every_query_on_one_connection_and_releases_the_file(
 
     result = gate(warehouse, tmp_path, new_loads={ASYLUM: [NEW_LOAD]})
 
-    assert result.success and result.outcomes[0].evaluated == 24
+    assert result.success and by_table(result)[RAW_TABLE].evaluated == 24
     assert len(dbapi_connections["opened"]) == 1
     assert len(dbapi_connections["used"]) > 24  # GX's metric queries and the gate's own
     assert {id(c) for c in dbapi_connections["used"]} == {id(dbapi_connections["opened"][0])}
