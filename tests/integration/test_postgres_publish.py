@@ -61,6 +61,8 @@ TOTALS = {
     "mart_housing_need_estimate": "count(*), round(sum(annual_need)::numeric, 6), round(sum(annual_need_p90)::numeric, 6)",
     "mart_register_pressure_by_la_community_band": "count(*), sum(households), count(suppression)",
     "mart_register_reconciliation_by_la": "count(*), sum(live_applications), sum(lahs_households_on_register)",
+    "mart_register_flows_by_la_month": "count(*), sum(joined), sum(housed), round(sum(median_days_to_letting)::numeric, 6)",
+    "mart_register_eligibility_by_nationality": "count(*), sum(refused), count(suppression)",
 }
 
 

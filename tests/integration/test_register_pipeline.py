@@ -20,8 +20,16 @@ from tests.conftest import Project
 pytestmark = pytest.mark.integration
 
 SOURCE = "council_housing_register"
-REGISTER_MARTS = ("mart_register_pressure_by_la_community_band", "mart_register_reconciliation_by_la")
-COUNT_COLUMNS = {"households", "live_applications", "applications_in_snapshot"}
+REGISTER_MARTS = (
+    "mart_register_pressure_by_la_community_band",
+    "mart_register_reconciliation_by_la",
+    "mart_register_flows_by_la_month",
+    "mart_register_eligibility_by_nationality",
+)
+COUNT_COLUMNS = {
+    "households", "live_applications", "applications_in_snapshot", "joined", "reregistered", "housed",
+    "cancelled", "refused", "housed_from_asylum_support",
+}  # fmt: skip
 
 
 def generated(project: Project) -> list[Path]:
