@@ -42,6 +42,7 @@ def test_the_leicester_romanian_row_recomputed_by_hand(bundled: Project) -> None
         "residents_2011", "residents_2021", "la_residents_2021", "la_households_2021", "la_social_rented_2021",
         "la_social_rented_share", "la_overcrowded_share", "la_register_households", "la_move_on_households_per_year",
         "move_on_calibration_ratio", "la_homeless_after_asylum_support", "asylum_grant_share", "years_census_to_base",
+        "la_has_register_extract", "register_extract_households",
     ]  # fmt: skip
     ((*values,),) = bundled.query(
         f"select {', '.join(columns)} from intermediate.int_need_community_inputs where pair_key = 'E06000016|romania'"
@@ -61,7 +62,9 @@ def test_the_leicester_romanian_row_recomputed_by_hand(bundled: Project) -> None
     headship = i["la_households_2021"] / i["la_residents_2021"] * p["relative_headship_europe_outside_uk"]
     households = base * headship
     overcrowded = households * min(1, i["la_overcrowded_share"] * p["overcrowding_ratio"])
-    register = i["la_register_households"] * households / i["la_households_2021"] * p["register_ratio"]
+    # Leicester's own (SYNTHETIC) register extract replaces the LAHS share: its Romanian applicants
+    assert i["la_has_register_extract"]
+    register = i["register_extract_households"]
     listed = overcrowded + register - p["register_overlap"] * min(overcrowded, register)
     unmet = listed + i["la_homeless_after_asylum_support"] * i["asylum_grant_share"]
     released = listed * i["la_social_rented_share"]
@@ -103,7 +106,14 @@ def test_every_estimate_names_its_inputs_and_covers_england_and_wales(bundled: P
         "count(*) filter (where inputs not like '%release 2023-12-31%' or inputs not like '%census2021-ts012%'), "
         "list(distinct parameter_version) from marts.mart_housing_need_estimate"
     )
-    assert las == 318 and rows == 9 * pairs and synthetic == 0 and unnamed == 0
+    assert las == 318 and rows == 9 * pairs and unnamed == 0
+    # the rows of the three councils whose (SYNTHETIC) register extracts are loaded, and only those
+    ((flagged, councils, said),) = bundled.query(
+        "select count(*), list(distinct lad_code order by lad_code), "
+        "count(*) filter (where synthetic_inputs like '%SYNTHETIC%' and inputs like '%register extract%(SYNTHETIC)%') "
+        "from marts.mart_housing_need_estimate where rests_on_synthetic_input"
+    )
+    assert flagged == synthetic == said > 0 and councils == ["E06000015", "E06000016", "E06000018"]
     assert versions == ["2026.11.1"]
     # an asylum community new to an LA is estimated even below 100 census residents
     ((afghan_las,),) = bundled.query(
@@ -149,7 +159,7 @@ def test_the_briefing_pages_show_the_need_with_its_range_and_inputs(bundled: Pro
     assert "<td>Romania</td><td>" in section.group(1)
     assert f"<td>{central:,.0f}</td><td>{p10:,.0f}</td><td>{p90:,.0f}</td>" in section.group(1)
     assert "Parameters version 2026.11.1" in section.group(1) and "release 2023-12-31" in section.group(1)
-    assert "none synthetic" in section.group(1)
+    assert "Synthetic inputs: council housing register extract (SYNTHETIC" in section.group(1)
     region = (site / "regions" / "east-midlands.html").read_text(encoding="utf-8")
     listed = re.search(r"<section id='need-estimates'>(.*?)</section>", region, re.S)
     assert listed and "<td>Leicester</td>" in listed.group(1)

@@ -2,7 +2,9 @@
     Everything the need model reads, one row per local authority (England and Wales, the census
     LAs) and community (a leaf of the country-of-birth hierarchy): the community's residents in
     2011 and 2021, the LA's households, tenure and overcrowding (Census 2021), its housing register
-    (LAHS, latest year), its asylum move-on flow and the homelessness duties owed to households
+    (LAHS, latest year; or, where the council's own register extract is loaded, its live applications
+    by community at the latest snapshot, and the row then says whether that extract is synthetic), its
+    asylum move-on flow and the homelessness duties owed to households
     leaving asylum support (Home Office x H-CLIC), and the community's share of recent asylum grants.
     A pair is kept when the community had at least 100 residents in the LA in 2021 or received at
     least 1% of the UK's initial grants in the last four quarters (docs/need-method.md, "Scope").
@@ -113,6 +115,39 @@ homeless as (
 
 ),
 
+register_snapshots as (
+
+    select lad_code, max(snapshot_date) as snapshot_date
+    from {{ ref('int_register_applications') }}
+    group by lad_code
+
+),
+
+register_extract as (
+
+    -- a council's own register (optional): live applications by community at its latest snapshot
+    select
+        applications.lad_code,
+        applications.community_key,
+        count(*) filter (where applications.is_live) as live_applications,
+        max(applications.snapshot_date) as snapshot_date,
+        bool_or(applications.is_synthetic) as is_synthetic
+    from {{ ref('int_register_applications') }} as applications
+    inner join register_snapshots
+        on register_snapshots.lad_code = applications.lad_code
+        and register_snapshots.snapshot_date = applications.snapshot_date
+    group by applications.lad_code, applications.community_key
+
+),
+
+register_councils as (
+
+    select lad_code, max(snapshot_date) as snapshot_date, bool_or(is_synthetic) as is_synthetic
+    from register_extract
+    group by lad_code
+
+),
+
 grant_quarters as (
 
     select distinct period_end from {{ ref('fct_initial_decisions_by_nationality_quarter') }}
@@ -196,6 +231,9 @@ select
         as move_on_calibration_ratio,
     calibration.observed_to_estimate_ratio is not null as is_move_on_calibrated_locally,
     cast(homeless.households_asylum_support as double precision) as la_homeless_after_asylum_support,
+    register_councils.lad_code is not null as la_has_register_extract,
+    cast(case when register_councils.lad_code is not null then coalesce(register_extract.live_applications, 0) end
+        as double precision) as register_extract_households,
     cast(pairs.asylum_grant_share as double precision) as asylum_grant_share,
     coalesce(pairs.census_date, cast('2021-03-21' as date)) as census_date,
     base.base_date,
@@ -220,8 +258,13 @@ select
             '; LAHS waiting list: not loaded')
         || case when calibration.observed_to_estimate_ratio is null and national_calibration.median_ratio is null
             then '; move-on not calibrated (no H-CLIC figures): ratio 1' else '' end
+        || coalesce('; council housing register extract at ' || cast(register_councils.snapshot_date as varchar)
+            || case when register_councils.is_synthetic then ' (SYNTHETIC)' else '' end
+            || ' (register households by nationality, in place of the LAHS share)', '')
         as inputs,
-    cast(null as varchar) as synthetic_inputs
+    case when register_councils.is_synthetic
+        then 'council housing register extract (SYNTHETIC, generated, not real people): the register households'
+    end as synthetic_inputs
 from pairs
 inner join profile on profile.lad_code = pairs.lad_code
 cross join base
@@ -231,3 +274,7 @@ left join register on register.lad_code = pairs.lad_code
 left join move_on on move_on.lad_code = pairs.lad_code
 left join calibration on calibration.lad_code = pairs.lad_code
 left join homeless on homeless.lad_code = pairs.lad_code
+left join register_councils on register_councils.lad_code = pairs.lad_code
+left join register_extract
+    on register_extract.lad_code = pairs.lad_code
+    and register_extract.community_key = pairs.community_key

@@ -131,8 +131,10 @@ components as (
         residents_at_horizon * headship_rate as households_at_horizon,
         residents_at_base * headship_rate * least(1, la_overcrowded_share * overcrowding_ratio)
             as overcrowded_households,
-        coalesce(la_register_households, 0) * residents_at_base * headship_rate / la_households_2021 * register_ratio
-            as register_households,
+        case
+            when la_has_register_extract then register_extract_households
+            else coalesce(la_register_households, 0) * residents_at_base * headship_rate / la_households_2021 * register_ratio
+        end as register_households,
         coalesce(la_homeless_after_asylum_support, 0) * asylum_grant_share as homeless_households
     from projected
 
