@@ -20,6 +20,7 @@ from housing_need.pipeline.dbt_runner import run_dbt
 from housing_need.publish.postgres import ensure_roles, publish_marts
 from housing_need.sources import sources
 from tests.conftest import ROOT, Project, temporary_database
+from tests.support.registers import identifiers, scan_postgres, small_cells_postgres
 from tests.support.warehouse import mart_tables
 
 pytestmark = pytest.mark.integration
@@ -116,6 +117,25 @@ def test_marts_land_with_the_same_rows_and_totals(published: Project, bi_databas
         ).fetchone()
         runs = conn.execute("select count(*) from meta_publish.runs").fetchone()
     assert hotel == (45_768,) and runs == (1,)
+
+
+def test_no_register_identifier_or_small_count_reaches_the_bi_database(
+    published: Project, bi_database: str
+) -> None:
+    """The BI copy of the marts holds no name, reference, postcode or date of birth of the (SYNTHETIC)
+    registers, and no register count of 1-4; both scans find what is planted."""
+    values = identifiers(published)
+    assert len(values) > 400
+    assert scan_postgres(bi_database, values) == []
+    assert small_cells_postgres(bi_database) == []
+    name = next(v for v in values if v.isalpha())
+    with psycopg.connect(bi_database, autocommit=True) as conn:
+        conn.execute("create table marts.zz_planted (note text)")
+        conn.execute("insert into marts.zz_planted values (%s)", [f"applicant {name}"])
+        try:
+            assert scan_postgres(bi_database, {name}) == [("marts.zz_planted.note", name)]
+        finally:
+            conn.execute("drop table marts.zz_planted")
 
 
 def test_bi_reader_reads_marts_and_nothing_else(published: Project, bi_database: str) -> None:

@@ -89,4 +89,5 @@ def test_loader_layout_real_labels_and_labelled_synthetic(sample: Path, tmp_path
         data_docs_dir=tmp_path / "data-docs",
         new_loads={"home_office_asylum_support": [load_id]},
     )
-    assert result.success and result.outcomes[0].rows == ROWS and result.outcomes[0].evaluated == 24
+    (asylum,) = [o for o in result.outcomes if o.table == "raw.home_office__asylum_support"]
+    assert result.success and asylum.rows == ROWS and asylum.evaluated == 24
