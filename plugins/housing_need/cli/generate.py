@@ -48,11 +48,14 @@ def cmd_generate_register(args: argparse.Namespace) -> int:
             c.lad_code: {"name": c.name, "layout": c.layout, "bands": register.scheme_bands(c.scheme)}
             for c in councils
         }
-        (out / "SYNTHETIC-councils.yaml").write_text(
+        # beside the snapshots, not among them (an inbox refuses files that are not snapshots)
+        councils_file = out.parent / f"{out.name}-SYNTHETIC-councils.yaml"
+        councils_file.write_text(
             "# SYNTHETIC: the councils of a national synthetic register run\n"
             + yaml.safe_dump(config, sort_keys=True),
             encoding="utf-8",
         )
+        print(f"councils configuration: HOUSING_NEED_REGISTER_COUNCILS={councils_file}")
     print(
         f"wrote {files} SYNTHETIC register snapshot(s), {size / 1e6:.1f} MB, for {len(councils)} council(s) into {out}"
     )
