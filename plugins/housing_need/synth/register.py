@@ -349,9 +349,7 @@ def simulate(
     suspended_draw = rng.random(len(apps))
     rows = []
     for m, snap in enumerate(snaps):
-        live = apps[
-            (np.maximum(apps["start_month"], 0) <= m) & (apps["start_month"] <= m) & (apps["exit_month"] >= m)
-        ].copy()
+        live = apps[(apps["start_month"] <= m) & (apps["exit_month"] >= m)].copy()
         live["snapshot_date"] = snap.date()
         live["status"] = np.where(
             live["exit_month"] == m,
@@ -597,13 +595,17 @@ def write_registers(
     mix: dict[str, dict[str, float]],
     seed: int = 2024,
     months: int = MONTHS,
+    since: date | None = None,
 ) -> Iterator[Path]:
-    """Write every council's monthly snapshots into ``out_dir``; yields each file as it is written."""
+    """Write every council's monthly snapshots (those from ``since``, if given) into ``out_dir``;
+    yields each file as it is written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for council in councils:
         rows = simulate(
             council, sizes[council.lad_code], mix.get(council.lad_code, mix["*"]), seed=seed, months=months
         )
+        if since is not None:
+            rows = rows[rows["snapshot_date"] >= since]
         writer = WRITERS[council.layout][0]
         for snapshot, snap in rows.groupby("snapshot_date", sort=True):
             path = out_dir / file_name(council, snapshot)  # type: ignore[arg-type]
@@ -632,11 +634,6 @@ SAMPLE_MONTHS = 3  # the default refresh's snapshots: January - March 2024
 def write_sample(folder: Path) -> None:
     """The default refresh's SYNTHETIC registers: the three councils, the last SAMPLE_MONTHS months."""
     sizes, mix = bundled_inputs()
-    first = snapshot_dates()[MONTHS - SAMPLE_MONTHS]
-    for council in DEFAULT_COUNCILS:
-        rows = simulate(council, sizes[council.lad_code], mix.get(council.lad_code, mix["*"]), seed=2024)
-        writer = WRITERS[council.layout][0]
-        for snapshot, snap in rows[rows["snapshot_date"] >= first].groupby("snapshot_date", sort=True):
-            (folder / file_name(council, snapshot)).write_bytes(
-                writer(council, snap.sort_values("application_seq"))
-            )  # type: ignore[arg-type]
+    since = snapshot_dates()[MONTHS - SAMPLE_MONTHS]
+    for _ in write_registers(folder, DEFAULT_COUNCILS, sizes=sizes, mix=mix, since=since):
+        pass
