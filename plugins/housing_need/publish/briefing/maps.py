@@ -580,6 +580,49 @@ def _watch_sentence(quarter: str) -> str:
     return f" Outlined in black with a ringed dot: the local authorities {WATCHLIST} of {quarter}."
 
 
+def _map_content(
+    data: Published,
+    areas: Mapping[str, str],
+    values: Mapping[str, float | None],
+    classes: Classes,
+    *,
+    map_id: str,
+    title: str,
+    unit: list[str],
+    caption: str,
+    value_headers: tuple[str, ...],
+    extra: Callable[[str], list[str]],
+    notes: list[str],
+) -> Content:
+    """A choropleth of ``values`` over ``areas`` with the watchlist marked, and the table behind it
+    (local authority, code, ``value_headers`` filled by ``extra``, class, watchlist rank)."""
+    marked, quarter = _marked(data)
+    chart = choropleth(
+        load_boundaries(),
+        values,
+        classes,
+        map_id=map_id,
+        title=title,
+        unit=unit,
+        names=areas,
+        marked=marked,
+        marked_label=_watch_legend(quarter),
+    )
+    return Content(
+        chart=chart,
+        caption=caption + _watch_sentence(quarter),
+        headers=(
+            "Local authority",
+            "Code",
+            *value_headers,
+            "Class",
+            f"Watchlist {quarter}: rank" if quarter else "Watchlist",
+        ),
+        rows=_rows(areas, values, classes, marked, extra),
+        notes=notes,
+    )
+
+
 def dispersal_map(data: Published, scope: str, key: str) -> Content | None:
     areas = _areas(data, scope, key)
     if not areas:
@@ -593,35 +636,21 @@ def dispersal_map(data: Published, scope: str, key: str) -> Content | None:
     people = {str(code): p for code, p, _ in rows}
     rates = {str(code): 10000.0 * p / pop if p is not None and pop else None for code, p, pop in rows}
     classes = classify(rates.values())  # every UK district: the same classes on every page
-    values = {code: rates.get(code) for code in areas}
-    marked, quarter = _marked(data)
     where = _where(scope, key)
-    chart = choropleth(
-        load_boundaries(),
-        values,
+    return _map_content(
+        data,
+        areas,
+        {code: rates.get(code) for code in areas},
         classes,
         map_id="dispersal-map",
         title=f"People in dispersal accommodation per 10,000 residents, {where}, {label}",
         unit=["people dispersed", "per 10,000 residents"],
-        names=areas,
-        marked=marked,
-        marked_label=_watch_legend(quarter),
-    )
-    return Content(
-        chart=chart,
         caption=f"People in Home Office dispersal accommodation per 10,000 residents (ONS mid-2020 population) "
         f"in each local authority of {where} at {label}. The classes are fifths of the UK's local authorities "
         "with anyone in dispersal accommodation (breaks rounded to two figures), the same on every page; "
-        "hatched: no data." + _watch_sentence(quarter),
-        headers=(
-            "Local authority",
-            "Code",
-            "People in dispersal accommodation",
-            "Per 10,000 residents",
-            "Class",
-            f"Watchlist {quarter}: rank" if quarter else "Watchlist",
-        ),
-        rows=_rows(areas, values, classes, marked, lambda code: [_count(people.get(code))]),
+        "hatched: no data.",
+        value_headers=("People in dispersal accommodation", "Per 10,000 residents"),
+        extra=lambda code: [_count(people.get(code))],
         notes=["Scotland and Northern Ireland are mapped on their own pages."] if scope == "index" else [],
     )
 
@@ -637,43 +666,21 @@ def need_map(data: Published, scope: str, key: str) -> Content | None:
     values = {code: rates.get(code) for code in areas}
     if not any(v is not None for v in values.values()):
         return None  # no estimates here (e.g. a nation the estimate does not cover)
-    classes = classify(rates.values())
-    marked, quarter = _marked(data)
     where = _where(scope, key)
-    chart = choropleth(
-        load_boundaries(),
+    return _map_content(
+        data,
+        areas,
         values,
-        classes,
+        classify(rates.values()),
         map_id="need-map",
         title=f"Estimated housing need per 1,000 households a year, {where} (10 years, central)",
         unit=["households a year", "per 1,000 households"],
-        names=areas,
-        marked=marked,
-        marked_label=_watch_legend(quarter),
-    )
-    return Content(
-        chart=chart,
         caption=f"Estimated housing need in each local authority of {where}: households a year over the next "
         "10 years (central scenario) per 1,000 households at Census 2021. Below zero (orange) the estimate "
         "is a surplus. The positive classes are fifths of the local authorities with a positive estimate "
-        "(breaks rounded to two figures), the same on every page; hatched: no estimate."
-        + _watch_sentence(quarter),
-        headers=(
-            "Local authority",
-            "Code",
-            "Need a year (households)",
-            "Households 2021",
-            "Per 1,000 households",
-            "Class",
-            f"Watchlist {quarter}: rank" if quarter else "Watchlist",
-        ),
-        rows=_rows(
-            areas,
-            values,
-            classes,
-            marked,
-            lambda code: [_count(need.get(code, (None, None))[0]), _count(need.get(code, (None, None))[1])],
-        ),
+        "(breaks rounded to two figures), the same on every page; hatched: no estimate.",
+        value_headers=("Need a year (households)", "Households 2021", "Per 1,000 households"),
+        extra=lambda code: [_count(need.get(code, (None, None))[0]), _count(need.get(code, (None, None))[1])],
         notes=["Only English and Welsh local authorities are on this map."] if scope == "index" else [],
     )
 

@@ -6,7 +6,7 @@ need per 1,000 households)."""
 from __future__ import annotations
 
 from . import svg
-from .sections import Content, Published, _watchlist
+from .sections import Content, Published, watchlist_note
 
 HORIZON = 10  # the horizon the section leads with; the table adds 5 and 15
 TOP = 12  # rows drawn in a chart (the table lists all)
@@ -74,12 +74,9 @@ def _la(data: Published, code: str) -> Content | None:
         if synthetic
         else "Every input is published data (none synthetic).",
     ]
-    entry = _watchlist(data).get(code)
-    if entry:
-        rank, listed, quarter, _, _, reasons = entry[0]
-        notes.insert(
-            0, f"On the emerging-community watchlist in {quarter} (rank {rank} of {listed}): {reasons}."
-        )
+    on_watchlist = watchlist_note(data, code)
+    if on_watchlist:
+        notes.insert(0, on_watchlist)
     return Content(
         chart=chart,
         caption=f"Estimated net annual need for affordable housing of {name}'s emerging communities over the "

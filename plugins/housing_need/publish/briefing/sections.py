@@ -509,6 +509,15 @@ def _watchlist(data: Published) -> dict[object, list[tuple]]:
     )
 
 
+def watchlist_note(data: Published, code: str) -> str | None:
+    """The LA's entry on the latest watchlist in words, or None when it is not listed."""
+    entry = _watchlist(data).get(code)
+    if not entry:
+        return None
+    rank, total, quarter, _, _, reasons = entry[0]
+    return f"On the emerging-community watchlist in {quarter} (rank {rank} of {total}): {reasons}."
+
+
 def outlook(data: Published, scope: str, key: str) -> Content | None:
     """LA: people supported, the last eight quarters and the projection's P10-P90 eight ahead, with the
     LA's watchlist entry. Region: the region's LAs on the emerging-community watchlist."""
@@ -550,12 +559,9 @@ def outlook(data: Published, scope: str, key: str) -> Content | None:
         "last figure carried forward, and the P10-P90 range held the outcome about three times in four. "
         "Read the range: how far the number can move, not where it will land."
     ]
-    entry = watch.get(key)
-    if entry:
-        rank, total, quarter, _, _, reasons = entry[0]
-        notes.insert(
-            0, f"On the emerging-community watchlist in {quarter} (rank {rank} of {total}): {reasons}."
-        )
+    on_watchlist = watchlist_note(data, key)
+    if on_watchlist:
+        notes.insert(0, on_watchlist)
     return Content(
         chart=chart,
         caption=f"People in receipt of asylum support in {name} (all support types): the last eight published "
