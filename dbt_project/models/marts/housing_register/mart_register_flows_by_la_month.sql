@@ -121,7 +121,6 @@ select
     cast(case when months.housed >= 5 then months.median_days_to_letting end as double precision)
         as median_days_to_letting,
     months.is_synthetic,
-    case when months.is_synthetic then 'SYNTHETIC register: generated, not real people'
-        else 'council register extract' end as data_label
+    {{ register_data_label('months.is_synthetic') }} as data_label
 from secondary as months
 left join {{ ref('dim_local_authority') }} as la on la.lad_code = months.lad_code

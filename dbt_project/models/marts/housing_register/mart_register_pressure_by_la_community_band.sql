@@ -56,8 +56,7 @@ select
     suppressed.suppression is not null as is_suppressed,
     suppressed.suppression,
     suppressed.is_synthetic,
-    case when suppressed.is_synthetic then 'SYNTHETIC register: generated, not real people'
-        else 'council register extract' end as data_label
+    {{ register_data_label('suppressed.is_synthetic') }} as data_label
 from suppressed
 left join {{ ref('dim_local_authority') }} as la on la.lad_code = suppressed.lad_code
 left join {{ ref('dim_community') }} as community on community.community_key = suppressed.community_key

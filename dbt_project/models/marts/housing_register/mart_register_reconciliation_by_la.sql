@@ -38,8 +38,7 @@ select
     cast(live.live_applications - lahs.households_on_register as bigint) as difference,
     {{ ratio('live.live_applications', 'lahs.households_on_register') }} as ratio_to_lahs,
     live.is_synthetic,
-    case when live.is_synthetic then 'SYNTHETIC register: generated, not real people'
-        else 'council register extract' end as data_label
+    {{ register_data_label('live.is_synthetic') }} as data_label
 from live
 left join lahs
     on lahs.lad_code = live.lad_code
