@@ -12,6 +12,7 @@ class ParseError(HousingNeedError):
 
     def __init__(self, file: str, message: str, *, row: int | None = None, column: str | None = None):
         self.file = file
+        self.message = message
         self.row = row
         self.column = column
         where = [f"file {file!r}"]
@@ -20,6 +21,13 @@ class ParseError(HousingNeedError):
         if column is not None:
             where.append(f"column {column!r}")
         super().__init__(f"{', '.join(where)}: {message}")
+
+    def __reduce__(self) -> tuple:  # crosses process boundaries (the loader's worker processes)
+        return (_parse_error, (self.file, self.message, self.row, self.column))
+
+
+def _parse_error(file: str, message: str, row: int | None, column: str | None) -> ParseError:
+    return ParseError(file, message, row=row, column=column)
 
 
 class FetchError(HousingNeedError):

@@ -38,7 +38,7 @@ def identifiers(project: Project, per_file: int = 40) -> set[str]:
     inside a longitude)."""
     found: set[str] = set()
     for path in generated(project):
-        rows = parse_register(path.read_bytes(), path.name).rows[:per_file]
+        rows = parse_register(path.read_bytes(), path.name).records().head(per_file).to_dict("records")
         for row in rows:
             found |= {row["application_ref"], row["person_ref"], row["postcode"]}
             found |= {n for n in (row["forename"], row["surname"]) if len(n) >= 8}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -174,22 +175,20 @@ def sample_folder(spec: SourceSpec, settings: Settings) -> Path:
 
 def collect_deliveries(
     spec: SourceSpec, settings: Settings, summary: ExtractSummary, today: date | None = None
-) -> list[Delivery]:
-    deliveries: list[Delivery] = []
+) -> Iterator[Delivery]:
+    """The deliveries to consider, one at a time: a file is read when its turn comes, so a
+    national register run (3,800 snapshots, 5 GB) never holds more than one in memory."""
     urls = settings.source_url_list(spec.name)
     if not urls and settings.discover and spec.calendar is not None:
         urls = _discovered_urls(spec, settings, summary, settings.today or today or date.today())
     if urls:
-        deliveries += _from_urls(spec, settings, urls, summary)
+        yield from _from_urls(spec, settings, urls, summary)
     for path in _files_in(settings.inbox_dir / spec.name, None):
-        deliveries.append(
-            Delivery(origin="inbox", name=path.name, content=path.read_bytes(), inbox_path=path)
-        )
+        yield Delivery(origin="inbox", name=path.name, content=path.read_bytes(), inbox_path=path)
     if settings.use_sample and not urls:
         exts = tuple(e.lower() for e in spec.file_extensions)
         for path in _files_in(sample_folder(spec, settings), exts):
-            deliveries.append(Delivery(origin="sample", name=path.name, content=path.read_bytes()))
-    return deliveries
+            yield Delivery(origin="sample", name=path.name, content=path.read_bytes())
 
 
 def _move(path: Path, folder: str, reason: str | None = None) -> None:
@@ -241,8 +240,7 @@ def extract_source(spec: SourceSpec, settings: Settings, today: date | None = No
                 summary.duplicates.append(delivery.name)
             else:
                 try:
-                    parsed = spec.parse(delivery.content, delivery.name)
-                    parsed.check_accounting()
+                    release = spec.release_of(delivery.content, delivery.name)
                 except ParseError as exc:
                     log.error("%s: refused %s: %s", spec.name, delivery.name, exc)
                     summary.rejected.append(str(exc))
@@ -254,7 +252,7 @@ def extract_source(spec: SourceSpec, settings: Settings, today: date | None = No
                     delivery.content,
                     original_name=delivery.name,
                     origin=delivery.origin,
-                    release=parsed.release,
+                    release=release,
                     key=key,
                 )
                 known[digest] = entry

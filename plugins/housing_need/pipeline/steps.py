@@ -160,13 +160,10 @@ def load_raw(ctx: Context) -> str:
                 withdrawn += len(record.withdrawn)
                 record.status = "withdrawn"
             try:
-                for number, entry in enumerate(source_plan.pending, start=1):
-                    log.info("%s: loading file %d of %d", name, number, len(source_plan.pending))
-                    record.loads.append(
-                        load.load_file(
-                            con, ctx.specs[name], entry, ctx.settings.archive_dir, run_id=ctx.run_id
-                        )
-                    )
+                for load_record in load.load_files(
+                    con, ctx.specs[name], source_plan.pending, ctx.settings.archive_dir, run_id=ctx.run_id
+                ):
+                    record.loads.append(load_record)
                     loaded += 1
             except HousingNeedError as exc:
                 _set_aside(con, report, name, f"load failed: {exc}")

@@ -29,6 +29,8 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
+import pandas as pd
+
 from .conventions import FORMULA_CHARACTERS, formula_start
 from .spec import ParseResult, QuarantinedRow, SourceSpec
 
@@ -44,8 +46,18 @@ class _Flag:
 
 
 def _record(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The parsed row as a quarantine record (canonical columns, dates as ISO text)."""
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items() if k != "_row_number"}
+    """The parsed row as a quarantine record (canonical columns, dates as ISO text, missing as None)."""
+    return {k: _plain(v) for k, v in row.items() if k != "_row_number"}
+
+
+def _plain(value: Any) -> Any:
+    if value is pd.NaT or (isinstance(value, float) and value != value):  # a frame's missing value
+        return None
+    if isinstance(value, pd.Timestamp):  # a frame's date (a datetime, so tested before date)
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _formula_flags(result: ParseResult, spec: SourceSpec) -> dict[int, _Flag]:
@@ -95,9 +107,93 @@ def _duplicate_flags(result: ParseResult, spec: SourceSpec) -> dict[int, _Flag]:
     return flags
 
 
+def _frame_flags(result: ParseResult, spec: SourceSpec) -> dict[int, _Flag]:
+    """:func:`_duplicate_flags` and :func:`_formula_flags` for a parse returned as a frame, in
+    column operations (the formula check looks at each text column's distinct values once)."""
+    frame = result.frame
+    assert frame is not None
+    flags: dict[int, _Flag] = {}
+    columns = [c for c in spec.columns if c in frame.columns]
+    repeated = frame.duplicated(subset=columns, keep="first").to_numpy()
+    if repeated.any():
+        first = (
+            frame.reset_index(drop=True)
+            .groupby(columns, dropna=False, sort=False)["_row_number"]
+            .transform("first")
+        )
+        for i in map(int, repeated.nonzero()[0]):
+            flags[i] = _Flag(None, None, f"exact duplicate of row {first.iloc[i]}", "duplicate")
+    for column, kind in spec.columns.items():
+        if kind.upper() != "VARCHAR" or column not in frame.columns:
+            continue
+        values = frame[column]
+        starts = values.dropna()
+        starts = starts[starts.astype("str").str.slice(0, 1).isin(list(FORMULA_CHARACTERS))]
+        bad = {v for v in starts.unique() if isinstance(v, str) and formula_start(v)}
+        if not bad:
+            continue
+        name = result.published_columns.get(column, column)
+        for i in map(int, values.isin(list(bad)).to_numpy().nonzero()[0]):
+            if flags.get(i, _Flag(None, None, "", "duplicate")).kind != "formula":
+                value = values.iloc[i]
+                flags[i] = _Flag(
+                    name,
+                    value,
+                    f"text in column {name!r} begins with {value[0]!r} and would run as a spreadsheet formula",
+                    "formula",
+                )
+    return flags
+
+
+def _screen_frame(result: ParseResult, spec: SourceSpec) -> ParseResult:
+    frame = result.frame
+    assert frame is not None
+    flags = _frame_flags(result, spec)
+    if not flags:
+        return dataclasses.replace(result, quarantined=list(result.quarantined))
+    keys = list(spec.file_row_key)
+    flagged = frame.iloc[sorted(flags)]
+    by_file_row: dict[Hashable, _Flag] = {}
+    for i, key in zip(sorted(flags), flagged[keys].itertuples(index=False, name=None), strict=True):
+        by_file_row.setdefault(key, flags[i])
+    hit = pd.MultiIndex.from_frame(frame[keys]).isin(list(by_file_row))
+    screened = []
+    for row in frame[hit].to_dict("records"):
+        flag = by_file_row[tuple(row[k] for k in keys)]
+        screened.append(
+            QuarantinedRow(row["_row_number"], flag.column, flag.value, flag.reason, _record(row))
+        )
+    warnings = list(result.warnings)
+    for kind, what in (
+        ("formula", "text a spreadsheet would run as a formula"),
+        ("duplicate", "an exact duplicate of an earlier row"),
+    ):
+        numbers = sorted({int(frame["_row_number"].iloc[i]) for i, f in flags.items() if f.kind == kind})
+        if numbers:
+            shown = ", ".join(str(n) for n in numbers[:_SAMPLE]) + (", ..." if len(numbers) > _SAMPLE else "")
+            file_rows = {k for k, f in by_file_row.items() if f.kind == kind}
+            warnings.append(
+                f"screening quarantined {len(file_rows)} file row(s) holding {what} (rows {shown})"
+            )
+    screened_result = dataclasses.replace(
+        result,
+        frame=frame[~hit].reset_index(drop=True),
+        quarantined=[*result.quarantined, *screened],
+        warnings=warnings,
+        notes=[
+            *result.notes,
+            f"screening: {len(screened)} parsed row(s) from {len(by_file_row)} file row(s) quarantined",
+        ],
+    )
+    screened_result.check_accounting()
+    return screened_result
+
+
 def screen(result: ParseResult, spec: SourceSpec) -> ParseResult:
     """A new ParseResult with exact duplicate rows and rows carrying formula-like text moved, whole
     file rows at a time, to quarantine; a warning says how many of each. ``result`` is unchanged."""
+    if result.frame is not None:
+        return _screen_frame(result, spec)
     flags = _duplicate_flags(result, spec)
     flags.update(_formula_flags(result, spec))  # a formula is the more pressing reason
     if not flags:

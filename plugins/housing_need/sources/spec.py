@@ -13,9 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .publication import Discovery, ReleaseCalendar
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made, not by every DAG file reading a spec
+    import pandas as pd
 
 
 class PrivacyClass(StrEnum):
@@ -75,6 +78,11 @@ class ParseResult:
     feed does not know, which was not loaded). ``published_columns`` maps a canonical column to the
     name of the column of the delivered file it was read from, so that messages about a row (such
     as screening's) can name the column a person sees; unlisted columns are named canonically.
+
+    A parser of big files may return its rows as one ``frame`` (a pandas DataFrame with the
+    canonical columns and ``_row_number``; dates as ``datetime64``) and leave ``rows`` empty:
+    screening, pseudonymisation and the load then work on columns, not on a dict per row (the
+    council registers: 16M rows at national scale). :meth:`row_count` and :meth:`records` read either.
     """
 
     rows: list[dict[str, Any]]
@@ -85,12 +93,25 @@ class ParseResult:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     published_columns: dict[str, str] = field(default_factory=dict)
+    frame: pd.DataFrame | None = None
+
+    @property
+    def row_count(self) -> int:
+        return len(self.frame) if self.frame is not None else len(self.rows)
+
+    def records(self) -> pd.DataFrame:
+        """The parsed rows as a DataFrame, whichever way the parser returned them."""
+        import pandas as pd
+
+        return self.frame if self.frame is not None else pd.DataFrame(self.rows)
 
     def check_accounting(self) -> None:
-        if self.rows_in_file != len(self.rows) + len(self.quarantined):
+        if self.frame is not None and self.rows:
+            raise AssertionError("a parse returns its rows as a list or as a frame, not both")
+        if self.rows_in_file != self.row_count + len(self.quarantined):
             raise AssertionError(
                 f"parser lost rows: {self.rows_in_file} in file != "
-                f"{len(self.rows)} parsed + {len(self.quarantined)} quarantined"
+                f"{self.row_count} parsed + {len(self.quarantined)} quarantined"
             )
 
 
@@ -122,6 +143,18 @@ class SourceSpec:
     # sample files into the given folder (seeded, deterministic). Sample mode reads them from
     # var/generated/<source>/, generated on the deployment's first run.
     generate_sample: Callable[[Path], None] | None = None
+    # For a feed of big files: (content, file name) -> release, raising ParseError for everything
+    # that refuses a whole file, without reading its rows. The extract then archives without a
+    # full parse (the load parses once); None: the extract parses.
+    inspect: Callable[[bytes, str], str] | None = None
+
+    def release_of(self, content: bytes, file_name: str) -> str:
+        """The delivery's release, or ParseError if it must be refused whole (the extract's check)."""
+        if self.inspect is not None:
+            return self.inspect(content, file_name)
+        parsed = self.parse(content, file_name)
+        parsed.check_accounting()
+        return parsed.release
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.file_row_key if f != "_row_number" and f not in self.columns]

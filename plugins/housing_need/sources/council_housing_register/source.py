@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ...privacy.pseudonymise import AgeBand, Drop, KeyedHash, PostcodeDistrict
 from ..spec import PrivacyClass, SourceSpec
-from .read import parse_register
+from .read import inspect_register, parse_register
 
 NAME = "council_housing_register"
 
@@ -64,4 +64,5 @@ SOURCE = SourceSpec(
         "postcode": PostcodeDistrict(to="postcode_district"),
     },
     generate_sample=_generate_sample,
+    inspect=inspect_register,
 )
