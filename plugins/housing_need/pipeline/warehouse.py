@@ -8,6 +8,7 @@ any point leaves the published warehouse exactly as it was.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,9 +51,18 @@ def prepare_shadow(published: Path, shadow_dir: Path, run_id: str) -> Path:
     return target
 
 
+MEMORY_LIMIT_ENV = "HOUSING_NEED_DUCKDB_MEMORY_LIMIT"  # also read by dbt_project/profiles.yml
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for the pipeline's connections (DuckDB spills to disk beyond it; its
+    own default is 80% of the machine's memory)."""
+    return os.environ.get(MEMORY_LIMIT_ENV) or "3GB"
+
+
 @contextmanager
 def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit()})
     try:
         yield con
     finally:

@@ -6,7 +6,8 @@
     days from registration to letting. Counts of 1-4 are withheld (macros/small_count.sql), and the
     median is withheld with fewer than 5 lettings. Secondary: joined, housed, cancelled and refused
     add up (with the live counts of consecutive months, published in the reconciliation mart) to the
-    month's change, so a month with exactly one of them withheld has the smallest other withheld too.
+    month's change, so a month with exactly one of them withheld has the smallest other withheld too
+    (a zero flow when no other flow is above 4: the national run found such months in small councils).
 -#}
 with
 
@@ -97,6 +98,10 @@ secondary as (
                 when housed = smallest_shown then 'housed'
                 when cancelled = smallest_shown then 'cancelled'
                 when refused = smallest_shown then 'refused'
+                when joined = 0 then 'joined'
+                when housed = 0 then 'housed'
+                when cancelled = 0 then 'cancelled'
+                when refused = 0 then 'refused'
             end
         end as secondary_flow
     from flagged
