@@ -152,7 +152,10 @@ def test_bad_survey_deliveries_fail_or_quarantine_and_change_nothing_else(bundle
     files = {p.name: p.read_bytes() for p in generated(bundled)}
     sav_name = next(n for n in files if n.endswith(".sav") and "cs0910" in n)
     (inbox / sav_name.replace(".sav", "-cut.sav")).write_bytes(files[sav_name][: len(files[sav_name]) // 3])
-    (inbox / "SYNTHETIC-citizenship-survey-cs1213.sav").write_bytes(files[sav_name])
+    # (new bytes: a copy of an archived file would be recognised as already delivered, not parsed)
+    (inbox / "SYNTHETIC-citizenship-survey-cs1213.sav").write_bytes(
+        survey.sav_bytes(wave, encoded.iloc[:200])
+    )
     tab_name = next(n for n in files if "hocs2001" in n)
     (inbox / tab_name.replace("-tab.zip", "-relabelled-tab.zip")).write_bytes(
         _relabel_london(files[tab_name])

@@ -24,7 +24,7 @@ order by region_name, wave, ethnic_group desc
 
 
 def _pct(value: float | None) -> str:
-    return "" if value is None else f"{100 * value:.1f}%"
+    return "" if value is None else f"{100 * float(value):.1f}%"
 
 
 def housing_services(data: Published, scope: str, key: str) -> Content | None:
@@ -49,7 +49,7 @@ def housing_services(data: Published, scope: str, key: str) -> Content | None:
             withheld.append(name)
             table.append((wave, GROUPS[group], "withheld", "", "fewer than 50", overall, data_label))
             continue
-        items.append(svg.Interval(name, 100 * estimate, 100 * low, 100 * high))
+        items.append(svg.Interval(name, 100 * float(estimate), 100 * float(low), 100 * float(high)))
         table.append(
             (
                 wave,
