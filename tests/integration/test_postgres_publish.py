@@ -64,6 +64,8 @@ TOTALS = {
     "mart_register_reconciliation_by_la": "count(*), sum(live_applications), sum(lahs_households_on_register)",
     "mart_register_flows_by_la_month": "count(*), sum(joined), sum(housed), round(sum(median_days_to_letting)::numeric, 6)",
     "mart_register_eligibility_by_nationality": "count(*), sum(refused), count(suppression)",
+    "fct_survey_estimate_by_wave_cell": "count(*), sum(respondents), round(sum(estimate)::numeric, 6)",
+    "dim_survey_value_label": "count(*), count(canonical_code), count(distinct wave)",
 }
 
 

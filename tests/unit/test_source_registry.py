@@ -86,6 +86,7 @@ def test_parse_result_warnings_are_separate_from_notes() -> None:
 
 
 BUNDLED = [
+    "citizenship_survey",
     "council_housing_register",
     "home_office_asylum_decisions",
     "home_office_asylum_support",

@@ -1,4 +1,6 @@
-"""`housing-need generate register`: SYNTHETIC council housing-register exports (housing_need.synth.register)."""
+"""`housing-need generate register|survey`: SYNTHETIC extracts of sources that cannot ship: council
+housing-register exports (housing_need.synth.register) and Citizenship Survey microdata
+(housing_need.synth.survey)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
 
 def add_parser(sub: Any) -> None:
     gen = sub.add_parser(
-        "generate", help="write SYNTHETIC extracts of sources that cannot ship (personal data)"
+        "generate",
+        help="write SYNTHETIC extracts of sources that cannot ship (personal data, licensed microdata)",
     )
     kinds = gen.add_subparsers(dest="kind", required=True)
     p = kinds.add_parser(
@@ -28,6 +31,22 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--months", type=int, default=12, help="monthly snapshots, April 2023 on (default 12)")
     p.add_argument("--seed", type=int, default=2024)
     p.set_defaults(func=cmd_generate_register)
+    s = kinds.add_parser(
+        "survey",
+        help="Citizenship Survey waves (one file per wave, each wave's own variable names and codes) as "
+        "SPSS .sav with labels or UK Data Service tab-delimited zips with a data dictionary, calibrated to "
+        "the published shares expecting worse treatment by council housing (docs/survey-weighting.md)",
+    )
+    s.add_argument("--out", required=True, help="folder to write into (e.g. var/inbox/citizenship_survey)")
+    s.add_argument("--waves", nargs="*", default=None, help="wave ids (default: all seven, 2001 to 2010-11)")
+    s.add_argument(
+        "--format",
+        choices=("sample", "sav", "tab"),
+        default="sample",
+        help="sav, tab, or sample: the bundled mix (each wave in one of the two formats)",
+    )
+    s.add_argument("--seed", type=int, default=2011)
+    s.set_defaults(func=cmd_generate_survey)
 
 
 def cmd_generate_register(args: argparse.Namespace) -> int:
@@ -58,5 +77,21 @@ def cmd_generate_register(args: argparse.Namespace) -> int:
         print(f"councils configuration: HOUSING_NEED_REGISTER_COUNCILS={councils_file}")
     print(
         f"wrote {files} SYNTHETIC register snapshot(s), {size / 1e6:.1f} MB, for {len(councils)} council(s) into {out}"
+    )
+    return 0
+
+
+def cmd_generate_survey(args: argparse.Namespace) -> int:
+    from ..synth import survey
+
+    formats: dict[str, str] | str = survey.SAMPLE_FORMATS if args.format == "sample" else args.format
+    try:
+        paths = list(survey.write_waves(Path(args.out), args.waves, formats, seed=args.seed))
+    except ValueError as exc:
+        print(f"error: {exc}")
+        return 2
+    size = sum(path.stat().st_size for path in paths)
+    print(
+        f"wrote {len(paths)} SYNTHETIC Citizenship Survey wave file(s), {size / 1e6:.1f} MB, into {args.out}"
     )
     return 0

@@ -580,6 +580,12 @@ def _need_estimates(data: Published, scope: str, key: str) -> Content | None:
     return need_estimates(data, scope, key)
 
 
+def _housing_services(data: Published, scope: str, key: str) -> Content | None:
+    from .survey import housing_services  # its own module (it reads this one's Content)
+
+    return housing_services(data, scope, key)
+
+
 SECTIONS: list[Section] = [
     Section(
         "dispersal-trend",
@@ -647,5 +653,12 @@ SECTIONS: list[Section] = [
         ("mart_housing_need_estimate", "mart_emerging_community_watchlist"),
         ("region", "la"),
         _need_estimates,
+    ),
+    Section(
+        "housing-services",
+        "How people experience housing services",
+        ("fct_survey_estimate_by_wave_cell",),
+        ("region",),
+        _housing_services,
     ),
 ]
