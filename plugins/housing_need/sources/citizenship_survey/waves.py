@@ -19,9 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
-
-from ...errors import HousingNeedError, ParseError
+from ...errors import ParseError
+from ..config_files import ConfigError, read_yaml, require
 
 HERE = Path(__file__).resolve().parent
 SURVEYS = ("citizenship_survey", "community_life_survey")
@@ -59,7 +58,7 @@ FIELDS = ("serial", *CODED, *WEIGHTS)
 WAVE_ID = re.compile(r"^\d{4}(-\d{2})?$")
 
 
-class WaveError(HousingNeedError):
+class WaveError(ConfigError):
     """A wave file is malformed; the message names the file and the key."""
 
 
@@ -95,16 +94,11 @@ class Wave:
 
 
 def _require(data: Mapping[str, Any], key: str, path: Path) -> Any:
-    if key not in data or data[key] in (None, ""):
-        raise WaveError(f"{path}: missing key {key!r}")
-    return data[key]
+    return require(data, key, path, WaveError)
 
 
 def read_wave(path: Path) -> Wave:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise WaveError(f"{path}: cannot read the wave: {exc}") from exc
+    data = read_yaml(path, "wave", WaveError)
     if not isinstance(data, dict):
         raise WaveError(f"{path}: a wave is a mapping of keys")
     wave = str(_require(data, "wave", path))

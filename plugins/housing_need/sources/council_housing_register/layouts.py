@@ -20,9 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
-
-from ...errors import HousingNeedError
+from ..config_files import ConfigError, read_yaml, require
 
 HERE = Path(__file__).resolve().parent
 COUNCILS_ENV = "HOUSING_NEED_REGISTER_COUNCILS"
@@ -37,7 +35,7 @@ STATUSES = ("active", "suspended", "housed", "cancelled", "rejected")
 NATIONALITY_CODE_LISTS = ("name", "iso3", "numeric")
 
 
-class LayoutError(HousingNeedError):
+class LayoutError(ConfigError):
     """A layout or council file is malformed; the message names the file and the key."""
 
 
@@ -69,16 +67,11 @@ class Council:
 
 
 def _require(data: Mapping[str, Any], key: str, path: Path) -> Any:
-    if key not in data or data[key] in (None, ""):
-        raise LayoutError(f"{path}: missing key {key!r}")
-    return data[key]
+    return require(data, key, path, LayoutError)
 
 
 def read_layout(path: Path) -> Layout:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise LayoutError(f"{path}: cannot read the layout: {exc}") from exc
+    data = read_yaml(path, "layout", LayoutError)
     if not isinstance(data, dict):
         raise LayoutError(f"{path}: a layout is a mapping of keys")
     fmt = _require(data, "format", path)
@@ -149,10 +142,7 @@ def councils_path() -> Path:
 
 @cache
 def _councils(path: Path) -> dict[str, Council]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise LayoutError(f"{path}: cannot read the councils: {exc}") from exc
+    data = read_yaml(path, "councils", LayoutError) or {}
     known = layouts()
     out = {}
     for code, entry in data.items():
