@@ -288,7 +288,7 @@ def prepare_file(
     keys by name) are given to worker processes; without them the keys are loaded here."""
     keys = keys if keys is not None else _keys(spec, [entry])
     policy = policy_of(spec)
-    raw = entry.read(archive_dir, keys[ARCHIVE_KEY]) if entry.encrypted else entry.read(archive_dir, None)
+    raw = entry.read(archive_dir, keys[ARCHIVE_KEY] if entry.encrypted else None)
     result = _screen(spec.parse(raw, entry.original_name), spec)
     result.check_accounting()
     transforms = spec.pseudonymise

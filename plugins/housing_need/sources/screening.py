@@ -163,30 +163,15 @@ def _screen_frame(result: ParseResult, spec: SourceSpec) -> ParseResult:
         screened.append(
             QuarantinedRow(row["_row_number"], flag.column, flag.value, flag.reason, _record(row))
         )
-    warnings = list(result.warnings)
-    for kind, what in (
-        ("formula", "text a spreadsheet would run as a formula"),
-        ("duplicate", "an exact duplicate of an earlier row"),
-    ):
-        numbers = sorted({int(frame["_row_number"].iloc[i]) for i, f in flags.items() if f.kind == kind})
-        if numbers:
-            shown = ", ".join(str(n) for n in numbers[:_SAMPLE]) + (", ..." if len(numbers) > _SAMPLE else "")
-            file_rows = {k for k, f in by_file_row.items() if f.kind == kind}
-            warnings.append(
-                f"screening quarantined {len(file_rows)} file row(s) holding {what} (rows {shown})"
-            )
-    screened_result = dataclasses.replace(
-        result,
-        frame=frame[~hit].reset_index(drop=True),
-        quarantined=[*result.quarantined, *screened],
-        warnings=warnings,
-        notes=[
-            *result.notes,
-            f"screening: {len(screened)} parsed row(s) from {len(by_file_row)} file row(s) quarantined",
-        ],
-    )
-    screened_result.check_accounting()
-    return screened_result
+    found = {}
+    for kind in _KINDS:
+        indices = sorted(i for i, f in flags.items() if f.kind == kind)
+        rows = frame.iloc[indices]
+        found[kind] = (
+            set(map(int, rows["_row_number"])),
+            len(set(rows[keys].itertuples(index=False, name=None))),
+        )
+    return _screened(result, found, screened, len(by_file_row), frame=frame[~hit].reset_index(drop=True))
 
 
 def screen(result: ParseResult, spec: SourceSpec) -> ParseResult:
@@ -220,27 +205,43 @@ def screen(result: ParseResult, spec: SourceSpec) -> ParseResult:
             )
         )
 
-    warnings = list(result.warnings)
-    for kind, what in (
-        ("formula", "text a spreadsheet would run as a formula"),
-        ("duplicate", "an exact duplicate of an earlier row"),
-    ):
+    found = {}
+    for kind in _KINDS:
         flagged = [result.rows[i] for i, f in flags.items() if f.kind == kind]
-        if flagged:
-            numbers = sorted({row["_row_number"] for row in flagged})
-            shown = ", ".join(str(n) for n in numbers[:_SAMPLE]) + (", ..." if len(numbers) > _SAMPLE else "")
-            warnings.append(
-                f"screening quarantined {len({key(row) for row in flagged})} file row(s) holding {what} "
-                f"(rows {shown})"
-            )
+        found[kind] = ({row["_row_number"] for row in flagged}, len({key(row) for row in flagged}))
+    return _screened(result, found, screened, len(by_file_row), rows=kept)
+
+
+_KINDS = {
+    "formula": "text a spreadsheet would run as a formula",
+    "duplicate": "an exact duplicate of an earlier row",
+}
+
+
+def _screened(
+    result: ParseResult,
+    found: dict[str, tuple[set[int], int]],
+    screened: list[QuarantinedRow],
+    file_rows: int,
+    **kept: Any,
+) -> ParseResult:
+    """``result`` with the ``kept`` rows (``rows=`` or ``frame=``), the ``screened`` rows
+    quarantined, and a warning per kind found: (its row numbers, how many file rows)."""
+    warnings = list(result.warnings)
+    for kind, what in _KINDS.items():
+        numbers, count = found[kind]
+        if numbers:
+            ordered = sorted(numbers)
+            shown = ", ".join(str(n) for n in ordered[:_SAMPLE]) + (", ..." if len(ordered) > _SAMPLE else "")
+            warnings.append(f"screening quarantined {count} file row(s) holding {what} (rows {shown})")
     screened_result = dataclasses.replace(
         result,
-        rows=kept,
+        **kept,
         quarantined=[*result.quarantined, *screened],
         warnings=warnings,
         notes=[
             *result.notes,
-            f"screening: {len(screened)} parsed row(s) from {len(by_file_row)} file row(s) quarantined",
+            f"screening: {len(screened)} parsed row(s) from {file_rows} file row(s) quarantined",
         ],
     )
     screened_result.check_accounting()
