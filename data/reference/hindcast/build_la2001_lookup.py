@@ -35,7 +35,11 @@ from housing_need.sources.ons_census import parse  # noqa: E402
 
 UNITARIES_2009: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # 2011 code: (2011 name, 2001 county code prefix, 2001 districts)
-    "E06000052": ("Cornwall", "15U", ("Caradon", "Carrick", "Kerrier", "North Cornwall", "Penwith", "Restormel")),
+    "E06000052": (
+        "Cornwall",
+        "15U",
+        ("Caradon", "Carrick", "Kerrier", "North Cornwall", "Penwith", "Restormel"),
+    ),
     "E06000054": ("Wiltshire", "46U", ("Kennet", "North Wiltshire", "Salisbury", "West Wiltshire")),
     "E06000051": (
         "Shropshire",
@@ -74,7 +78,9 @@ def main() -> None:
     st = pd.read_csv(HERE / "DERIVED_2001_ST015_cob_by_LA2001code_from_stwards.csv")
     qs_path = ROOT / "data/sample/ons_census/r21ewrttableqs203ewladv1_tcm77-290919.xls"
     cells = pd.DataFrame(parse(qs_path.read_bytes(), qs_path.name).rows)
-    lad11 = cells.loc[cells["geography_level"].eq("ltla"), ["geography_code", "geography_name"]].drop_duplicates()
+    lad11 = cells.loc[
+        cells["geography_level"].eq("ltla"), ["geography_code", "geography_name"]
+    ].drop_duplicates()
     lad11_by_name = {norm(n): (c, n.removesuffix(" UA").strip()) for c, n in lad11.itertuples(index=False)}
     register = pd.read_csv(ROOT / "dbt_project/seeds/reference/ref_mysociety_uk_local_authorities.csv")
     st_total = st.set_index("la2001_code")["All people"]
@@ -87,7 +93,7 @@ def main() -> None:
             snac_by_name.setdefault(norm(str(n)), row[register.columns.get_loc("snac")])
     merged = {d: (code, name, prefix) for code, (name, prefix, ds) in UNITARIES_2009.items() for d in ds}
 
-    rows = []
+    rows: list[dict[str, object]] = []
     for name, total in zip(ks["la2001_name"], ks["KS0050001 All people"], strict=True):
         if name in merged:
             lad_code, lad_name, prefix = merged[name]
