@@ -181,8 +181,8 @@ def project_cells(
         (groups, GROUP_COLUMNS, "groups"),
         (las, LA_COLUMNS, "las"),
     ):
-        _require(frame, columns, name)
         check_as_of(frame, origin, name)
+        _require(frame, columns, name)
     frame = cells.merge(groups.drop(columns="as_of"), on="group", how="left", validate="many_to_one")
     frame = frame.merge(las.drop(columns="as_of"), on="lad_code", how="left", validate="many_to_one")
     unknown = frame[frame["national_start"].isna() | frame["internal_rate"].isna()]
