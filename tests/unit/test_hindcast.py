@@ -63,7 +63,8 @@ def test_the_engine_on_a_hand_computed_cell() -> None:
     # s = sqrt(0.2^2 + 0.1^2 + 2/(50+1)) = 0.298690; P10 = floor(73.8273 e^(-1.28155 s)) = floor(50.35) = 50,
     # P90 = ceil(73.8273 e^(1.28155 s)) = ceil(108.26) = 109
     cells, groups, las = one_cell()
-    rate = cell_rate(*(np.array([v]) for v in (100.0, 300.0, 1000.0, 2000.0, 0.01, 0.02)), params=DEFAULT)
+    a = [np.array([v]) for v in (100.0, 300.0, 1000.0, 2000.0, 0.01, 0.02)]
+    rate = cell_rate(a[0], a[1], a[2], a[3], a[4], a[5], DEFAULT)
     assert rate[0] == pytest.approx(0.0389706, abs=1e-7)
     out = project_cells(cells, groups, las, 2011, DEFAULT, Dispersion(sigma={"G": 0.2}, tau=0.1, nu=2.0))
     row = out.iloc[0]
