@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from . import archive, generate, refresh
 from .stack import cmd_stack
-from .warehouse import cmd_backtest, cmd_serve, cmd_sql, cmd_status
+from .warehouse import cmd_backtest, cmd_hindcast, cmd_serve, cmd_sql, cmd_status
 
 
 def cmd_airflow(args: argparse.Namespace) -> int:
@@ -49,6 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("--out", help="folder for backtest.md and its chart (default: the site's backtest/)")
     p.set_defaults(func=cmd_backtest)
+    p = sub.add_parser(
+        "hindcast",
+        help="run the community population engine from Census 2011 with what was known then and score it "
+        "against Census 2021 by LA and country of birth, beside the static baseline and an oracle",
+    )
+    p.add_argument("--out", help="folder for hindcast.md (default: the site's hindcast/)")
+    p.set_defaults(func=cmd_hindcast)
     archive.add_parser(sub)
     generate.add_parser(sub)
     p = sub.add_parser(

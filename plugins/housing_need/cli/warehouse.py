@@ -1,4 +1,5 @@
-"""`housing-need status|sql|serve`: what the published warehouse holds, queries, and the site."""
+"""`housing-need status|sql|serve|backtest|hindcast`: what the published warehouse holds, queries, the site,
+and the reports that score the models."""
 
 from __future__ import annotations
 
@@ -40,6 +41,23 @@ def cmd_backtest(args: argparse.Namespace) -> int:
             f"{h.coverage:>16.1%}  {h.n:>11,}"
         )
     print(f"report: {files.markdown}\nchart:  {files.chart}")
+    return 0
+
+
+def cmd_hindcast(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..publish.hindcast import write_hindcast
+
+    s = settings()
+    out_dir = Path(args.out) if args.out else s.site_dir / "hindcast"
+    files = write_hindcast(s.home, out_dir)
+    r = files.report
+    print("2011 -> 2021, LA x country of birth   WAPE   P10-P90 coverage")
+    print(f"engine                                {r.model.wape:.3f}  {r.model.coverage:>16.1%}")
+    print(f"static (2011 carried forward)         {r.static.wape:.3f}")
+    print(f"oracle (true national growth)         {r.oracle.wape:.3f}")
+    print(f"report: {files.markdown}")
     return 0
 
 
