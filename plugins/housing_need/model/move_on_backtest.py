@@ -208,10 +208,11 @@ def _model(
     if grants_ahead is None:
         grants = _grants(known.grants)
         last = [quarter_end(origin, -k) for k in range(4)]
-        missing = [q.date() for q in last if q not in grants.index]
+        missing = [str(q.date()) for q in last if q not in grants.index]
         if missing:
             raise ValueError(
-                f"no UK grants published for {missing}: the grant projection needs four quarters"
+                f"no UK grants published for {', '.join(missing)}: the grant projection needs the "
+                f"four quarters to {origin.date()}"
             )
         grants_ahead = float(grants[last].sum())
     ratios = calibration_ratios(known, share)
@@ -276,12 +277,19 @@ def model_range(
     grants = _grants(known.grants)
     national = national_errors(grants)
     local = local_errors(known, quarter_end(origin, -4), share)
+    return range_from_errors(model, national, local, tails)
+
+
+def range_from_errors(
+    model: np.ndarray, national: np.ndarray, local: np.ndarray, tails: tuple[float, float] = TAILS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per LA, the ``tails`` quantiles of ln(1 + F e^n) + e over every pair (n, e) of a national and a
+    local error, back on the count scale, floored at 0 and kept either side of F; F itself where
+    either sample is empty."""
     if not len(national) or not len(local):
         return model.copy(), model.copy()
-    # every pair (n, e): ln(1 + F e^n) + e, per LA
     scaled = np.log1p(model[:, None] * np.exp(national)[None, :])  # LAs x national
-    pairs = scaled[:, :, None] + local[None, None, :]
-    flat = pairs.reshape(len(model), -1)
+    flat = (scaled[:, :, None] + local[None, None, :]).reshape(len(model), -1)
     low = np.expm1(np.quantile(flat, tails[0], axis=1)).clip(min=0.0)
     high = np.expm1(np.quantile(flat, tails[1], axis=1)).clip(min=0.0)
     return np.minimum(low, model), np.maximum(high, model)
@@ -292,7 +300,9 @@ def _held_out(duties: pd.DataFrame, origin: pd.Timestamp) -> pd.Series:
     d = _duties(duties.assign(period_end=pd.to_datetime(duties["period_end"]).dt.normalize()))
     quarters = [quarter_end(origin, k) for k in range(1, 5)]
     if any(q not in d.index for q in quarters):
-        raise ValueError(f"the H-CLIC duties lack a quarter of {[q.date() for q in quarters]}")
+        raise ValueError(
+            f"no H-CLIC duties for every quarter {quarters[0].date()} to {quarters[-1].date()}: nothing to score"
+        )
     year = d.loc[quarters]
     return year.loc[:, year.notna().all()].sum().astype(float)
 
