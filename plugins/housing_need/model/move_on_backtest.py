@@ -99,6 +99,8 @@ class MoveOnScore:
     rank_static: float
     abs_model_high_ratio: float = 0.0  # the part of abs_model from LAs with c_i > HIGH_RATIO
     high_ratio_n: int = 0  # scored LAs with c_i > HIGH_RATIO
+    allocated_share: float = float("nan")  # share of the UK stock allocated to LAs at T
+    allocated_share_before: float = float("nan")  # the same, mean over T-4..T-1
 
     def _per_actual(self, value: float) -> float:
         return value / self.actual if self.actual else float("nan")
@@ -345,6 +347,9 @@ def score(inputs: MoveOnInputs, origin: pd.Timestamp | str, share: float = SUPPO
     (the actuals, and the oracle's real grants, are the only rows read after the origin)."""
     at = pd.Timestamp(origin).normalize()
     f = forecast(inputs, at, share=share).set_index("lad_code")
+    la, uk = _stock(known_by(inputs, at).stock)
+    allocated = la.sum(axis=1) / uk
+    before = allocated.reindex([quarter_end(at, -k) for k in range(1, 5)]).mean()
     actual = _held_out(inputs.duties, at)
     grants = _grants(
         inputs.grants.assign(period_end=pd.to_datetime(inputs.grants["period_end"]).dt.normalize())
@@ -375,6 +380,8 @@ def score(inputs: MoveOnInputs, origin: pd.Timestamp | str, share: float = SUPPO
         rank_static=spearman(f["static"], y),
         abs_model_high_ratio=float(error[high].sum()),
         high_ratio_n=int(high.sum()),
+        allocated_share=float(allocated[at]),
+        allocated_share_before=float(before),
     )
 
 
