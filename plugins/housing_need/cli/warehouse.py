@@ -40,6 +40,15 @@ def cmd_backtest(args: argparse.Namespace) -> int:
             f"{h.horizon:>7}  {h.wape:>15.3f}  {h.wape_static:>11.3f}  {h.ratio:>5.2f}  "
             f"{h.coverage:>16.1%}  {h.n:>11,}"
         )
+    if files.move_on:
+        print(
+            "\nmove-on origin  LAs  WAPE model  WAPE static  ratio  rank model  rank static  P10-P90 coverage"
+        )
+        for m in files.move_on:
+            print(
+                f"{m.origin.year} Q{m.origin.quarter:<7}  {m.n:>3}  {m.wape_model:>10.3f}  {m.wape_static:>11.3f}  "
+                f"{m.ratio:>5.2f}  {m.rank_model:>10.2f}  {m.rank_static:>11.2f}  {m.coverage:>16.1%}"
+            )
     print(f"report: {files.markdown}\nchart:  {files.chart}")
     return 0
 
