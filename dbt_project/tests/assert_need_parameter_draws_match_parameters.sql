@@ -1,6 +1,7 @@
 {#-
     The need parameters are one version, and the draws were generated for it: every drawn parameter
-    has draws 1-100 inside its low-high range, and nothing else is drawn.
+    has draws 1-100 inside its low-high range (a normal deviate: 100 draws, whose low and high are its
+    P10 and P90, so roughly 80 of them lie inside), and nothing else is drawn.
 -#}
 with
 
@@ -41,4 +42,6 @@ select 'draws of ' || parameter, cast(draws as varchar) || ' draws, ' || cast(ou
     || ' outside low-high, ' || cast(other_version as varchar) || ' of another version'
 from per_parameter
 where (varies = 'draw' and (draws <> 100 or distinct_draws <> 100 or outside > 0 or other_version > 0))
-    or (varies <> 'draw' and draws > 0)
+    or (varies = 'normal' and (draws <> 100 or distinct_draws <> 100 or outside not between 10 and 30
+        or other_version > 0))
+    or (varies not in ('draw', 'normal') and draws > 0)

@@ -19,6 +19,9 @@ cells. Sources and caveats: README.md in this folder.
   Sep 2019 and Oct 2022 to Sep 2023.
 - ref_ons_residence_earnings_lad.csv: ONS house price to residence-based earnings ratio workbook,
   Tables 5b (median) and 6b (lower quartile) earnings, England and Wales local authorities.
+- ref_ons_lamis_migration_flows_lad.csv: ONS Local Area Migration Indicators (2021 edition), sheet
+  "Migration Flows": mid-year population, long-term international and internal (within-UK) inflow and
+  outflow per local authority, mid-2010/11 to mid-2019/20 (England and Wales LAs only).
 """
 
 from __future__ import annotations
@@ -393,6 +396,55 @@ def _earnings(real: Path) -> list[list[object]]:
 # --- writing -------------------------------------------------------------------------------------
 
 
+LAMIS = "migration/2021lamistables.xlsx"
+LAMIS_MEASURES = [
+    ("Population Estimate", "", "population_at_year_end"),
+    ("Long-Term International Migration", "Inflow", "international_inflow"),
+    ("Long-Term International Migration", "Outflow", "international_outflow"),
+    ("Internal Migration (within UK)", "Inflow", "internal_inflow"),
+    ("Internal Migration (within UK)", "Outflow", "internal_outflow"),
+]
+
+
+def _lamis_flows(real: Path) -> list[list[object]]:
+    """One row per England and Wales LA x year: the year blocks across the top ("Mid-2010 to Mid-2011"),
+    then the measures (population at the year's end, LTIM in/out, internal in/out)."""
+    rows = _rows(CalamineWorkbook.from_path(real / LAMIS), "Migration Flows")
+    years, measures, flows = rows[0], rows[1], rows[2]
+    if flows[0] != "Area Code" or not str(years[2]).startswith("Mid-2010 to Mid-2011"):
+        raise ValueError(f"{LAMIS}: 'Migration Flows' does not start with the expected headers")
+    columns: list[tuple[int, int, str]] = []  # (column, year ending mid-, measure)
+    year, measure = None, ""
+    for index in range(2, len(flows)):
+        if str(years[index]).strip():
+            match = re.fullmatch(r"Mid-(\d{4}) to Mid-(\d{4})", str(years[index]).strip())
+            if not match:
+                raise ValueError(f"{LAMIS}: unexpected year heading {years[index]!r}")
+            year = int(match.group(2))
+        if str(measures[index]).strip():
+            measure = " ".join(str(measures[index]).split())
+        if year is None:
+            continue
+        for prefix, flow, name in LAMIS_MEASURES:
+            if prefix in measure and str(flows[index]).strip() == flow:
+                columns.append((index, year, name))
+    out: list[list[object]] = [["lad_code", "lad_name", "year_ending_mid", *[n for _, _, n in LAMIS_MEASURES]]]
+    for row in rows[3:]:
+        code = str(row[0]).strip()
+        if not re.fullmatch(r"[EW]0[6-9]\d{6}", code):
+            continue
+        by_year: dict[int, dict[str, object]] = {}
+        for index, y, name in columns:
+            value = row[index]
+            by_year.setdefault(y, {})[name] = value if _is_number(value) else None
+        for y in sorted(by_year):
+            out.append([code, str(row[1]).strip(), y, *[by_year[y].get(n) for _, _, n in LAMIS_MEASURES]])
+    expected = {y for _, y, _ in columns}
+    if expected != set(range(2011, 2021)) or len({n for _, _, n in columns}) != len(LAMIS_MEASURES):
+        raise ValueError(f"{LAMIS}: found years {sorted(expected)} and measures {sorted({n for _, _, n in columns})}")
+    return out
+
+
 def _cell(value: object) -> object:
     if value is None:
         return ""
@@ -415,6 +467,7 @@ def seeds(real: Path) -> dict[str, str]:
         "ref_ons_aps_population_by_country_uk.csv": _csv(_aps_countries(real)),
         "ref_voa_private_rents_lad.csv": _csv(_private_rents(real)),
         "ref_ons_residence_earnings_lad.csv": _csv(_earnings(real)),
+        "ref_ons_lamis_migration_flows_lad.csv": _csv(_lamis_flows(real)),
     }
 
 

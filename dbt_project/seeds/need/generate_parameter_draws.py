@@ -5,8 +5,9 @@ parameters, generated (seeded, deterministic) from ``ref_need_parameters.csv``.
     python generate_parameter_draws.py --check    # exit 1 if the committed seed differs
 
 Every parameter whose ``varies`` is ``draw`` gets ``DRAWS`` independent values from the triangular
-distribution (low, mode = central, high), from one numpy PCG64 generator seeded with ``SEED``, in the
-parameter file's row order. Fixed and scenario parameters are not drawn (the scenario is a row of the
+distribution (low, mode = central, high), and every one whose ``varies`` is ``normal`` ``DRAWS``
+standard normal deviates (its low and high are the P10 and P90, +-1.2816), from one numpy PCG64
+generator seeded with ``SEED``, in the parameter file's row order. Fixed and scenario parameters are not drawn (the scenario is a row of the
 mart, not a source of spread). The file carries the parameter version it was drawn for, so a changed
 parameter file without new draws is caught by the dbt test on the version.
 """
@@ -37,12 +38,17 @@ def draws_csv(parameters: Path = PARAMETERS, seed: int = SEED, draws: int = DRAW
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["parameter_version", "draw_id", "parameter", "value"])
     for row in rows:
-        if row["varies"] != "draw":
+        if row["varies"] not in ("draw", "normal"):
             continue
         low, mode, high = float(row["low"]), float(row["central"]), float(row["high"])
         if not low <= mode <= high or low == high:
             raise ValueError(f"{parameters}: {row['parameter']}: need low <= central <= high, low < high")
-        for draw_id, value in enumerate(rng.triangular(low, mode, high, size=draws), start=1):
+        values = (
+            rng.triangular(low, mode, high, size=draws)
+            if row["varies"] == "draw"
+            else rng.standard_normal(size=draws)
+        )
+        for draw_id, value in enumerate(values, start=1):
             writer.writerow([row["parameter_version"], draw_id, row["parameter"], f"{value:.6f}"])
     return out.getvalue()
 

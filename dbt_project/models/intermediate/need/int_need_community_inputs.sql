@@ -14,7 +14,15 @@ with
 
 communities as (
 
-    select community_key, community_name, world_region_key
+    select
+        community_key,
+        community_name,
+        world_region_key,
+        case
+            when eu_group_key = 'eu14' then 'eu14'
+            when eu_group_key is not null then 'eu_accession'
+            else 'non_eu'
+        end as regime_group
     from {{ ref('dim_community') }}
     where community_type in ('country', 'country_group')
         and world_region_key is not null
@@ -115,6 +123,30 @@ homeless as (
 
 ),
 
+homeless_quarters as (
+
+    select distinct period_end
+    from {{ ref('fct_homelessness_asylum_support_by_la_quarter') }}
+    where duty = 'prevention_or_relief' and is_reported
+    order by period_end desc
+    limit 4
+
+),
+
+homeless_year as (
+
+    -- households owed a duty after leaving asylum support over the last four quarters, where the LA
+    -- reported all four: the move-on backtest's best forecast of the next year (docs/backtest.md)
+    select lad_code, sum(households_asylum_support) as households
+    from {{ ref('fct_homelessness_asylum_support_by_la_quarter') }}
+    where duty = 'prevention_or_relief'
+        and period_end in (select period_end from homeless_quarters)
+        and is_reported
+    group by lad_code
+    having count(distinct period_end) = 4
+
+),
+
 register_snapshots as (
 
     select lad_code, max(snapshot_date) as snapshot_date
@@ -184,6 +216,15 @@ grant_shares as (
 
 ),
 
+national_residents as (
+
+    select community_key, sum(residents_2021) as residents_2021, count(*) as local_authorities
+    from residents
+    where residents_2021 > 0
+    group by community_key
+
+),
+
 pairs as (
 
     select
@@ -191,6 +232,7 @@ pairs as (
         communities.community_key,
         communities.community_name,
         communities.world_region_key,
+        communities.regime_group,
         coalesce(residents.residents_2021, 0) as residents_2021,
         residents.residents_2011,
         residents.release_2011,
@@ -216,12 +258,42 @@ select
     pairs.community_key,
     pairs.community_name,
     pairs.world_region_key,
+    pairs.regime_group,
     cast(pairs.residents_2011 as double precision) as residents_2011,
     cast(pairs.residents_2021 as double precision) as residents_2021,
+    -- the population engine's growth terms (int_need_population_growth); a pair with no residents in
+    -- 2021 (an asylum community new to the LA) has none and stays at 0 residents
+    coalesce(growth.national_growth, 0) as national_growth,
+    coalesce(growth.national_growth_basis, 'no residents in 2021') as national_growth_basis,
+    coalesce(growth.relative_growth, 0) as relative_growth,
+    coalesce(growth.evidence_weight, 0) as evidence_weight,
+    coalesce(growth.internal_migration_rate, 0) as internal_migration_rate,
+    coalesce(growth.sigma, 0) as population_sigma,
+    coalesce(growth.tau, 0) as population_tau,
+    cast(dense_rank() over (order by pairs.community_key) as integer) as community_index,
+    cast(row_number() over (order by pairs.lad_code, pairs.community_key) as integer) as pair_index,
+    -- net change a year 2011-2021: identified by the two censuses where both name the community; for a
+    -- community the 2011 census did not name, its residents of 2021 who arrived 2011-2021 (the LA's
+    -- TS015 share), an upper bound of its net change (docs/need-method.md, "Population")
+    cast(case
+        when pairs.residents_2011 is not null then (pairs.residents_2021 - pairs.residents_2011) / 10.0
+        else pairs.residents_2021 * coalesce(profile.arrived_2011_to_2021_share_of_born_outside_uk, 0) / 10.0
+    end as double precision) as net_change_per_year,
+    case when pairs.residents_2011 is not null then 'census 2011 and 2021'
+        else 'census 2021 arrivals 2011-2021 (not named in 2011)' end as net_change_basis,
+    cast(coalesce(national_residents.residents_2021, 0) as double precision) as community_residents_2021_england_and_wales,
+    cast(national_residents.local_authorities as double precision) as community_local_authorities,
     cast(profile.arrived_2011_to_2021_share_of_born_outside_uk as double precision)
         as la_arrived_2011_to_2021_share,
     cast(profile.residents_2021 as double precision) as la_residents_2021,
     cast(profile.households as double precision) as la_households_2021,
+    cast(profile.born_outside_uk_2021 as double precision) as la_born_outside_uk_2021,
+    cast(profile.overcrowded_households as double precision) as la_overcrowded_households_2021,
+    cast(profile.occupancy_households as double precision) as la_occupancy_households_2021,
+    cast(affordability.lower_quartile_annual_rent as double precision) as la_lower_quartile_annual_rent,
+    cast(affordability.median_annual_earnings as double precision) as la_median_annual_earnings,
+    cast(affordability.earnings_log_sigma as double precision) as la_earnings_log_sigma,
+    affordability.affordability_basis as la_affordability_basis,
     cast(profile.social_rented as double precision) as la_social_rented_2021,
     cast(profile.social_rented_share as double precision) as la_social_rented_share,
     cast(profile.overcrowded_share as double precision) as la_overcrowded_share,
@@ -231,10 +303,29 @@ select
         as move_on_calibration_ratio,
     calibration.observed_to_estimate_ratio is not null as is_move_on_calibrated_locally,
     cast(homeless.households_asylum_support as double precision) as la_homeless_after_asylum_support,
+    -- move-on households a year that reach the council: the LA's own H-CLIC duties of the last four
+    -- quarters where it reported them all, else the move-on estimate x its calibration ratio
+    cast(coalesce(
+        homeless_year.households,
+        coalesce(move_on.move_on_households_per_year, 0)
+            * coalesce(calibration.observed_to_estimate_ratio, national_calibration.median_ratio, 1)
+    ) as double precision) as la_move_on_duties_per_year,
+    case when homeless_year.households is not null
+        then 'H-CLIC duties after leaving asylum support, last four quarters'
+        else 'move-on estimate x calibration (H-CLIC not reported in all of the last four quarters)'
+    end as move_on_basis,
     register_councils.lad_code is not null as la_has_register_extract,
     cast(case when register_councils.lad_code is not null then coalesce(register_extract.live_applications, 0) end
         as double precision) as register_extract_households,
     cast(pairs.asylum_grant_share as double precision) as asylum_grant_share,
+    -- grant shares reweighted by the LA's share of each community's residents (normalised in the LA):
+    -- where people move on to; mixed with the national shares by move_on_local_weight
+    cast(coalesce(
+        pairs.asylum_grant_share * pairs.residents_2021 / nullif(national_residents.residents_2021, 0)
+        / nullif(sum(pairs.asylum_grant_share * pairs.residents_2021 / nullif(national_residents.residents_2021, 0))
+            over (partition by pairs.lad_code), 0),
+        pairs.asylum_grant_share
+    ) as double precision) as asylum_local_grant_share,
     coalesce(pairs.census_date, cast('2021-03-21' as date)) as census_date,
     base.base_date,
     cast(
@@ -256,6 +347,11 @@ select
             || ' (release ' || register_year.register_release || ')'
             || case when register.households_on_register is null then ' (not reported by this LA)' else '' end,
             '; LAHS waiting list: not loaded')
+        || '; affordability: VOA private rents ' || coalesce(affordability.rent_period, 'none')
+            || ', ONS residence-based earnings ' || coalesce(cast(affordability.earnings_year as varchar), 'none')
+            || case when affordability.affordability_basis <> 'published rents and earnings'
+                then ' (' || affordability.affordability_basis || ')' else '' end
+        || '; migration regimes: ONS Annual Population Survey, country of birth, 2015/16-2020/21'
         || case when calibration.observed_to_estimate_ratio is null and national_calibration.median_ratio is null
             then '; move-on not calibrated (no H-CLIC figures): ratio 1' else '' end
         || coalesce('; council housing register extract at ' || cast(register_councils.snapshot_date as varchar)
@@ -274,7 +370,12 @@ left join register on register.lad_code = pairs.lad_code
 left join move_on on move_on.lad_code = pairs.lad_code
 left join calibration on calibration.lad_code = pairs.lad_code
 left join homeless on homeless.lad_code = pairs.lad_code
+left join homeless_year on homeless_year.lad_code = pairs.lad_code
 left join register_councils on register_councils.lad_code = pairs.lad_code
+left join national_residents on national_residents.community_key = pairs.community_key
+left join {{ ref('int_need_population_growth') }} as growth
+    on growth.lad_code = pairs.lad_code and growth.community_key = pairs.community_key
+left join {{ ref('int_need_la_affordability') }} as affordability on affordability.lad_code = pairs.lad_code
 left join register_extract
     on register_extract.lad_code = pairs.lad_code
     and register_extract.community_key = pairs.community_key

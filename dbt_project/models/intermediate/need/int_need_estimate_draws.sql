@@ -1,25 +1,16 @@
 {#-
     The need model (docs/need-method.md), one row per LA x community x parameter draw x scenario x
-    horizon. Draw 0 is the central parameter set; draws 1-100 give the P10/P50/P90.
+    horizon. Draw 0 is the central parameter set (population error 0); draws 1-100 give the P10/P50/P90.
 
-    Cohort step, per year, with exit rate e (q = 1 - e) and arrivals A a year:
-        P(t+1) = P(t) q + A,  so  P(t+n) = P(t) q^n + A S(n),  S(n) = (1 - q^n) / e
-    A is the 2011-2021 gross arrival rate that reproduces the census change:
-        A = max(0, P2021 - P2011 q^10) / S(10)
-    (when the 2011 census did not name the community: A = P2021 s / S(10), s = the LA's share of its
-    non-UK-born residents who arrived 2011-2021). The base is the latest asylum quarter, n0 years
-    after census day: Pb = P2021 q^n0 + A S(n0); after it, arrivals are m A (m: the scenario):
-        P(Y) = Pb q^Y + m A S(Y)
-    Households: H = P h, h = (LA households / LA residents, 2021) x the community's relative headship.
-
-    Stock-flow need (CLG 2007 SHMA guidance; PPG 2a-020 to 2a-024), households a year over Y years:
-        listed   = overcrowded + register - overlap x min(overcrowded, register)
-        unmet    = listed + owed a homelessness duty after leaving asylum support
-        released = listed x the LA's social-rented share  (their homes free up when they move)
-        backlog  = (unmet - released) x quota x min(Y, 1/quota) / Y
-        arising  = m A h x unable_to_afford + m x move-on households a year x calibration x grant share
-        supply   = LA social re-lets a year x the community's mean share of the LA's households
-        need     = backlog + arising - supply
+    Population: the engine the ten-year hindcast scores (docs/hindcast.md), from Census 2021 (t years
+    after census day; t0 to the base quarter):
+        N_s   = rho_n tanh(R_c / rho_n) x (f_s if R_c > 0 else 1)   (f_s: the regime factor of c's group)
+        r_s   = N_s + phi_l w rho_l tanh(d / rho_l) + beta_dom m_l
+        e(t)  = z_n tau t / 10 + z_l s t / 10 - (s t / 10)^2 / 2,   s = sqrt(sigma_c^2 + nu / (P2021 + 1))
+                (0 in draw 0; the local error keeps the mean, so LA errors cancel in a total, the national
+                one the median, as the hindcast scores it)
+        Pb    = P2021 exp(t0 r_central + e(t0)),   P(Y) = P2021 exp(t0 r_central + Y r_s + e(t0 + Y))
+    Households: H = P h, h = LA households per resident (Census 2021) x relative_headship.
 -#}
 with
 
@@ -35,16 +26,17 @@ draws as (
 
 ),
 
-scenarios as (
+regimes as (
 
-    select 'low' as scenario, low as multiplier from {{ ref('ref_need_parameters') }}
-    where parameter = 'arrivals_multiplier'
-    union all
-    select 'central', central from {{ ref('ref_need_parameters') }}
-    where parameter = 'arrivals_multiplier'
-    union all
-    select 'high', high from {{ ref('ref_need_parameters') }}
-    where parameter = 'arrivals_multiplier'
+    select regime_group, scenario, regime, factor
+    from {{ ref('int_need_migration_regimes') }}
+    where scenario is not null
+
+),
+
+population_errors as (
+
+    select draw_id, population_error_z from draws where draw_id > 0
 
 ),
 
@@ -56,114 +48,193 @@ horizons as (
 
 ),
 
-cohort as (
+per_draw as (
 
     select
         inputs.*,
         draws.draw_id,
         draws.parameter_version,
         draws.backlog_quota,
-        draws.exit_rate,
-        draws.overcrowding_ratio,
+        draws.relative_headship,
+        draws.overcrowding_relative_risk,
         draws.register_ratio,
         draws.register_overlap,
-        draws.unable_to_afford,
+        draws.rent_to_income,
         draws.relet_rate,
         draws.move_on_calibration_multiplier,
-        inputs.la_households_2021 / inputs.la_residents_2021 * case inputs.world_region_key
-            when 'europe_outside_uk' then draws.relative_headship_europe_outside_uk
-            when 'africa' then draws.relative_headship_africa
-            when 'middle_east_and_asia' then draws.relative_headship_middle_east_and_asia
-            when 'americas_and_caribbean' then draws.relative_headship_americas_and_caribbean
-            when 'oceania_antarctica_and_other' then draws.relative_headship_oceania_antarctica_and_other
-            when 'british_overseas' then draws.relative_headship_british_overseas
-        end as headship_rate,
-        case
-            when inputs.residents_2011 is not null
-                then greatest(0, inputs.residents_2021 - inputs.residents_2011 * power(1 - draws.exit_rate, 10))
-            else inputs.residents_2021 * coalesce(inputs.la_arrived_2011_to_2021_share, 0)
-        end / ((1 - power(1 - draws.exit_rate, 10)) / draws.exit_rate) as arrivals_per_year
+        draws.move_on_local_weight,
+        draws.engine_rho_n,
+        draws.engine_phi_l,
+        draws.engine_rho_l,
+        draws.engine_beta_dom,
+        draws.engine_nu,
+        -- the population error of this draw: a national deviate per community and a local one per
+        -- LA x community, each the draws' z at its own shift of the draw index (independent across
+        -- communities and pairs, and of the parameters drawn)
+        coalesce(national_z.population_error_z, 0) * inputs.population_tau as national_error_per_decade,
+        case when draws.draw_id > 0
+            then sqrt(power(inputs.population_sigma, 2) + draws.engine_nu / (inputs.residents_2021 + 1))
+            else 0
+        end as local_spread_per_decade,
+        coalesce(local_z.population_error_z, 0) as local_z,
+        draws.engine_phi_l * inputs.evidence_weight * draws.engine_rho_l
+            * tanh(inputs.relative_growth / draws.engine_rho_l)
+            + draws.engine_beta_dom * inputs.internal_migration_rate as local_growth,
+        inputs.la_households_2021 / inputs.la_residents_2021 * draws.relative_headship as headship_rate,
+        inputs.la_households_2021 / inputs.la_residents_2021 * draws.relative_headship * inputs.la_born_outside_uk_2021
+            as la_foreign_born_households,
+        {{ normal_cdf(
+            '(ln(inputs.la_lower_quartile_annual_rent / draws.rent_to_income) - ln(inputs.la_median_annual_earnings))'
+            ~ ' / inputs.la_earnings_log_sigma'
+        ) }} as unable_to_afford_share,
+        inputs.la_move_on_duties_per_year * draws.move_on_calibration_multiplier
+            * ((1 - draws.move_on_local_weight) * inputs.asylum_grant_share
+                + draws.move_on_local_weight * inputs.asylum_local_grant_share) as move_on_annual
     from inputs
     cross join draws
+    left join population_errors as national_z
+        on draws.draw_id > 0
+        and national_z.draw_id = mod(draws.draw_id - 1 + 37 * inputs.community_index, 100) + 1
+    left join population_errors as local_z
+        on draws.draw_id > 0
+        and local_z.draw_id = mod(draws.draw_id - 1 + 53 * inputs.pair_index + 17, 100) + 1
 
 ),
 
-at_base as (
+backlog as (
 
     select
-        cohort.*,
-        residents_2021 * power(1 - exit_rate, years_census_to_base)
-            + arrivals_per_year * (1 - power(1 - exit_rate, years_census_to_base)) / exit_rate
-            as residents_at_base
-    from cohort
-
-),
-
-projected as (
-
-    select
-        at_base.*,
-        scenarios.scenario,
-        scenarios.multiplier as arrivals_multiplier,
-        horizons.horizon_years,
-        residents_at_base * power(1 - exit_rate, horizons.horizon_years)
-            + scenarios.multiplier * arrivals_per_year * (1 - power(1 - exit_rate, horizons.horizon_years)) / exit_rate
-            as residents_at_horizon,
-        -- mean of P(1) .. P(Y): (Pb Sk + m A / e (Y - Sk)) / Y, Sk = q (1 - q^Y) / e
-        (
-            residents_at_base * (1 - exit_rate) * (1 - power(1 - exit_rate, horizons.horizon_years)) / exit_rate
-            + scenarios.multiplier * arrivals_per_year / exit_rate * (
-                horizons.horizon_years
-                - (1 - exit_rate) * (1 - power(1 - exit_rate, horizons.horizon_years)) / exit_rate
-            )
-        ) / horizons.horizon_years as mean_residents_over_horizon
-    from at_base
-    cross join scenarios
-    cross join horizons
-
-),
-
-components as (
-
-    select
-        projected.*,
-        residents_at_base * headship_rate as households_at_base,
-        residents_at_horizon * headship_rate as households_at_horizon,
-        residents_at_base * headship_rate * least(1, la_overcrowded_share * overcrowding_ratio)
-            as overcrowded_households,
+        per_draw.*,
+        residents_2021 * headship_rate as households_2021,
+        least(
+            residents_2021 * headship_rate,
+            la_overcrowded_share * la_households_2021 * overcrowding_relative_risk * residents_2021 * headship_rate
+                / (la_households_2021 + (overcrowding_relative_risk - 1) * la_foreign_born_households)
+        ) as overcrowded_households,
         case
             when la_has_register_extract then register_extract_households
-            else coalesce(la_register_households, 0) * residents_at_base * headship_rate / la_households_2021 * register_ratio
-        end as register_households,
-        coalesce(la_homeless_after_asylum_support, 0) * asylum_grant_share as homeless_households
-    from projected
+            else coalesce(la_register_households, 0) * residents_2021 * headship_rate / la_households_2021
+                * register_ratio
+        end as register_households
+    from per_draw
 
 ),
 
 listed as (
 
     select
-        components.*,
+        backlog.*,
         overcrowded_households + register_households
-            - register_overlap * least(overcrowded_households, register_households) as listed_households
-    from components
+            - register_overlap * least(overcrowded_households, register_households) as listed_households,
+        greatest(overcrowded_households, register_households) as listed_households_overlap_full,
+        overcrowded_households + register_households as listed_households_overlap_none
+    from backlog
+
+),
+
+central_regime as (
+
+    select regime_group, factor from regimes where scenario = 'central'
+
+),
+
+projected as (
+
+    select
+        listed.*,
+        regimes.scenario,
+        regimes.regime as migration_regime,
+        regimes.factor as migration_factor,
+        horizons.horizon_years,
+        engine_rho_n * tanh(national_growth / engine_rho_n)
+            * case when national_growth > 0 then central_regime.factor else 1 end
+            + local_growth as growth_rate_to_base,
+        engine_rho_n * tanh(national_growth / engine_rho_n)
+            * case when national_growth > 0 then regimes.factor else 1 end
+            + local_growth as growth_rate_in_scenario
+    from listed
+    inner join central_regime on central_regime.regime_group = listed.regime_group
+    inner join regimes on regimes.regime_group = listed.regime_group
+    cross join horizons
+
+),
+
+households as (
+
+    select
+        projected.*,
+        residents_2021 * exp(growth_rate_to_base * years_census_to_base
+            + {{ need_population_error('years_census_to_base') }}) as residents_at_base,
+        residents_2021 * exp(growth_rate_to_base * years_census_to_base + growth_rate_in_scenario * horizon_years
+            + {{ need_population_error('(years_census_to_base + horizon_years)') }}) as residents_at_horizon,
+        growth_rate_in_scenario + (
+            {{ need_population_error('(years_census_to_base + horizon_years)') }}
+            - {{ need_population_error('years_census_to_base') }}
+        ) / horizon_years as growth_rate_over_horizon,
+        -- the same with the national error alone: what an area total carries (macro need_population_error)
+        residents_2021 * exp(growth_rate_to_base * years_census_to_base
+            + {{ need_population_error('years_census_to_base', local=false) }}) * headship_rate
+            as households_at_base_for_totals,
+        residents_2021 * exp(growth_rate_to_base * years_census_to_base + growth_rate_in_scenario * horizon_years
+            + {{ need_population_error('(years_census_to_base + horizon_years)', local=false) }}) * headship_rate
+            as households_at_horizon_for_totals,
+        growth_rate_in_scenario + national_error_per_decade / 10 as growth_rate_for_totals
+    from projected
+
+),
+
+path as (
+
+    select
+        households.*,
+        residents_at_base * headship_rate as households_at_base,
+        residents_at_horizon * headship_rate as households_at_horizon,
+        -- mean of H(1) .. H(Y) on the path H(k) = Hb exp(k r): Hb exp(r) (exp(Y r) - 1) / ((exp(r) - 1) Y)
+        residents_at_base * headship_rate * case
+            when abs(growth_rate_over_horizon) < 1e-9 then 1
+            else exp(growth_rate_over_horizon) * (exp(horizon_years * growth_rate_over_horizon) - 1)
+                / ((exp(growth_rate_over_horizon) - 1) * horizon_years)
+        end as mean_households_over_horizon,
+        households_at_base_for_totals * case
+            when abs(growth_rate_for_totals) < 1e-9 then 1
+            else exp(growth_rate_for_totals) * (exp(horizon_years * growth_rate_for_totals) - 1)
+                / ((exp(growth_rate_for_totals) - 1) * horizon_years)
+        end as mean_households_for_totals
+    from households
 
 ),
 
 need as (
 
     select
-        listed.*,
-        listed_households + homeless_households as current_unmet_need,
+        path.*,
+        (households_at_horizon - households_at_base) / horizon_years as household_growth_annual,
+        listed_households as current_unmet_need,
         listed_households * la_social_rented_share as stock_available,
-        (listed_households + homeless_households - listed_households * la_social_rented_share)
-            * backlog_quota * least(horizon_years, 1 / backlog_quota) / horizon_years as backlog_annual,
-        arrivals_multiplier * arrivals_per_year * headship_rate * unable_to_afford
-            + arrivals_multiplier * la_move_on_households_per_year * move_on_calibration_ratio
-            * move_on_calibration_multiplier * asylum_grant_share as newly_arising_annual,
-        la_social_rented_2021 * relet_rate * mean_residents_over_horizon * headship_rate / la_households_2021
-            as supply_annual
-    from listed
+        backlog_quota * least(horizon_years, 1 / backlog_quota) / horizon_years as backlog_spread,
+        move_on_annual
+            + greatest(0, (households_at_horizon - households_at_base) / horizon_years - move_on_annual)
+            * unable_to_afford_share as newly_arising_annual,
+        la_social_rented_2021 * relet_rate * mean_households_over_horizon / la_households_2021 as supply_annual,
+        move_on_annual
+            + greatest(0, (households_at_horizon_for_totals - households_at_base_for_totals) / horizon_years
+                - move_on_annual) * unable_to_afford_share
+            - la_social_rented_2021 * relet_rate * mean_households_for_totals / la_households_2021
+            as arising_less_supply_for_totals
+    from path
+
+),
+
+annual as (
+
+    select
+        need.*,
+        (listed_households - stock_available) * unable_to_afford_share * backlog_spread as backlog_annual,
+        listed_households_overlap_full * (1 - la_social_rented_share) * unable_to_afford_share * backlog_spread
+            + newly_arising_annual - supply_annual as annual_need_overlap_full,
+        listed_households_overlap_none * (1 - la_social_rented_share) * backlog_spread
+            + newly_arising_annual - supply_annual as annual_need_no_backlog_affordability_test
+    from need
 
 )
 
@@ -174,29 +245,42 @@ select
     region_name,
     community_key,
     community_name,
+    regime_group,
     draw_id,
     parameter_version,
     scenario,
+    migration_regime,
+    migration_factor,
     horizon_years,
     base_date,
     residents_2011,
     residents_2021,
+    net_change_per_year,
+    net_change_basis,
+    national_growth,
+    national_growth_basis,
+    growth_rate_to_base,
+    growth_rate_in_scenario,
     la_households_2021,
-    arrivals_per_year,
     residents_at_base,
     residents_at_horizon,
     headship_rate,
     households_at_base,
     households_at_horizon,
+    household_growth_annual,
     overcrowded_households,
     register_households,
-    homeless_households,
     current_unmet_need,
     stock_available,
+    unable_to_afford_share,
     backlog_annual,
+    move_on_annual,
     newly_arising_annual,
     supply_annual,
     backlog_annual + newly_arising_annual - supply_annual as annual_need,
+    backlog_annual + arising_less_supply_for_totals as annual_need_for_totals,
+    annual_need_overlap_full,
+    annual_need_no_backlog_affordability_test,
     inputs,
     synthetic_inputs
-from need
+from annual

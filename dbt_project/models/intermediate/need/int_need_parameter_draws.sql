@@ -1,15 +1,15 @@
 {#-
     The need model's parameters, one row per draw: draw 0 holds every central value (the scenario
-    rows' components), draws 1-100 the generated Monte Carlo draws of the uncertain parameters
-    (ref_need_parameter_draws, seeded; fixed parameters keep their central value in every draw).
+    rows' components; the population error 0), draws 1-100 the generated Monte Carlo draws of the
+    uncertain parameters and of the population engine's standard normal error (ref_need_parameter_draws,
+    seeded; fixed parameters keep their central value in every draw).
 -#}
 {%- set drawn = [
-    'exit_rate', 'relative_headship_europe_outside_uk', 'relative_headship_africa',
-    'relative_headship_middle_east_and_asia', 'relative_headship_americas_and_caribbean',
-    'relative_headship_oceania_antarctica_and_other', 'relative_headship_british_overseas',
-    'overcrowding_ratio', 'register_ratio', 'register_overlap', 'unable_to_afford', 'relet_rate',
-    'move_on_calibration_multiplier'
+    'relative_headship', 'overcrowding_relative_risk', 'register_ratio', 'register_overlap', 'rent_to_income',
+    'relet_rate', 'move_on_calibration_multiplier', 'population_error_z'
 ] -%}
+{%- set fixed = ['backlog_quota', 'move_on_local_weight', 'engine_rho_n', 'engine_phi_l', 'engine_rho_l',
+    'engine_beta_dom', 'engine_nu'] -%}
 with
 
 parameters as (
@@ -39,7 +39,9 @@ draw_ids as (
 select
     draw_ids.draw_id,
     (select max(parameter_version) from parameters) as parameter_version,
-    (select max(central) from parameters where parameter = 'backlog_quota') as backlog_quota,
+    {%- for name in fixed %}
+    (select max(central) from parameters where parameter = '{{ name }}') as {{ name }},
+    {%- endfor %}
     {%- for name in drawn %}
     coalesce(
         max(case when values_by_draw.parameter = '{{ name }}' then values_by_draw.value end),

@@ -1,0 +1,159 @@
+{#-
+    Housing need of the emerging communities added up by area: each local authority, region and
+    country (England, Wales) x migration scenario x horizon. annual_need and P10/P50/P90 are the
+    median and percentiles of the area's total over the 100 draws (ranges do not add across
+    communities or areas: this model adds the draws first, then takes percentiles), each draw with the
+    national population error alone (the LA errors are the same people in one LA or another: they cancel
+    in a total, while need counted where they arrive and not taken off where they left would count them
+    twice);
+    annual_need_central_parameters adds the rows' central-parameter figures (their components add up
+    to it); the structural range moves the median by what the method variants change. Method: docs/need-method.md.
+-#}
+with
+
+draws as (
+
+    -- draw 0 (the central parameters) from the mart, draws 1-100 from the stored draws
+    select lad_code, 0 as draw_id, scenario, horizon_years, annual_need_central_parameters as annual_need
+    from {{ ref('mart_housing_need_estimate') }}
+    union all
+    select lad_code, draw_id, scenario, horizon_years, annual_need_for_totals
+    from {{ ref('int_need_annual_need_by_draw') }}
+
+),
+
+areas as (
+
+    select lad_code, lad_name, region_code, region_name, nation, nation_code
+    from {{ ref('dim_local_authority') }}
+
+),
+
+by_area_draw as (
+
+    select 'local_authority' as area_type, draws.lad_code as area_code, draws.draw_id, draws.scenario,
+        draws.horizon_years, sum(draws.annual_need) as annual_need
+    from draws
+    group by draws.lad_code, draws.draw_id, draws.scenario, draws.horizon_years
+    union all
+    select 'region', areas.region_code, draws.draw_id, draws.scenario, draws.horizon_years, sum(draws.annual_need)
+    from draws
+    inner join areas on areas.lad_code = draws.lad_code
+    where areas.region_code is not null
+    group by areas.region_code, draws.draw_id, draws.scenario, draws.horizon_years
+    union all
+    select 'country', areas.nation_code, draws.draw_id, draws.scenario, draws.horizon_years, sum(draws.annual_need)
+    from draws
+    inner join areas on areas.lad_code = draws.lad_code
+    group by areas.nation_code, draws.draw_id, draws.scenario, draws.horizon_years
+
+),
+
+spread as (
+
+    select
+        area_type,
+        area_code,
+        scenario,
+        horizon_years,
+        max(case when draw_id = 0 then annual_need end) as central,
+        percentile_cont(0.1) within group (order by annual_need) filter (where draw_id > 0) as p10,
+        percentile_cont(0.5) within group (order by annual_need) filter (where draw_id > 0) as p50,
+        percentile_cont(0.9) within group (order by annual_need) filter (where draw_id > 0) as p90,
+        count(*) filter (where draw_id > 0) as draws
+    from by_area_draw
+    group by area_type, area_code, scenario, horizon_years
+
+),
+
+estimate as (
+
+    select
+        estimate.*,
+        areas.region_code,
+        areas.nation_code,
+        areas.nation
+    from {{ ref('mart_housing_need_estimate') }} as estimate
+    inner join areas on areas.lad_code = estimate.lad_code
+
+),
+
+components as (
+
+    select 'local_authority' as area_type, lad_code as area_code, max(lad_name) as area_name, scenario,
+        horizon_years, sum(backlog_annual) as backlog_annual, sum(newly_arising_annual) as newly_arising_annual,
+        sum(move_on_annual) as move_on_annual, sum(supply_annual) as supply_annual,
+        sum(annual_need_structural_low - annual_need) as structural_low,
+        sum(annual_need_structural_high - annual_need) as structural_high,
+        sum(households_at_base) as households_at_base, max(la_households_2021) as all_households_2021,
+        count(distinct community_key) as communities, bool_or(rests_on_synthetic_input) as rests_on_synthetic_input
+    from estimate
+    group by lad_code, scenario, horizon_years
+    union all
+    select 'region', region_code, max(region_name), scenario, horizon_years, sum(backlog_annual),
+        sum(newly_arising_annual), sum(move_on_annual), sum(supply_annual), sum(annual_need_structural_low - annual_need),
+        sum(annual_need_structural_high - annual_need), sum(households_at_base), null, count(distinct community_key),
+        bool_or(rests_on_synthetic_input)
+    from estimate
+    where region_code is not null
+    group by region_code, scenario, horizon_years
+    union all
+    select 'country', nation_code, max(nation), scenario, horizon_years, sum(backlog_annual),
+        sum(newly_arising_annual), sum(move_on_annual), sum(supply_annual), sum(annual_need_structural_low - annual_need),
+        sum(annual_need_structural_high - annual_need), sum(households_at_base), null, count(distinct community_key),
+        bool_or(rests_on_synthetic_input)
+    from estimate
+    group by nation_code, scenario, horizon_years
+
+),
+
+all_households as (
+
+    select 'region' as area_type, areas.region_code as area_code, sum(profile.households) as households
+    from {{ ref('mart_community_profile_by_la') }} as profile
+    inner join areas on areas.lad_code = profile.lad_code
+    where areas.region_code is not null
+    group by areas.region_code
+    union all
+    select 'country', areas.nation_code, sum(profile.households)
+    from {{ ref('mart_community_profile_by_la') }} as profile
+    inner join areas on areas.lad_code = profile.lad_code
+    group by areas.nation_code
+
+)
+
+select
+    components.area_type || '|' || components.area_code || '|' || cast(components.horizon_years as varchar)
+        || '|' || components.scenario as total_key,
+    components.area_type,
+    components.area_code,
+    components.area_name,
+    cast(components.horizon_years as integer) as horizon_years,
+    components.scenario,
+    cast(spread.p50 as double precision) as annual_need,
+    cast(spread.p50 * components.horizon_years as double precision) as need_over_horizon,
+    cast(spread.central as double precision) as annual_need_central_parameters,
+    cast(spread.p10 as double precision) as annual_need_p10,
+    cast(spread.p50 as double precision) as annual_need_p50,
+    cast(spread.p90 as double precision) as annual_need_p90,
+    cast(spread.draws as integer) as draws,
+    cast(spread.p50 + components.structural_low as double precision) as annual_need_structural_low,
+    cast(spread.p50 + components.structural_high as double precision) as annual_need_structural_high,
+    cast(components.backlog_annual as double precision) as backlog_annual,
+    cast(components.newly_arising_annual as double precision) as newly_arising_annual,
+    cast(components.move_on_annual as double precision) as move_on_annual,
+    cast(components.supply_annual as double precision) as supply_annual,
+    cast(components.households_at_base as double precision) as community_households_at_base,
+    cast(coalesce(components.all_households_2021, all_households.households) as double precision)
+        as all_households_2021,
+    cast(components.communities as integer) as communities,
+    components.rests_on_synthetic_input
+from components
+inner join spread
+    on spread.area_type = components.area_type
+    and spread.area_code = components.area_code
+    and spread.scenario = components.scenario
+    and spread.horizon_years = components.horizon_years
+left join all_households
+    on all_households.area_type = components.area_type
+    and all_households.area_code = components.area_code
