@@ -32,7 +32,9 @@ def documented_examples() -> list[tuple[str, str, list[tuple[str, ...]]]]:
     for sql, name in re.findall(r"```sql\n(-- example: ([\w-]+)\n.*?)```", page, re.S):
         printed = re.search(rf"<!-- example-output: {name} -->\n(.*?)<!-- /example-output -->", page, re.S)
         assert printed, f"docs/need-method.md prints no output for example {name}"
-        table = [[c.strip() for c in line.strip("|").split("|")] for line in printed.group(1).strip().splitlines()]
+        table = [
+            [c.strip() for c in line.strip("|").split("|")] for line in printed.group(1).strip().splitlines()
+        ]
         examples.append((name, sql, [tuple(row) for row in table[2:]]))
     return examples
 
@@ -45,9 +47,8 @@ def test_the_documented_queries_give_the_documented_answers(bundled: Project) ->
     examples = documented_examples()
     assert {name for name, _, _ in examples} >= {
         "romanian-born-in-leicester",
-        "indian-born-in-leicester",
-        "afghan-born-in-leicester",
         "england-total",
+        "leicester-worked-examples",
     }
     for name, sql, expected in examples:
         rows = bundled.query(sql)
@@ -91,9 +92,13 @@ def test_the_leicester_romanian_row_recomputed_by_hand(bundled: Project) -> None
     years = 10
 
     national = p["engine_rho_n"] * math.tanh(i["national_growth"] / p["engine_rho_n"]) * factor
-    local = p["engine_phi_l"] * i["evidence_weight"] * p["engine_rho_l"] * math.tanh(
-        i["relative_growth"] / p["engine_rho_l"]
-    ) + p["engine_beta_dom"] * i["internal_migration_rate"]
+    local = (
+        p["engine_phi_l"]
+        * i["evidence_weight"]
+        * p["engine_rho_l"]
+        * math.tanh(i["relative_growth"] / p["engine_rho_l"])
+        + p["engine_beta_dom"] * i["internal_migration_rate"]
+    )
     rate = national + local  # central scenario: the same rate to the base and after it
     base = i["residents_2021"] * math.exp(rate * i["years_census_to_base"])
     at_horizon = base * math.exp(rate * years)
@@ -107,7 +112,10 @@ def test_the_leicester_romanian_row_recomputed_by_hand(bundled: Project) -> None
     risk = p["overcrowding_relative_risk"]
     overcrowded = min(
         households_2021,
-        i["la_overcrowded_share"] * i["la_households_2021"] * risk * households_2021
+        i["la_overcrowded_share"]
+        * i["la_households_2021"]
+        * risk
+        * households_2021
         / (i["la_households_2021"] + (risk - 1) * foreign_born),
     )
     # Leicester's own (SYNTHETIC) register extract replaces the LAHS share: its Romanian applicants
@@ -116,7 +124,10 @@ def test_the_leicester_romanian_row_recomputed_by_hand(bundled: Project) -> None
     listed = overcrowded + register - p["register_overlap"] * min(overcrowded, register)
     released = listed * i["la_social_rented_share"]
     afford = phi(
-        (math.log(i["la_lower_quartile_annual_rent"] / p["rent_to_income"]) - math.log(i["la_median_annual_earnings"]))
+        (
+            math.log(i["la_lower_quartile_annual_rent"] / p["rent_to_income"])
+            - math.log(i["la_median_annual_earnings"])
+        )
         / i["la_earnings_log_sigma"]
     )
     quota = p["backlog_quota"]
@@ -125,7 +136,10 @@ def test_the_leicester_romanian_row_recomputed_by_hand(bundled: Project) -> None
         i["la_move_on_households_per_year"]
         * i["move_on_calibration_ratio"]
         * p["move_on_calibration_multiplier"]
-        * ((1 - p["move_on_local_weight"]) * i["asylum_grant_share"] + p["move_on_local_weight"] * i["asylum_local_grant_share"])
+        * (
+            (1 - p["move_on_local_weight"]) * i["asylum_grant_share"]
+            + p["move_on_local_weight"] * i["asylum_local_grant_share"]
+        )
     )
     arising = move_on + max(0.0, growth - move_on) * afford
     supply = i["la_social_rented_2021"] * p["relet_rate"] * mean_households / i["la_households_2021"]
@@ -239,7 +253,9 @@ def test_the_plausibility_bands_fail_the_build_on_a_planted_implausible_paramete
     import importlib.util
 
     project = tmp_path / "dbt_project"
-    shutil.copytree(ROOT / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    shutil.copytree(
+        ROOT / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages")
+    )
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(bundled.warehouse, warehouse)
     planted = {"relative_headship": ("2.5", "3", "3.5"), "overcrowding_relative_risk": ("9", "10", "11"),
@@ -249,11 +265,15 @@ def test_the_plausibility_bands_fail_the_build_on_a_planted_implausible_paramete
         row["parameter_version"] = "planted-implausible"
         if row["parameter"] in planted:
             row["low"], row["central"], row["high"] = planted[row["parameter"]]
-    with (project / "seeds" / "need" / "ref_need_parameters.csv").open("w", encoding="utf-8", newline="") as out:
+    with (project / "seeds" / "need" / "ref_need_parameters.csv").open(
+        "w", encoding="utf-8", newline=""
+    ) as out:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    spec = importlib.util.spec_from_file_location("draws", project / "seeds" / "need" / "generate_parameter_draws.py")
+    spec = importlib.util.spec_from_file_location(
+        "draws", project / "seeds" / "need" / "generate_parameter_draws.py"
+    )
     assert spec and spec.loader
     draws = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(draws)
@@ -263,14 +283,22 @@ def test_the_plausibility_bands_fail_the_build_on_a_planted_implausible_paramete
 
     with pytest.raises(DbtFailed) as failed:
         run_dbt(
-            ["build", "--select", "ref_need_parameters", "ref_need_parameter_draws", "int_need_parameter_draws+"],
+            [
+                "build",
+                "--select",
+                "ref_need_parameters",
+                "ref_need_parameter_draws",
+                "int_need_parameter_draws+",
+            ],
             project_dir=project,
             warehouse_path=warehouse,
             target_path=tmp_path / "target",
         )
     message = str(failed.value)
     assert "assert_need_backlog_within_its_la" in message
-    assert "assert_need_per_household_plausible" in message or "assert_need_england_total_plausible" in message
+    assert (
+        "assert_need_per_household_plausible" in message or "assert_need_england_total_plausible" in message
+    )
     # the version test passed: the failure is the bands', not a mismatched draw file
     assert "assert_need_parameter_draws_match_parameters" not in message
 

@@ -31,10 +31,14 @@ def test_every_uncertain_parameter_has_100_draws_inside_its_range() -> None:
     draws: dict[str, list[float]] = {}
     for row in csv.DictReader((SEEDS / "ref_need_parameter_draws.csv").open()):
         draws.setdefault(row["parameter"], []).append(float(row["value"]))
-    assert set(draws) == {name for name, p in parameters.items() if p["varies"] == "draw"}
+    assert set(draws) == {name for name, p in parameters.items() if p["varies"] in ("draw", "normal")}
     for name, values in draws.items():
         low, high = float(parameters[name]["low"]), float(parameters[name]["high"])
-        assert len(values) == 100 and all(low <= v <= high for v in values), name
+        inside = sum(low <= v <= high for v in values)
+        if parameters[name]["varies"] == "draw":
+            assert len(values) == 100 and inside == 100, name
+        else:  # a standard normal deviate: low and high are its P10 and P90
+            assert len(values) == 100 and 65 <= inside <= 95 and abs(sum(values) / 100) < 0.3, name
     # a different seed gives different draws: the file depends on the seed, not on a typed list
     assert _generator().draws_csv(seed=1) != (SEEDS / "ref_need_parameter_draws.csv").read_text(
         encoding="utf-8"
@@ -43,7 +47,7 @@ def test_every_uncertain_parameter_has_100_draws_inside_its_range() -> None:
 
 def test_a_parameter_file_with_two_versions_is_refused(tmp_path: Path) -> None:
     text = (SEEDS / "ref_need_parameters.csv").read_text(encoding="utf-8").splitlines()
-    text[-1] = text[-1].replace("2026.11.1", "2027.01.1", 1)
+    text[-1] = text[-1].replace("2026.12.1", "2027.01.1", 1)
     broken = tmp_path / "parameters.csv"
     broken.write_text("\n".join(text) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="expected one parameter_version"):

@@ -428,7 +428,9 @@ def _lamis_flows(real: Path) -> list[list[object]]:
         for prefix, flow, name in LAMIS_MEASURES:
             if prefix in measure and str(flows[index]).strip() == flow:
                 columns.append((index, year, name))
-    out: list[list[object]] = [["lad_code", "lad_name", "year_ending_mid", *[n for _, _, n in LAMIS_MEASURES]]]
+    out: list[list[object]] = [
+        ["lad_code", "lad_name", "year_ending_mid", *[n for _, _, n in LAMIS_MEASURES]]
+    ]
     for row in rows[3:]:
         code = str(row[0]).strip()
         if not re.fullmatch(r"[EW]0[6-9]\d{6}", code):
@@ -441,7 +443,9 @@ def _lamis_flows(real: Path) -> list[list[object]]:
             out.append([code, str(row[1]).strip(), y, *[by_year[y].get(n) for _, _, n in LAMIS_MEASURES]])
     expected = {y for _, y, _ in columns}
     if expected != set(range(2011, 2021)) or len({n for _, _, n in columns}) != len(LAMIS_MEASURES):
-        raise ValueError(f"{LAMIS}: found years {sorted(expected)} and measures {sorted({n for _, _, n in columns})}")
+        raise ValueError(
+            f"{LAMIS}: found years {sorted(expected)} and measures {sorted({n for _, _, n in columns})}"
+        )
     return out
 
 

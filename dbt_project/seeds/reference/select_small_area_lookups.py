@@ -23,7 +23,12 @@ HERE = Path(__file__).resolve().parent
 LOOKUPS = {
     "ref_ons_msoa21_lad23.csv": (
         "gla_msoa21_lad23.csv",
-        {"MSOA21CD": "msoa21_code", "MSOA21NM": "msoa21_name", "LAD23CD": "lad23_code", "LAD23NM": "lad23_name"},
+        {
+            "MSOA21CD": "msoa21_code",
+            "MSOA21NM": "msoa21_name",
+            "LAD23CD": "lad23_code",
+            "LAD23NM": "lad23_name",
+        },
     ),
     "ref_geographr_lookup_lsoa21_ward24_ltla24.csv": (
         "geographr_lookup_lsoa21_ward24_ltla24.csv",

@@ -31,7 +31,11 @@ def seed_csv() -> str:
     seen: set[tuple[str, str]] = set()
     for row in nationality_codes().itertuples(index=False):
         community = "born_uk" if row.iso3 == "GBR" else row.community_key
-        for code_list, code in (("name", row.nationality_name), ("iso3", row.iso3), ("numeric", row.numeric_code)):
+        for code_list, code in (
+            ("name", row.nationality_name),
+            ("iso3", row.iso3),
+            ("numeric", row.numeric_code),
+        ):
             if (code_list, code) not in seen:
                 seen.add((code_list, code))
                 writer.writerow([code_list, code, community])

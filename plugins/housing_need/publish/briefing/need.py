@@ -1,7 +1,8 @@
 """The "Housing need" section of the briefing pages: marts.mart_housing_need_estimate read for a local
-authority (its communities' need over 10 years, central with the P10-P90 range, the 5- and 15-year and
+authority (its communities' need over 10 years, the median with the P10-P90 range, the 5- and 15-year and
 low/high-scenario figures, the inputs behind them and the LA's watchlist entry) or a region (its LAs'
-need per 1,000 households)."""
+need per 1,000 households); the area totals and their ranges come from marts.mart_housing_need_total
+(ranges do not add across communities: that mart adds the draws first)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,21 @@ select lad_code, community_name,
 from marts.mart_housing_need_estimate
 group by lad_code, community_name
 order by lad_code, central desc, community_name
+"""
+
+_TOTALS = f"""
+select area_code,
+       max(case when scenario = 'central' then annual_need end),
+       max(case when scenario = 'central' then annual_need_p10 end),
+       max(case when scenario = 'central' then annual_need_p90 end),
+       max(case when scenario = 'low' then annual_need end),
+       max(case when scenario = 'high' then annual_need end),
+       max(case when scenario = 'central' then annual_need_structural_low end),
+       max(case when scenario = 'central' then annual_need_structural_high end),
+       max(case when scenario = 'central' then need_over_horizon end)
+from marts.mart_housing_need_total
+where area_type = 'local_authority' and horizon_years = {HORIZON}
+group by area_code
 """
 
 _BY_LA = f"""
@@ -56,19 +72,26 @@ def _la(data: Published, code: str) -> Content | None:
     if not rows:
         return None
     name = data.la(code)[0] or code
-    total = sum(r[1] or 0 for r in rows)
-    low, high = sum(r[4] or 0 for r in rows), sum(r[5] or 0 for r in rows)
     la_households, base_date, version, inputs = rows[0][9], rows[0][10], rows[0][11], rows[0][12]
     synthetic = sorted({r[13] for r in rows if r[13]})
+    totals = data.by(_TOTALS).get(code)
+    total, p10, p90, low, high, s_low, s_high, over = (
+        totals[0][:8] if totals else (sum(r[1] or 0 for r in rows), None, None, None, None, None, None, None)
+    )
     chart = svg.interval_chart(
         [svg.Interval(r[0], round(r[1], 1), round(r[2], 1), round(r[3], 1)) for r in rows[:TOP]],
         title=f"Estimated affordable-housing need a year over {HORIZON} years, {name}, by community",
-        x_label="households a year (central estimate, P10-P90)",
+        x_label="households a year (median, P10-P90 of the draws)",
     )
     notes = [
-        f"Over 5 years the central total is {_n(sum(r[6] or 0 for r in rows))} households a year and over 15 years "
-        f"{_n(sum(r[7] or 0 for r in rows))}: the backlog of current need is met in the first five years. "
-        "Ranges do not add across communities; the totals are of central estimates.",
+        f"Over 5 years the communities' medians add up to {_n(sum(r[6] or 0 for r in rows))} households a year "
+        f"and over 15 years {_n(sum(r[7] or 0 for r in rows))}: the backlog of current need is met in the first "
+        "five years. Each figure is the median of its own draws; medians and ranges do not add across "
+        "communities, so the LA's total and its range are taken from its summed draws.",
+        "Three ranges, each covering something else: P10-P90 (the uncertain parameters and the population "
+        "engine's error, as scored by the ten-year hindcast), the low and high migration scenarios (flow regimes "
+        "in the data), and the structural range (the method variants: the register overlap, the affordability "
+        f"test on the backlog){': ' + _n(s_low) + ' to ' + _n(s_high) + ' a year for the LA' if s_low is not None else ''}.",
         f"Inputs: {inputs}. Parameters version {version} (docs/need-method.md).",
         "Synthetic inputs: " + "; ".join(synthetic)
         if synthetic
@@ -77,14 +100,19 @@ def _la(data: Published, code: str) -> Content | None:
     on_watchlist = watchlist_note(data, code)
     if on_watchlist:
         notes.insert(0, on_watchlist)
+    total_range = f" (P10-P90 {_n(p10)} to {_n(p90)})" if p10 is not None else ""
+    scenarios = (
+        f", {_n(low)} to {_n(high)} across the low and high migration scenarios" if low is not None else ""
+    )
+    over_horizon = f"; {_n(over)} households over the {HORIZON} years" if over is not None else ""
     return Content(
         chart=chart,
         caption=f"Estimated net annual need for affordable housing of {name}'s emerging communities over the "
-        f"{HORIZON} years from {base_date}: {_n(total)} households a year in all at central parameters "
-        f"({1000 * total / la_households:,.1f} per 1,000 households), {_n(low)} to {_n(high)} across the low and "
-        "high migration scenarios. Each community: the central estimate and its P10-P90 range "
-        "(backlog of overcrowded, registered and homeless households over five years, plus new households "
-        "unable to afford, less its share of social re-lets). Negative: re-lets exceed need.",
+        f"{HORIZON} years from {base_date}: {_n(total)} households a year in all{total_range}{over_horizon} "
+        f"({1000 * total / la_households:,.1f} per 1,000 households){scenarios}. Each community: the median "
+        "and its P10-P90 range (a backlog of overcrowded and registered households unable to afford a "
+        "lower-quartile rent, met over five years, plus new households unable to afford and households "
+        "leaving asylum accommodation, less its share of social re-lets). Negative: re-lets exceed need.",
         headers=(
             "Community",
             "Households now",

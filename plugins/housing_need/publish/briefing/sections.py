@@ -650,7 +650,7 @@ SECTIONS: list[Section] = [
     Section(
         "need-estimates",
         "Housing need: emerging communities over 5, 10 and 15 years",
-        ("mart_housing_need_estimate", "mart_emerging_community_watchlist"),
+        ("mart_housing_need_estimate", "mart_housing_need_total", "mart_emerging_community_watchlist"),
         ("region", "la"),
         _need_estimates,
     ),
