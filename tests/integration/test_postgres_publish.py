@@ -60,6 +60,7 @@ TOTALS = {
     "mart_move_on_calibration_by_la": "count(*), sum(observed_households), "
     "round(sum(calibrated_supported_share_of_grants)::numeric, 6)",
     "mart_housing_need_estimate": "count(*), round(sum(annual_need)::numeric, 6), round(sum(annual_need_p90)::numeric, 6)",
+    "mart_housing_need_total": "count(*), round(sum(annual_need)::numeric, 6), round(sum(annual_need_p10)::numeric, 6)",
     "mart_register_pressure_by_la_community_band": "count(*), sum(households), count(suppression)",
     "mart_register_reconciliation_by_la": "count(*), sum(live_applications), sum(lahs_households_on_register)",
     "mart_register_flows_by_la_month": "count(*), sum(joined), sum(housed), round(sum(median_days_to_letting)::numeric, 6)",
