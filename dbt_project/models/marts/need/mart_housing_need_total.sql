@@ -22,30 +22,28 @@ draws as (
 
 ),
 
-areas as (
+membership as (
 
-    select lad_code, lad_name, region_code, region_name, nation, nation_code
+    -- every LA in its own area, its region (England) and its country
+    select lad_code, 'local_authority' as area_type, lad_code as area_code, lad_name as area_name
+    from {{ ref('dim_local_authority') }}
+    union all
+    select lad_code, 'region', region_code, region_name
+    from {{ ref('dim_local_authority') }}
+    where region_code is not null
+    union all
+    select lad_code, 'country', nation_code, nation
     from {{ ref('dim_local_authority') }}
 
 ),
 
 by_area_draw as (
 
-    select 'local_authority' as area_type, draws.lad_code as area_code, draws.draw_id, draws.scenario,
-        draws.horizon_years, sum(draws.annual_need) as annual_need
+    select membership.area_type, membership.area_code, draws.draw_id, draws.scenario, draws.horizon_years,
+        sum(draws.annual_need) as annual_need
     from draws
-    group by draws.lad_code, draws.draw_id, draws.scenario, draws.horizon_years
-    union all
-    select 'region', areas.region_code, draws.draw_id, draws.scenario, draws.horizon_years, sum(draws.annual_need)
-    from draws
-    inner join areas on areas.lad_code = draws.lad_code
-    where areas.region_code is not null
-    group by areas.region_code, draws.draw_id, draws.scenario, draws.horizon_years
-    union all
-    select 'country', areas.nation_code, draws.draw_id, draws.scenario, draws.horizon_years, sum(draws.annual_need)
-    from draws
-    inner join areas on areas.lad_code = draws.lad_code
-    group by areas.nation_code, draws.draw_id, draws.scenario, draws.horizon_years
+    inner join membership on membership.lad_code = draws.lad_code
+    group by membership.area_type, membership.area_code, draws.draw_id, draws.scenario, draws.horizon_years
 
 ),
 
@@ -66,59 +64,35 @@ spread as (
 
 ),
 
-estimate as (
-
-    select
-        estimate.*,
-        areas.region_code,
-        areas.nation_code,
-        areas.nation
-    from {{ ref('mart_housing_need_estimate') }} as estimate
-    inner join areas on areas.lad_code = estimate.lad_code
-
-),
-
 components as (
 
-    select 'local_authority' as area_type, lad_code as area_code, max(lad_name) as area_name, scenario,
-        horizon_years, sum(backlog_annual) as backlog_annual, sum(newly_arising_annual) as newly_arising_annual,
-        sum(move_on_annual) as move_on_annual, sum(supply_annual) as supply_annual,
-        sum(annual_need_structural_low - annual_need) as structural_low,
-        sum(annual_need_structural_high - annual_need) as structural_high,
-        sum(households_at_base) as households_at_base, max(la_households_2021) as all_households_2021,
-        count(distinct community_key) as communities, bool_or(rests_on_synthetic_input) as rests_on_synthetic_input
-    from estimate
-    group by lad_code, scenario, horizon_years
-    union all
-    select 'region', region_code, max(region_name), scenario, horizon_years, sum(backlog_annual),
-        sum(newly_arising_annual), sum(move_on_annual), sum(supply_annual), sum(annual_need_structural_low - annual_need),
-        sum(annual_need_structural_high - annual_need), sum(households_at_base), null, count(distinct community_key),
-        bool_or(rests_on_synthetic_input)
-    from estimate
-    where region_code is not null
-    group by region_code, scenario, horizon_years
-    union all
-    select 'country', nation_code, max(nation), scenario, horizon_years, sum(backlog_annual),
-        sum(newly_arising_annual), sum(move_on_annual), sum(supply_annual), sum(annual_need_structural_low - annual_need),
-        sum(annual_need_structural_high - annual_need), sum(households_at_base), null, count(distinct community_key),
-        bool_or(rests_on_synthetic_input)
-    from estimate
-    group by nation_code, scenario, horizon_years
+    select
+        membership.area_type,
+        membership.area_code,
+        max(membership.area_name) as area_name,
+        estimate.scenario,
+        estimate.horizon_years,
+        sum(estimate.backlog_annual) as backlog_annual,
+        sum(estimate.newly_arising_annual) as newly_arising_annual,
+        sum(estimate.move_on_annual) as move_on_annual,
+        sum(estimate.supply_annual) as supply_annual,
+        sum(estimate.annual_need_structural_low - estimate.annual_need) as structural_low,
+        sum(estimate.annual_need_structural_high - estimate.annual_need) as structural_high,
+        sum(estimate.households_at_base) as households_at_base,
+        count(distinct estimate.community_key) as communities,
+        bool_or(estimate.rests_on_synthetic_input) as rests_on_synthetic_input
+    from {{ ref('mart_housing_need_estimate') }} as estimate
+    inner join membership on membership.lad_code = estimate.lad_code
+    group by membership.area_type, membership.area_code, estimate.scenario, estimate.horizon_years
 
 ),
 
 all_households as (
 
-    select 'region' as area_type, areas.region_code as area_code, sum(profile.households) as households
+    select membership.area_type, membership.area_code, sum(profile.households) as households
     from {{ ref('mart_community_profile_by_la') }} as profile
-    inner join areas on areas.lad_code = profile.lad_code
-    where areas.region_code is not null
-    group by areas.region_code
-    union all
-    select 'country', areas.nation_code, sum(profile.households)
-    from {{ ref('mart_community_profile_by_la') }} as profile
-    inner join areas on areas.lad_code = profile.lad_code
-    group by areas.nation_code
+    inner join membership on membership.lad_code = profile.lad_code
+    group by membership.area_type, membership.area_code
 
 )
 
@@ -144,8 +118,7 @@ select
     cast(components.move_on_annual as double precision) as move_on_annual,
     cast(components.supply_annual as double precision) as supply_annual,
     cast(components.households_at_base as double precision) as community_households_at_base,
-    cast(coalesce(components.all_households_2021, all_households.households) as double precision)
-        as all_households_2021,
+    cast(all_households.households as double precision) as all_households_2021,
     cast(components.communities as integer) as communities,
     components.rests_on_synthetic_input
 from components
