@@ -6,9 +6,9 @@
     after census day; t0 to the base quarter):
         N_s   = rho_n tanh(R_c / rho_n) x (f_s if R_c > 0 else 1)   (f_s: the regime factor of c's group)
         r_s   = N_s + phi_l w rho_l tanh(d / rho_l) + beta_dom m_l
-        e(t)  = z_n tau t / 10 + z_l s t / 10 - (s t / 10)^2 / 2,   s = sqrt(sigma_c^2 + nu / (P2021 + 1))
-                (0 in draw 0; the local error keeps the mean, so LA errors cancel in a total, the national
-                one the median, as the hindcast scores it)
+        e(t)  = (z_n tau + z_l s) t / 10,   s = sqrt(sigma_c^2 + nu / (P2021 + 1))
+                (0 in draw 0; median-preserving, as the hindcast scores its P50; an area total carries
+                z_n alone: macro need_population_error)
         Pb    = P2021 exp(t0 r_central + e(t0)),   P(Y) = P2021 exp(t0 r_central + Y r_s + e(t0 + Y))
     Households: H = P h, h = LA households per resident (Census 2021) x relative_headship.
 -#}
