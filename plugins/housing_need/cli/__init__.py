@@ -36,7 +36,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("status", help="what the published warehouse holds").set_defaults(func=cmd_status)
     p = sub.add_parser("sql", help="run a read-only SQL query against the published warehouse")
     p.add_argument("query")
-    p.add_argument("--max-rows", type=int, default=60)
+    p.add_argument("--max-rows", type=int, default=60, help="rows shown in the table format")
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="table on the terminal (default), CSV with a header, or JSON lines",
+    )
+    p.add_argument("--out", help="write the rows to this file (CSV unless --format json)")
     p.set_defaults(func=cmd_sql)
     p = sub.add_parser("serve", help="serve the briefing pages, dbt docs and Data Docs over HTTP")
     p.add_argument("--host", default="127.0.0.1")

@@ -15,14 +15,47 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    """Run one read-only statement on the published warehouse: a table on the terminal, or CSV / JSON
+    lines to standard output or ``--out``. A statement that returns nothing (``COPY ... TO``) says so; a
+    bad statement prints DuckDB's message, not a traceback, and exits 1."""
+    import csv
+    import json
+    import sys
+    from pathlib import Path
+
     import duckdb
 
     s = settings()
     con = duckdb.connect(str(s.warehouse_path), read_only=True)
     try:
-        con.sql(args.query).show(max_rows=args.max_rows, max_width=200)
+        try:
+            relation = con.sql(args.query)
+            if relation is None:
+                print("done: the statement returned no rows")
+                return 0
+            if args.format == "table" and not args.out:
+                relation.show(max_rows=args.max_rows, max_width=200)
+                return 0
+            columns, rows = relation.columns, relation.fetchall()
+        except duckdb.Error as error:
+            print(f"housing-need sql: {error}", file=sys.stderr)
+            return 1
     finally:
         con.close()
+    out = Path(args.out).open("w", encoding="utf-8", newline="") if args.out else sys.stdout
+    try:
+        if args.format == "json":
+            for row in rows:
+                out.write(json.dumps(dict(zip(columns, row, strict=True)), default=str) + "\n")
+        else:  # csv (also what --out writes when no format is given)
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows(rows)
+    finally:
+        if args.out:
+            out.close()
+    if args.out:
+        print(f"wrote {len(rows)} row(s) to {args.out}")
     return 0
 
 
