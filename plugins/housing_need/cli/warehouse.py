@@ -18,6 +18,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     """Run one read-only statement on the published warehouse: a table on the terminal, or CSV / JSON
     lines to standard output or ``--out``. A statement that returns nothing (``COPY ... TO``) says so; a
     bad statement prints DuckDB's message, not a traceback, and exits 1."""
+    import contextlib
     import csv
     import json
     import sys
@@ -42,8 +43,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
             return 1
     finally:
         con.close()
-    out = Path(args.out).open("w", encoding="utf-8", newline="") if args.out else sys.stdout
-    try:
+    with contextlib.ExitStack() as stack:
+        out = (
+            stack.enter_context(Path(args.out).open("w", encoding="utf-8", newline=""))
+            if args.out
+            else sys.stdout
+        )
         if args.format == "json":
             for row in rows:
                 out.write(json.dumps(dict(zip(columns, row, strict=True)), default=str) + "\n")
@@ -51,9 +56,6 @@ def cmd_sql(args: argparse.Namespace) -> int:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(columns)
             writer.writerows(rows)
-    finally:
-        if args.out:
-            out.close()
     if args.out:
         print(f"wrote {len(rows)} row(s) to {args.out}")
     return 0
