@@ -1,11 +1,14 @@
 {#-
     Everything the need model reads, one row per local authority (England and Wales, the census
     LAs) and community (a leaf of the country-of-birth hierarchy): the community's residents in
-    2011 and 2021, the LA's households, tenure and overcrowding (Census 2021), its housing register
+    2011 and 2021 and the population engine's growth terms (int_need_population_growth), the LA's
+    households, foreign-born residents, tenure and overcrowding (Census 2021), its housing register
     (LAHS, latest year; or, where the council's own register extract is loaded, its live applications
     by community at the latest snapshot, and the row then says whether that extract is synthetic), its
-    asylum move-on flow and the homelessness duties owed to households
-    leaving asylum support (Home Office x H-CLIC), and the community's share of recent asylum grants.
+    move-on duties a year (its own H-CLIC duties after leaving asylum support over the last four
+    quarters, else the Home Office move-on estimate x its calibration), the affordability test's rents
+    and earnings (int_need_la_affordability), and the community's share of recent asylum grants,
+    nationally and reweighted by where it lives in the LA.
     A pair is kept when the community had at least 100 residents in the LA in 2021 or received at
     least 1% of the UK's initial grants in the last four quarters (docs/need-method.md, "Scope").
     Every input names its release, and `inputs` says them in words.
