@@ -246,8 +246,9 @@ def test_region_map_draws_every_la_with_the_marts_dispersal_rate_and_marks_the_w
     need = map_areas(section(dom, "need-map"))  # estimated need per 1,000 households (10 years, central)
     rates = dict(
         project.query(
-            "select lad_code, 1000 * sum(annual_need) / max(la_households_2021) from marts.mart_housing_need_estimate "
-            "where region_name = ? and horizon_years = 10 and scenario = 'central' group by lad_code",
+            "select area_code, 1000 * annual_need / all_households_2021 from marts.mart_housing_need_total "
+            "where area_type = 'local_authority' and horizon_years = 10 and scenario = 'central' "
+            "and area_code in (select lad_code from marts.dim_local_authority where region_name = ?)",
             [region],
         )
     )

@@ -658,9 +658,9 @@ def dispersal_map(data: Published, scope: str, key: str) -> Content | None:
 def need_map(data: Published, scope: str, key: str) -> Content | None:
     areas = _areas(data, scope, key)
     rows = data.by(
-        "select 'all', lad_code, sum(annual_need), max(la_households_2021) from marts.mart_housing_need_estimate "
-        "where horizon_years = 10 and scenario = 'central' group by lad_code"
-    ).get("all", [])
+        "select 'all', area_code, annual_need, all_households_2021 from marts.mart_housing_need_total "
+        "where area_type = 'local_authority' and horizon_years = 10 and scenario = 'central'"
+    ).get("all", [])  # each LA's total is the median of its summed draws: community medians do not add
     need = {str(code): (n, h) for code, n, h in rows}
     rates = {code: 1000.0 * n / h if n is not None and h else None for code, (n, h) in need.items()}
     values = {code: rates.get(code) for code in areas}
@@ -725,7 +725,7 @@ MAP_SECTIONS: list[Section] = [
     Section(
         "need-map",
         "Map: estimated housing need per 1,000 households",
-        ("mart_housing_need_estimate", "dim_local_authority"),
+        ("mart_housing_need_total", "dim_local_authority"),
         ("index", "region"),
         need_map,
     ),

@@ -45,17 +45,26 @@ group by area_code
 """
 
 _BY_LA = f"""
-select region_name, lad_code, lad_name,
-       sum(case when scenario = 'central' then annual_need end) as central,
-       sum(case when scenario = 'low' then annual_need end) as low,
-       sum(case when scenario = 'high' then annual_need end) as high,
-       max(la_households_2021) as la_households,
-       count(distinct community_key) as communities,
-       arg_max(community_name, case when scenario = 'central' then annual_need end) as largest
-from marts.mart_housing_need_estimate
-where horizon_years = {HORIZON}
-group by region_name, lad_code, lad_name
-order by region_name, 1000 * sum(case when scenario = 'central' then annual_need end) / max(la_households_2021) desc
+select communities.region_name, communities.lad_code, communities.lad_name,
+       totals.central, totals.low, totals.high, totals.households, communities.communities, communities.largest
+from (
+    select region_name, lad_code, lad_name, count(distinct community_key) as communities,
+           arg_max(community_name, case when scenario = 'central' then annual_need end) as largest
+    from marts.mart_housing_need_estimate
+    where horizon_years = {HORIZON}
+    group by region_name, lad_code, lad_name
+) as communities
+inner join (
+    select area_code,
+           max(case when scenario = 'central' then annual_need end) as central,
+           max(case when scenario = 'low' then annual_need end) as low,
+           max(case when scenario = 'high' then annual_need end) as high,
+           max(all_households_2021) as households
+    from marts.mart_housing_need_total
+    where area_type = 'local_authority' and horizon_years = {HORIZON}
+    group by area_code
+) as totals on totals.area_code = communities.lad_code
+order by communities.region_name, 1000 * totals.central / totals.households desc
 """
 
 
@@ -169,6 +178,7 @@ def _region(data: Published, region: str) -> Content | None:
             for _, name, c, lo, hi, h, n, largest in rows
         ],
         notes=[
-            "Need per 1,000 households sums the communities' central estimates over all the LA's households."
+            "Each LA's need is the median of its communities' summed draws (medians do not add), per 1,000 of "
+            "all the LA's households."
         ],
     )
