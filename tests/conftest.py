@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import re
 import shutil
@@ -27,6 +29,38 @@ def readme_commands() -> list[str]:
     return [
         ln.strip() for b in blocks for ln in b.splitlines() if ln.strip() and not ln.strip().startswith("#")
     ]
+
+
+# The suite runs on two pytest-xdist workers, a module at a time (pyproject: -n 2 --dist loadscope
+# --no-loadscope-reorder): modules are handed out in collection order, so the longest go first
+# (seconds measured on a sequential run on the 2-core CI machine), longest-first balancing the two
+# workers. test_backtest is first because it is cheap itself and builds `bundled`, which most of the
+# others wait for; the second worker meanwhile starts the release calendar, which deploys on its own.
+# Modules not listed (the short ones) follow in their usual order.
+SLOW_MODULES_FIRST = (
+    "integration/test_backtest.py",  # builds `bundled` (130 s)
+    "integration/test_release_calendar.py",  # 420 s, its own deployment: 5 refreshes
+    "integration/test_deliveries.py",  # 400 s: 3 refreshes
+    "integration/test_postgres_publish.py",  # 300 s: a refresh and a dbt build on PostgreSQL
+    "integration/test_census_pipeline.py",  # 260 s: 2 refreshes
+    "integration/test_concurrency.py",  # 230 s: 3 refreshes, one a full rebuild
+    "integration/test_celery_stack.py",  # 180 s, its own deployment on the Celery stack
+    "integration/test_register_pipeline.py",  # 165 s: 2 refreshes
+    "integration/test_refresh_pipeline.py",  # 160 s: 3 refreshes
+    "integration/test_survey_pipeline.py",  # 110 s: 2 refreshes
+    "integration/test_privacy.py",  # 90 s: 2 refreshes
+    "integration/test_briefing_pages.py",  # 50 s: Chromium
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOW_MODULES_FIRST)}
+
+    def module_rank(item: pytest.Item) -> int:
+        relative = item.path.relative_to(ROOT / "tests").as_posix()
+        return rank.get(relative, len(rank))
+
+    items.sort(key=module_rank)  # stable: tests keep their order within a module
 
 
 @dataclass
@@ -93,16 +127,45 @@ def make_project(tmp_path_factory: pytest.TempPathFactory):
     return make
 
 
+def shared_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's temp folder that every pytest-xdist worker of this run shares (each worker's own
+    base is a sub-folder of it); without xdist, the session's base folder itself."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (the xdist workers), held for the ``with`` block."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
-def bundled(make_project) -> Project:
-    """The README's first command, word for word, once per session: a deployment that refreshed the
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The README's first command, word for word, once per test run: a deployment that refreshed the
     bundled real data through real Airflow DAG runs. Tests that only read what it published share
-    it; tests that deliver more work on a :func:`fork` of it."""
-    project = make_project("bundled")
-    assert readme_commands()[0] == "./run refresh"
-    result = project.readme_command(0)
-    assert result.returncode == 0, result.stdout + result.stderr
-    project.first_output = result.stdout  # type: ignore[attr-defined]
+    it; tests that deliver more work on a :func:`fork` of it. Under pytest-xdist the first worker to
+    need it runs the refresh while holding a file lock; the others wait for it and read the same
+    deployment (and the same outcome: a failed refresh fails every worker's tests that need it)."""
+    base = shared_base(tmp_path_factory) / "bundled"
+    project = Project(root=ROOT, var_dir=base / "var", warehouse=base / "warehouse" / "housing_need.duckdb")
+    outcome_file = base.parent / "bundled.outcome.json"
+    with file_lock(base.parent / "bundled.lock"):
+        if not outcome_file.exists():
+            assert not base.exists(), f"{base} exists without an outcome: a refresh died half-way"
+            base.mkdir()
+            assert readme_commands()[0] == "./run refresh"
+            result = project.readme_command(0)
+            outcome = {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+            outcome_file.write_text(json.dumps(outcome), encoding="utf-8")
+        outcome = json.loads(outcome_file.read_text(encoding="utf-8"))
+    assert outcome["returncode"] == 0, outcome["stdout"] + outcome["stderr"]
+    project.first_output = outcome["stdout"]  # type: ignore[attr-defined]
     return project
 
 

