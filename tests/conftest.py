@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from housing_need.ops.servers import pg_answers, start_embedded_postgres
+from housing_need.pipeline.lock import exclusive
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CSV = ROOT / "data/sample/home_office_asylum_support/asy_d11_local_authority_support_2014q1_2023q4.csv"
@@ -135,17 +135,6 @@ def shared_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-@contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock between processes (the xdist workers), held for the ``with`` block."""
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @pytest.fixture(scope="session")
 def bundled(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The README's first command, word for word, once per test run: a deployment that refreshed the
@@ -156,7 +145,7 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Project:
     base = shared_base(tmp_path_factory) / "bundled"
     project = Project(root=ROOT, var_dir=base / "var", warehouse=base / "warehouse" / "housing_need.duckdb")
     outcome_file = base.parent / "bundled.outcome.json"
-    with file_lock(base.parent / "bundled.lock"):
+    with exclusive(base.parent / "bundled.lock"):
         if not outcome_file.exists():
             assert not base.exists(), f"{base} exists without an outcome: a refresh died half-way"
             base.mkdir()

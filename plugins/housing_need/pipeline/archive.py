@@ -13,14 +13,12 @@ then on and a loaded one is withdrawn from the warehouse at the next refresh) an
 
 from __future__ import annotations
 
-import fcntl
 import getpass
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import Any
 
 from ..errors import HousingNeedError
 from ..privacy import crypto
+from .lock import exclusive
 
 MANIFEST = "manifest.jsonl"
 EVENTS = "events.jsonl"
@@ -86,17 +85,9 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@contextmanager
-def locked(archive_dir: Path, source: str, name: str = ".lock") -> Iterator[None]:
+def locked(archive_dir: Path, source: str, name: str = ".lock") -> AbstractContextManager[None]:
     """An exclusive lock on one source's archive (``name`` picks another lock, e.g. the extract's)."""
-    path = archive_dir / source / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return exclusive(archive_dir / source / name)
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

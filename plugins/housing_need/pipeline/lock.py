@@ -29,7 +29,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,6 +79,19 @@ def run_token(run_id: str) -> str:
     return f"run:{run_id}"
 
 
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path`` (created with its folder if missing) for the ``with`` block:
+    the one lock the warehouse lease, the archive and the test harness all take."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class WriterLease:
     """The lease on one warehouse file."""
 
@@ -87,16 +100,9 @@ class WriterLease:
         self.lock_path = self.folder / LOCK_FILE
         self.lease_path = self.folder / LEASE_FILE
 
-    @contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> AbstractContextManager[None]:
         """The short exclusive section in which the lease is read or changed."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        return exclusive(self.lock_path)
 
     def current(self) -> Lease | None:
         try:
