@@ -87,7 +87,7 @@ move_on_quarters as (
 
 move_on as (
 
-    select lad_code, sum(estimated_households_central) as move_on_households_per_year
+    select lad_code, sum(estimated_households_central order by period_end) as move_on_households_per_year
     from {{ ref('mart_move_on_pressure_by_la_quarter') }}
     where period_end in (select period_end from move_on_quarters)
     group by lad_code
@@ -326,7 +326,8 @@ select
     cast(coalesce(
         pairs.asylum_grant_share * pairs.residents_2021 / nullif(national_residents.residents_2021, 0)
         / nullif(sum(pairs.asylum_grant_share * pairs.residents_2021 / nullif(national_residents.residents_2021, 0))
-            over (partition by pairs.lad_code), 0),
+            over (partition by pairs.lad_code order by pairs.community_key
+                rows between unbounded preceding and unbounded following), 0),
         pairs.asylum_grant_share
     ) as double precision) as asylum_local_grant_share,
     coalesce(pairs.census_date, cast('2021-03-21' as date)) as census_date,

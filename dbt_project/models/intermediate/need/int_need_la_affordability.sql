@@ -33,8 +33,8 @@ rents as (
     select
         crosswalk.current_lad_code as lad_code,
         max(rents.rent_period) as rent_period,
-        sum(rents.lower_quartile_monthly_rent * rents.count_of_rents) / nullif(sum(rents.count_of_rents), 0)
-            as lower_quartile_monthly_rent
+        sum(rents.lower_quartile_monthly_rent * rents.count_of_rents order by rents.lad_code)
+            / nullif(sum(rents.count_of_rents), 0) as lower_quartile_monthly_rent
     from {{ ref('ref_voa_private_rents_lad') }} as rents
     inner join crosswalk on crosswalk.gss_code = rents.lad_code
     where rents.bedroom_category = 'all'
@@ -57,8 +57,8 @@ earnings as (
     select
         crosswalk.current_lad_code as lad_code,
         max(earnings.year) as earnings_year,
-        avg(earnings.median_annual_earnings) as median_annual_earnings,
-        avg(earnings.lower_quartile_annual_earnings) as lower_quartile_annual_earnings
+        avg(earnings.median_annual_earnings order by earnings.lad_code) as median_annual_earnings,
+        avg(earnings.lower_quartile_annual_earnings order by earnings.lad_code) as lower_quartile_annual_earnings
     from {{ ref('ref_ons_residence_earnings_lad') }} as earnings
     inner join crosswalk on crosswalk.gss_code = earnings.lad_code
     where earnings.year = (select year from earnings_year)

@@ -11,7 +11,9 @@
         m_l  = net internal migration of the LA a year, mid-2010 to mid-2020, per resident of mid-2011,
                less the same over all LAs of England and Wales   (ONS Local Area Migration Indicators)
 
-    and the spread of the engine's error, fitted on the same decade as the hindcast fits it on the one
+    Sums of doubles are ordered aggregates, so that a rebuild gives the same bits (a parallel sum adds
+    in whatever order the threads finish).
+    And the spread of the engine's error, fitted on the same decade as the hindcast fits it on the one
     before its origin:
         sigma_c = the residents-weighted root mean square over LAs (P_lc,2011 >= 100) of 10 d_lc
                   (the pooled value of every community where c has no such LA)
@@ -78,7 +80,8 @@ flows as (
 
     select
         crosswalk.current_lad_code as lad_code,
-        sum(flows.internal_inflow - flows.internal_outflow) as internal_net,
+        sum(flows.internal_inflow - flows.internal_outflow order by flows.lad_code, flows.year_ending_mid)
+            as internal_net,
         sum(case when flows.year_ending_mid = 2011 then flows.population_at_year_end end) as population_2011
     from {{ ref('ref_ons_lamis_migration_flows_lad') }} as flows
     inner join crosswalk on crosswalk.gss_code = flows.lad_code
@@ -91,7 +94,7 @@ internal as (
     select
         lad_code,
         cast(internal_net as double precision) / population_2011 / 10
-            - (select cast(sum(internal_net) as double precision) / sum(population_2011) / 10 from flows)
+            - (select sum(internal_net order by lad_code) / sum(population_2011 order by lad_code) / 10 from flows)
             as internal_migration_rate
     from flows
 
@@ -125,7 +128,7 @@ sigma as (
 
     select
         community_key,
-        sqrt(sum(residents_2011 * power(10 * relative_growth, 2)) / sum(residents_2011)) as sigma
+        sqrt(sum(residents_2011 * power(10 * relative_growth, 2) order by lad_code) / sum(residents_2011)) as sigma
     from cells
     where residents_2011 >= 100
     group by community_key
@@ -134,7 +137,8 @@ sigma as (
 
 pooled as (
 
-    select sqrt(sum(residents_2011 * power(10 * relative_growth, 2)) / sum(residents_2011)) as sigma
+    select sqrt(sum(residents_2011 * power(10 * relative_growth, 2) order by lad_code, community_key)
+        / sum(residents_2011)) as sigma
     from cells
     where residents_2011 >= 100
 
@@ -150,7 +154,8 @@ saturated as (
 
 tau as (
 
-    select sqrt(avg(power(decade_growth - (select avg(decade_growth) from saturated), 2))) as tau
+    select sqrt(avg(power(decade_growth - (select avg(decade_growth order by community_key) from saturated), 2)
+        order by community_key)) as tau
     from saturated
 
 )
