@@ -42,7 +42,7 @@ by_area_draw as (
     -- rounded to a millionth of a household: a parallel sum of doubles adds in whatever order the
     -- threads finish, and a rebuild must give the same bits
     select membership.area_type, membership.area_code, draws.draw_id, draws.scenario, draws.horizon_years,
-        round(sum(draws.annual_need), 6) as annual_need
+        {{ round_double('sum(draws.annual_need)', 6) }} as annual_need
     from draws
     inner join membership on membership.lad_code = draws.lad_code
     group by membership.area_type, membership.area_code, draws.draw_id, draws.scenario, draws.horizon_years
@@ -74,13 +74,13 @@ components as (
         max(membership.area_name) as area_name,
         estimate.scenario,
         estimate.horizon_years,
-        round(sum(estimate.backlog_annual), 6) as backlog_annual,
-        round(sum(estimate.newly_arising_annual), 6) as newly_arising_annual,
-        round(sum(estimate.move_on_annual), 6) as move_on_annual,
-        round(sum(estimate.supply_annual), 6) as supply_annual,
-        round(sum(estimate.annual_need_structural_low - estimate.annual_need), 6) as structural_low,
-        round(sum(estimate.annual_need_structural_high - estimate.annual_need), 6) as structural_high,
-        round(sum(estimate.households_at_base), 6) as households_at_base,
+        {{ round_double('sum(estimate.backlog_annual)', 6) }} as backlog_annual,
+        {{ round_double('sum(estimate.newly_arising_annual)', 6) }} as newly_arising_annual,
+        {{ round_double('sum(estimate.move_on_annual)', 6) }} as move_on_annual,
+        {{ round_double('sum(estimate.supply_annual)', 6) }} as supply_annual,
+        {{ round_double('sum(estimate.annual_need_structural_low - estimate.annual_need)', 6) }} as structural_low,
+        {{ round_double('sum(estimate.annual_need_structural_high - estimate.annual_need)', 6) }} as structural_high,
+        {{ round_double('sum(estimate.households_at_base)', 6) }} as households_at_base,
         count(distinct estimate.community_key) as communities,
         bool_or(estimate.rests_on_synthetic_input) as rests_on_synthetic_input
     from {{ ref('mart_housing_need_estimate') }} as estimate
