@@ -1,8 +1,13 @@
 """Static briefing pages per region and local authority, built from whichever marts exist.
 
-``build_briefing(warehouse, out_dir)`` writes index.html, regions/<slug>.html and la/<code>.html
-with inline SVG charts (no JavaScript, no CDN: they work offline and print well). It builds into a
-temporary folder and swaps it in, so a reader never sees half a site.
+``build_briefing(warehouse, out_dir)`` writes index.html (England's answer, a search box and the A-Z list
+of every area), regions/<slug>.html and la/<slug>-<code>.html (paths.py), each opening with its answer
+(housing need over 5, 10 and 15 years with its range, :mod:`.need`), then a table of contents and the
+evidence sections, each chart with its table and a CSV download beside it (:mod:`.downloads`). The
+code-only LA pages of earlier builds (la/<code>.html) redirect. Charts are inline SVG and the one script
+(the index's search) is inline: the pages work offline and print as A4 reports (briefing.css). HTML comes
+from the Jinja2 templates in templates/ (autoescaped). The site is built in a temporary folder and swapped
+in, so a reader never sees half a site.
 """
 
 from __future__ import annotations
@@ -10,31 +15,47 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html import escape
+from importlib.resources import files
 from pathlib import Path
 
 import duckdb
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
-from ..marts import mart_tables
 from ..swap import replace_folder
+from . import need
+from .downloads import write_csv
 from .maps import ATTRIBUTION, INDEX_NAME, MAP_SECTIONS
-from .sections import SECTIONS, Content, Published, Section
+from .paths import download, href, la_page, la_redirect, region_page, slug
+from .sections import SECTIONS, Content, Published, Section, watchlist_status
 
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; margin: 0; color: #0b0c0c; }
-header { background: #0b0c0c; color: #fff; padding: 12px 24px; } header a { color: #fff; }
-main { max-width: 980px; margin: 0 auto; padding: 8px 24px 32px; }
-h1 { font-size: 1.8rem; margin: 16px 0 4px; } h2 { font-size: 1.3rem; margin-top: 28px; border-top: 2px solid #1d70b8; padding-top: 10px; }
-.lede { color: #505a5f; } .chart { width: 100%; max-width: 760px; height: auto; background: #fff; }
-.chart .grid { stroke: #dde1e3; } .chart .tick, .chart .axis-label, .chart .legend { font-size: 11px; fill: #505a5f; }
-.chart .legend { font-size: 12px; } table { border-collapse: collapse; font-size: 0.85rem; margin: 8px 0; }
-th, td { border-bottom: 1px solid #dde1e3; padding: 3px 10px; text-align: right; } th:first-child, td:first-child { text-align: left; }
-caption { text-align: left; font-weight: 600; padding: 4px 0; } details { margin: 6px 0 18px; }
-.unavailable { color: #505a5f; font-style: italic; } footer { border-top: 1px solid #b1b4b6; margin-top: 32px; padding: 12px 24px; font-size: 0.8rem; color: #505a5f; }
-ul.links { columns: 3; } .figure { font-size: 1.6rem; font-weight: 700; }
-"""
+__all__ = ["BriefingSummary", "build_briefing", "slug"]
+
+# The order sections appear in on every page: the need first, then who lives here, then the arrivals.
+ORDER = (
+    "need-map",
+    "need-estimates",
+    "shortlist",
+    "community-profile",
+    "housing-services",
+    "outlook",
+    "move-on",
+    "resettlement",
+    "dispersal-map",
+    "dispersal-trend",
+    "deprivation",
+    "concentration",
+    "accommodation",
+)
+NEED_MARTS = ("mart_housing_need_estimate", "mart_housing_need_total")
+CENSUS_COVERAGE = (
+    "The census-based community profile and housing-need estimates cover England and Wales only: the "
+    "censuses of Scotland and Northern Ireland are published separately and are not loaded here. This page "
+    "shows asylum support, dispersal, resettlement and the emerging-community watchlist."
+)
 
 
 @dataclass
@@ -42,72 +63,221 @@ class BriefingSummary:
     out_dir: Path
     pages: int = 0
     sections_rendered: int = 0
+    downloads: int = 0  # CSV files beside the tables
+    redirects: int = 0  # code-only LA pages of earlier builds, pointing at the named ones
     skipped: dict[str, str] = field(default_factory=dict)  # section id -> why
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+@dataclass
+class Shown:
+    """A section as a page shows it."""
+
+    id: str
+    title: str
+    chart: Markup = Markup("")
+    caption: str = ""
+    notes: list[str] = field(default_factory=list)
+    headers: tuple[str, ...] = ()
+    rows: list[tuple[object, ...]] = field(default_factory=list)
+    synthetic: list[str] = field(default_factory=list)
+    csv: str = ""
+    missing: str = ""
 
 
-def _table(content: Content, title: str) -> str:
-    head = "".join(f"<th scope='col'>{escape(str(h))}</th>" for h in content.headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in content.rows
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("housing_need.publish.briefing", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    return (
-        f"<details><summary>The numbers behind this chart</summary><table><caption>{escape(title)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>"
-    )
 
 
-def _page(title: str, body: str, *, depth: int, data_note: str) -> str:
-    up = "../" * depth
-    built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)} · Housing-need briefing</title><link rel="stylesheet" href="{up}briefing.css"></head>
-<body><header><a href="{up}index.html">Housing-need briefing</a></header><main>{body}</main>
-<footer>{escape(data_note)} Built {built}. Sources: Home Office Immigration System Statistics (table Asy_D11);
-ONS mid-2020 population estimates and LAD lookups; MHCLG English Indices of Deprivation 2019; mySociety
-local authority register (CC BY 4.0). Contains public sector information licensed under the Open
-Government Licence v3.0.</footer></body></html>
-"""
+def _order(section: Section) -> int:
+    return ORDER.index(section.id) if section.id in ORDER else len(ORDER)
 
 
-def _write_page(
-    root: Path, relative: str, title: str, body: str, note: str, summary: BriefingSummary
-) -> None:
-    """One page at ``root/relative``; its links climb as many folders as it is deep."""
-    depth = len(Path(relative).parts) - 1
-    (root / relative).write_text(_page(title, body, depth=depth, data_note=note), encoding="utf-8")
-    summary.pages += 1
+class _Site:
+    """One build: the staging folder, the warehouse's marts and the summary being counted."""
 
+    def __init__(self, staging: Path, data: Published, summary: BriefingSummary) -> None:
+        self.root, self.data, self.summary = staging, data, summary
+        self.env = _environment()
+        self.available = data.tables
+        latest = data.latest
+        self.quarter = latest[1]
+        self.note = f"Data to {latest[1]} (quarter ending {latest[0]})."
+        self.built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
-def _sections(data: Published, scope: str, key: str, available: set[str], summary: BriefingSummary) -> str:
-    out = []
-    for section in (s for s in (*MAP_SECTIONS, *SECTIONS) if scope in s.scopes):
-        missing = [t for t in section.requires if t not in available]
-        if missing:
-            summary.skipped[section.id] = f"needs marts.{', marts.'.join(missing)}"
-            out.append(
-                f"<section id='{section.id}'><h2>{escape(section.title)}</h2>"
-                f"<p class='unavailable'>Not yet available: this section needs marts.{escape(', marts.'.join(missing))}.</p></section>"
+    def sections(self, scope: str, key: str, page: str) -> list[Shown]:
+        out = []
+        for section in sorted((s for s in (*MAP_SECTIONS, *SECTIONS) if scope in s.scopes), key=_order):
+            missing = [t for t in section.requires if t not in self.available]
+            if missing:
+                self.summary.skipped[section.id] = f"needs marts.{', marts.'.join(missing)}"
+                out.append(Shown(section.id, section.title, missing=f"marts.{', marts.'.join(missing)}"))
+                continue
+            content = section.build(self.data, scope, key)
+            if content is None:
+                continue
+            self.summary.sections_rendered += 1
+            out.append(self.shown(section, content, scope, key, page))
+        return out
+
+    def shown(self, section: Section, content: Content, scope: str, key: str, page: str) -> Shown:
+        synthetic = list(content.synthetic)
+        if not synthetic and set(NEED_MARTS) & set(section.requires):
+            synthetic = need.synthetic_inputs(self.data, scope, key)  # e.g. the need map of a region
+        csv = ""
+        if content.rows:
+            csv = self.csv(
+                page,
+                section.id,
+                f"{section.title}: {_where(self.data, scope, key)}",
+                section.requires,
+                synthetic,
+                content.headers,
+                content.rows,
             )
-            continue
-        content = section.build(data, scope, key)
-        if content is None:
-            continue
-        summary.sections_rendered += 1
-        out.append(_render(section, content))
-    return "\n".join(out)
+        return Shown(
+            id=section.id,
+            title=section.title,
+            chart=Markup(content.chart),  # SVG from svg.py / maps.py, which escape every text they draw
+            caption=content.caption,
+            notes=list(content.notes),
+            headers=tuple(str(h) for h in content.headers),
+            rows=[tuple(r) for r in content.rows],
+            synthetic=synthetic,
+            csv=csv,
+        )
+
+    def csv(
+        self,
+        page: str,
+        name: str,
+        title: str,
+        sources: tuple[str, ...] | list[str],
+        synthetic: list[str],
+        headers: object,
+        rows: object,
+    ) -> str:
+        """Write the CSV of a table beside ``page``; the link to it from the page."""
+        path = download(page, name)
+        write_csv(
+            self.root / path,
+            title=title,
+            sources=list(sources),
+            data_note=self.note,
+            synthetic=synthetic,
+            headers=list(headers),  # type: ignore[call-overload]
+            rows=list(rows),  # type: ignore[call-overload]
+        )
+        self.summary.downloads += 1
+        return href(page, path)
+
+    def answer(self, scope: str, key: str, page: str) -> tuple[need.Answer | None, str, str]:
+        """The need answer of a page, the link to its CSV, and what to say where there is none."""
+        missing = [t for t in NEED_MARTS if t not in self.available]
+        if missing:
+            return (
+                None,
+                "",
+                f"Not yet available: the housing-need answer needs marts.{', marts.'.join(missing)}.",
+            )
+        found = need.answer(self.data, scope, key)
+        if found is None:
+            census_only = key in ("Scotland", "Northern Ireland") or (scope == "la" and key[:1] in ("S", "N"))
+            return None, "", CENSUS_COVERAGE if census_only else "No housing-need estimate covers this area."
+        for row in found.rows:
+            row.href = href(page, row.href) if row.href else None
+        table = found.table()
+        csv = self.csv(
+            page,
+            "answer",
+            f"Housing need over 5, 10 and 15 years: {found.area}",
+            NEED_MARTS,
+            found.synthetic,
+            table.headers,
+            table.rows,
+        )
+        return found, csv, ""
+
+    def write(self, relative: str, template: str, **context: object) -> None:
+        depth = len(Path(relative).parts) - 1
+        html = self.env.get_template(template).render(
+            up="../" * depth,
+            note=context.pop("note", self.note),
+            built=self.built,
+            n=need.fmt,
+            rate=need.rate,
+            **context,
+        )
+        (self.root / relative).write_text(html, encoding="utf-8")
+        self.summary.pages += 1
+
+    def redirect(self, relative: str, target: str, name: str) -> None:
+        html = self.env.get_template("redirect.html").render(target=href(relative, target), name=name)
+        (self.root / relative).write_text(html, encoding="utf-8")
+        self.summary.redirects += 1
 
 
-def _render(section: Section, content: Content) -> str:
-    return (
-        f"<section id='{section.id}'><h2>{escape(section.title)}</h2>{content.chart}"
-        f"<p>{escape(content.caption)}</p>"
-        + "".join(f"<p class='note'>{escape(note)}</p>" for note in content.notes)
-        + f"{_table(content, section.title)}</section>"
+def _where(data: Published, scope: str, key: str) -> str:
+    return {"index": INDEX_NAME, "region": key}.get(scope) or data.la(key)[0] or key
+
+
+def _text(answer: need.Answer | None, scope: str, area: str) -> dict[str, object]:
+    """The words around an answer's figures."""
+    who, table, caption = {
+        "la": (
+            f"{area}'s emerging communities (residents born outside the UK, by country of birth)",
+            "Every community",
+            f"Estimated need for affordable housing of each community in {area}, households (homes)",
+        ),
+        "region": (
+            f"the emerging communities of the local authorities of {area}",
+            "Every local authority",
+            f"Estimated need for affordable housing of each local authority's emerging communities, {area}, households",
+        ),
+        "index": (
+            "England's emerging communities (Wales: its own row below)",
+            "Every region and nation",
+            "Estimated need for affordable housing by region and nation, households",
+        ),
+    }[scope]
+    return {
+        "who": who,
+        "table_title": table,
+        "caption": caption,
+        "horizons": need.HORIZONS,
+        "table_horizons": need.TABLE_HORIZONS,
+        "lead": need.HORIZON,
+        "quote": need.QUOTE,
+        "scenarios": need.SCENARIOS,
+        "reading": need.READING,
+        "rows": answer.all_rows if answer else [],
+    }
+
+
+def _search_key(*parts: str) -> str:
+    text = unicodedata.normalize("NFD", " ".join(parts).lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def _a_to_z(entries: list[dict[str, str]]) -> list[tuple[str, list[dict[str, str]]]]:
+    groups: dict[str, list[dict[str, str]]] = {}
+    for entry in sorted(entries, key=lambda e: (_search_key(e["name"]), e["code"])):
+        letter = _search_key(entry["name"])[:1].upper() or "#"
+        groups.setdefault(letter, []).append(entry)
+    return list(groups.items())
+
+
+def _copy_css(root: Path) -> None:
+    (root / "briefing.css").write_text(
+        files("housing_need.publish.briefing").joinpath("templates/briefing.css").read_text(encoding="utf-8"),
+        encoding="utf-8",
     )
 
 
@@ -118,60 +288,7 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
     staging = Path(tempfile.mkdtemp(prefix=".briefing-", dir=out_dir.parent))
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
-        available = set(mart_tables(con))
-        data = Published(con)
-        latest = data.latest
-        note = f"Data to {latest[1]} (quarter ending {latest[0]})."
-        map_note = f"{note} {ATTRIBUTION}"  # the index and region pages show maps
-        regions = con.execute(
-            """
-            select region_name, sum(people_in_dispersal_accommodation), 10000.0 * sum(people_in_dispersal_accommodation)
-                   / sum(population_mid2020), count(*)
-            from marts.mart_dispersal_vs_deprivation where period_end = ?::date group by 1 order by 1
-            """,
-            [latest[0]],
-        ).fetchall()
-        (staging / "regions").mkdir()
-        (staging / "la").mkdir()
-        (staging / "briefing.css").write_text(CSS, encoding="utf-8")
-        items = "".join(
-            f"<tr><td><a href='regions/{slug(r)}.html'>{escape(r)}</a></td><td>{int(p):,}</td><td>{rate:.1f}</td><td>{n}</td></tr>"
-            for r, p, rate, n in regions
-        )
-        index = (
-            "<h1>Asylum dispersal and housing need</h1>"
-            f"<p class='lede'>People in Home Office dispersal accommodation at {escape(latest[1])}, by region "
-            "and nation. Choose a region for its trend, its local authorities and how dispersal relates to deprivation.</p>"
-            "<table><caption>Regions and nations</caption><thead><tr><th>Region</th><th>People in dispersal "
-            f"accommodation</th><th>Per 10,000 residents</th><th>Local authorities</th></tr></thead><tbody>{items}</tbody></table>"
-            f"{_sections(data, 'index', INDEX_NAME, available, summary)}"
-        )
-        _write_page(staging, "index.html", "Regions", index, map_note, summary)
-        for region, people, _rate, _n in regions:
-            las = con.execute(
-                "select lad_code, lad_name, people_in_dispersal_accommodation from marts.mart_dispersal_vs_deprivation "
-                "where region_name = ? and period_end = ?::date order by lad_name",
-                [region, latest[0]],
-            ).fetchall()
-            links = "".join(
-                f"<li><a href='../la/{code}.html'>{escape(name)}</a> ({int(p):,})</li>"
-                for code, name, p in las
-            )
-            body = (
-                f"<h1>{escape(region)}</h1><p class='lede'>People in dispersal accommodation at {escape(latest[1])}:</p>"
-                f"<p class='figure' data-figure='people-in-dispersal'>{int(people):,}</p>"
-                f"{_sections(data, 'region', region, available, summary)}"
-                f"<h2>Local authorities</h2><ul class='links'>{links}</ul>"
-            )
-            _write_page(staging, f"regions/{slug(region)}.html", region, body, map_note, summary)
-            for code, name, la_people in las:
-                body = (
-                    f"<h1>{escape(name)}</h1><p class='lede'>{escape(code)} · "
-                    f"<a href='../regions/{slug(region)}.html'>{escape(region)}</a> · people in dispersal "
-                    f"accommodation at {escape(latest[1])}:</p><p class='figure' data-figure='people-in-dispersal'>{int(la_people):,}</p>"
-                    f"{_sections(data, 'la', code, available, summary)}"
-                )
-                _write_page(staging, f"la/{code}.html", name, body, note, summary)
+        _build(staging, Published(con), summary)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -179,3 +296,121 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
         con.close()
     replace_folder(staging, out_dir)
     return summary
+
+
+def _build(staging: Path, data: Published, summary: BriefingSummary) -> None:
+    site = _Site(staging, data, summary)
+    con = data.con
+    latest = data.latest
+    map_note = f"{site.note} {ATTRIBUTION}"  # the index and region pages show maps
+    regions = con.execute(
+        """
+        select region_name, sum(people_in_dispersal_accommodation), 10000.0 * sum(people_in_dispersal_accommodation)
+               / sum(population_mid2020), count(*)
+        from marts.mart_dispersal_vs_deprivation where period_end = ?::date group by 1 order by 1
+        """,
+        [latest[0]],
+    ).fetchall()
+    las = con.execute(
+        "select region_name, lad_code, lad_name, people_in_dispersal_accommodation "
+        "from marts.mart_dispersal_vs_deprivation where period_end = ?::date order by lad_name",
+        [latest[0]],
+    ).fetchall()
+    (staging / "regions").mkdir()
+    (staging / "la").mkdir()
+    _copy_css(staging)
+    watching = "mart_emerging_community_watchlist" in site.available
+
+    entries = [
+        {"name": r, "code": "", "kind": "region or nation", "href": region_page(r), "search": _search_key(r)}
+        for r, *_ in regions
+    ] + [
+        {
+            "name": name,
+            "code": code,
+            "kind": region,
+            "href": la_page(code, name),
+            "search": _search_key(name, code, region),
+        }
+        for region, code, name, _ in las
+    ]
+    page = "index.html"
+    answer, answer_csv, coverage = site.answer("index", INDEX_NAME, page)
+    site.write(
+        page,
+        "index.html",
+        title="Housing need and asylum dispersal",
+        heading="Housing need of emerging communities, and asylum dispersal",
+        lede="How many affordable homes the emerging communities of each local authority will need over the next "
+        "5, 10 and 15 years, and how sure the estimate is; with the arrivals behind it. Find your area, or "
+        f"read England's answer below. Data to {latest[1]}.",
+        parent=None,
+        watch="",
+        answer_block=answer,
+        answer_csv=answer_csv,
+        coverage=coverage,
+        text=_text(answer, "index", "England"),
+        lead_links=[
+            ("find", "Find an area"),
+            ("answer", "The answer: housing need"),
+            ("regions", "Regions and nations"),
+        ],
+        sections=site.sections("index", INDEX_NAME, page),
+        dispersal=None,
+        quarter=latest[1],
+        regions=[
+            {"name": r, "href": region_page(r), "people": f"{int(p):,}", "rate": f"{rate:.1f}", "las": n}
+            for r, p, rate, n in regions
+        ],
+        az=_a_to_z(entries),
+        az_count=len(entries),
+        note=map_note,
+    )
+    for region, people, _rate, _n in regions:
+        page = region_page(region)
+        answer, answer_csv, coverage = site.answer("region", region, page)
+        members = [(code, name, p) for r, code, name, p in las if r == region]
+        site.write(
+            page,
+            "region.html",
+            title=region,
+            heading=region,
+            lede=f"{len(members)} local authorities",
+            parent=None,
+            watch="",
+            answer_block=answer,
+            answer_csv=answer_csv,
+            coverage=coverage,
+            text=_text(answer, "region", region),
+            lead_links=[("answer", "The answer: housing need")],
+            sections=site.sections("region", region, page),
+            dispersal=f"{int(people):,}",
+            quarter=latest[1],
+            las=[
+                {"name": name, "href": href(page, la_page(code, name)), "people": f"{int(p):,}"}
+                for code, name, p in members
+            ],
+            note=map_note,
+        )
+        for code, name, la_people in members:
+            page = la_page(code, name)
+            answer, answer_csv, coverage = site.answer("la", code, page)
+            site.write(
+                page,
+                "la.html",
+                title=name,
+                heading=name,
+                lede=code,
+                parent={"name": region, "href": href(page, region_page(region))},
+                watch=watchlist_status(data, code) if watching else "",
+                answer_block=answer,
+                answer_csv=answer_csv,
+                coverage=coverage,
+                text=_text(answer, "la", name),
+                lead_links=[("answer", "The answer: housing need")],
+                sections=site.sections("la", code, page),
+                dispersal=f"{int(la_people):,}",
+                quarter=latest[1],
+            )
+            if la_redirect(code) != page:
+                site.redirect(la_redirect(code), page, name)

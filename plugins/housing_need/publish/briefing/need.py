@@ -1,16 +1,395 @@
-"""The "Housing need" section of the briefing pages: marts.mart_housing_need_estimate read for a local
-authority (its communities' need over 10 years, the median with the P10-P90 range, the 5- and 15-year and
-low/high-scenario figures, the inputs behind them and the LA's watchlist entry) or a region (its LAs'
-need per 1,000 households); the area totals and their ranges come from marts.mart_housing_need_total
-(ranges do not add across communities: that mart adds the draws first)."""
+"""Housing need on the briefing pages, read from marts.mart_housing_need_estimate (LA x community x
+horizon x scenario) and marts.mart_housing_need_total (local authority, region, country).
+
+Two things live here:
+
+- :func:`answer`: the block every page opens with. An LA page: the LA's need over 5, 10 and 15 years as
+  totals and a year with the P10-P90 range, per 1,000 households against its region and England, then
+  every community's. A region page: the region's, then each LA's; the index: England's, then each
+  region's. Each figure that rests on a SYNTHETIC input says so; the inputs and their releases follow.
+- :func:`need_estimates`: the evidence section further down, the chart of the same figures.
+
+Area totals and their ranges always come from mart_housing_need_total: medians and percentiles do not
+add across communities or LAs (that mart adds the draws first). A total over a horizon is the figure a
+year times the years, its range the range a year times the years (the mart's need_over_horizon).
+"""
 
 from __future__ import annotations
 
-from . import svg
-from .sections import Content, Published, watchlist_note
+from dataclasses import dataclass, field
 
-HORIZON = 10  # the horizon the section leads with; the table adds 5 and 15
+from . import svg
+from .paths import la_page, region_page
+from .sections import Content, Published
+
+HORIZONS = (5, 10, 15)
+HORIZON = 10  # the horizon a page leads with
+TABLE_HORIZONS = (10, 5, 15)  # the answer's table (and CSV) leads with it too: on a phone it is what shows
 TOP = 12  # rows drawn in a chart (the table lists all)
+ENGLAND, WALES = "E92000001", "W92000004"
+
+# How to read the two ranges, said on every page that shows need (docs/need-method.md, "Ranges").
+QUOTE = (
+    "Quote the central figure with its P10-P90 range. The range covers what the model is unsure of: "
+    "the uncertain parameters (headship, overcrowding, the register, affordability) and the population "
+    "engine's error as the ten-year hindcast scored it. The outcome falls below P10 one time in ten and "
+    "above P90 one time in ten, if migration keeps to the central regime."
+)
+SCENARIOS = (
+    "The low and high migration scenarios answer another question: what if migration follows another "
+    "flow regime seen in the data (central: 2016-2019; low and high: the lowest and highest of 2011-2016, "
+    "2016-2019 and 2019-2021)? Use them to test a plan against a change of regime, not as the figure's "
+    "uncertainty. Where low equals central, the data show no lower regime."
+)
+READING = (
+    "Households (homes) of affordable housing, net of the social re-lets that fall to the community: "
+    "negative where re-lets exceed need. A total over a horizon is the figure a year times the years; the "
+    "backlog of current need is met in the first five years, so shorter horizons have more a year. Figures "
+    "do not add up across rows: each total is the median of its own summed draws."
+)
+
+
+def _n(value: float | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:,.0f}"
+    return "0" if text == "-0" else text
+
+
+def _quarter(day: object) -> str:
+    text = str(day)
+    return f"{text[:4]} Q{(int(text[5:7]) - 1) // 3 + 1}" if len(text) >= 7 else text
+
+
+@dataclass(frozen=True)
+class Need:
+    """One estimate over ``years``: households a year (the median of the draws, central scenario), its
+    P10-P90, and the low and high migration scenarios' medians a year."""
+
+    years: int
+    annual: float
+    p10: float | None
+    p90: float | None
+    low: float | None
+    high: float | None
+
+    def total(self, value: float | None) -> float | None:
+        return None if value is None else value * self.years
+
+    @property
+    def over(self) -> float:
+        return self.annual * self.years
+
+
+@dataclass
+class Row:
+    label: str
+    href: str | None
+    households: float | None
+    needs: dict[int, Need]
+    synthetic: bool
+    per_1000: float | None = None  # 10-year central a year per 1,000 households (area rows)
+
+
+@dataclass
+class Answer:
+    scope: str  # "la", "region", "index"
+    area: str
+    base: str  # the base quarter, e.g. "2023 Q4"
+    totals: dict[int, Need]  # the area's own, by horizon (empty when the total mart lacks the area)
+    compare: list[
+        tuple[str, float]
+    ]  # (area, 10-year need a year per 1,000 households): here, region, England
+    row_kind: str
+    households_label: str
+    rows: list[Row]
+    synthetic: list[str]  # which inputs are SYNTHETIC (empty: published data only)
+    inputs: list[str] = field(default_factory=list)
+    version: str = ""
+    households: float | None = None  # the area's: the communities' now (LA), all at Census 2021 (areas)
+
+    @property
+    def headline(self) -> Need | None:
+        return self.totals.get(HORIZON)
+
+    @property
+    def all_rows(self) -> list[Row]:
+        """The area's own total first (when the total mart has it), then its communities, LAs or regions."""
+        if not self.totals:
+            return self.rows
+        label = {"la": f"All communities of {self.area}", "region": f"All of {self.area}"}.get(
+            self.scope, self.area
+        )
+        per_1000 = None if self.scope == "la" else _per_1000(self.totals, self.households)
+        return [Row(label, None, self.households, self.totals, bool(self.synthetic), per_1000), *self.rows]
+
+    def table(self) -> Content:
+        """The answer's table as plain cells: the CSV download (the page draws the same numbers)."""
+        headers = [self.row_kind, self.households_label]
+        for h in TABLE_HORIZONS:
+            headers += [
+                f"{h} years: total",
+                f"{h} years: P10 total",
+                f"{h} years: P90 total",
+                f"{h} years: a year",
+            ]
+        headers += [f"{HORIZON} years: low scenario total", f"{HORIZON} years: high scenario total"]
+        if self.scope != "la":
+            headers.append(f"{HORIZON} years: a year per 1,000 households")
+        headers.append("Rests on a SYNTHETIC input")
+        rows = []
+        for row in self.all_rows:
+            cells = [row.label, _n(row.households)]
+            for h in TABLE_HORIZONS:
+                need = row.needs.get(h)
+                cells += (
+                    [_n(need.over), _n(need.total(need.p10)), _n(need.total(need.p90)), _n(need.annual)]
+                    if need
+                    else ["", "", "", ""]
+                )
+            ten = row.needs.get(HORIZON)
+            cells += [_n(ten.total(ten.low)), _n(ten.total(ten.high))] if ten else ["", ""]
+            if self.scope != "la":
+                cells.append(rate(row.per_1000))
+            cells.append("SYNTHETIC" if row.synthetic else "no")
+            rows.append(tuple(cells))
+        return Content(
+            chart="",
+            caption=f"Estimated need for affordable housing, {self.area}, from {self.base}",
+            headers=tuple(headers),
+            rows=rows,
+            synthetic=self.synthetic,
+        )
+
+
+_PAIRS = """
+select lad_code, community_name, horizon_years, scenario, annual_need, annual_need_p10, annual_need_p90,
+       households_at_base, base_date, parameter_version, inputs, rests_on_synthetic_input, synthetic_inputs,
+       region_name
+from marts.mart_housing_need_estimate
+order by lad_code, community_name, horizon_years, scenario
+"""
+
+
+def _needs(cells: dict[tuple[int, str], tuple]) -> dict[int, Need]:
+    """(horizon, scenario) -> (annual, p10, p90) as one Need per horizon with a central row."""
+    out = {}
+    for h in HORIZONS:
+        central = cells.get((h, "central"))
+        if central is None or central[0] is None:
+            continue
+        low, high = cells.get((h, "low")), cells.get((h, "high"))
+        out[h] = Need(
+            h, central[0], central[1], central[2], low[0] if low else None, high[0] if high else None
+        )
+    return out
+
+
+def _areas(data: Published) -> dict[tuple[str, str], tuple[dict[int, Need], float | None]]:
+    """(area_type, key) -> (needs by horizon, all households 2021); key: the code of an LA or country,
+    the name of a region."""
+    return data.derived("need areas", lambda: _read_areas(data))
+
+
+def _read_areas(data: Published) -> dict[tuple[str, str], tuple[dict[int, Need], float | None]]:
+    name = "area_name" if "area_name" in data.columns("mart_housing_need_total") else "area_code"
+    rows = data.by(
+        f"""
+        select 'all', area_type, case when area_type = 'region' then {name} else area_code end,
+               horizon_years, scenario, annual_need, annual_need_p10, annual_need_p90, all_households_2021
+        from marts.mart_housing_need_total
+        """
+    ).get("all", [])
+    cells: dict[tuple[str, str], dict[tuple[int, str], tuple]] = {}
+    households: dict[tuple[str, str], float | None] = {}
+    for area_type, key, h, scenario, annual, p10, p90, hh in rows:
+        cells.setdefault((area_type, str(key)), {})[(h, scenario)] = (annual, p10, p90)
+        households[(area_type, str(key))] = hh
+    return {k: (_needs(v), households[k]) for k, v in cells.items()}
+
+
+_SYNTHETIC = """
+select 'all', lad_code, region_name, synthetic_inputs from marts.mart_housing_need_estimate
+where rests_on_synthetic_input group by all order by all
+"""
+
+
+def _synthetic_areas(data: Published) -> set[str]:
+    """The LA codes, region names and country codes whose estimates rest on a SYNTHETIC input."""
+    out: set[str] = set()
+    for code, region, _ in data.by(_SYNTHETIC).get("all", []):
+        out |= {str(code), str(region), ENGLAND if str(code).startswith("E") else WALES}
+    return out
+
+
+def synthetic_inputs(data: Published, scope: str, key: str) -> list[str]:
+    """What the need figures of an LA (code), a region (name) or the index rest on that is SYNTHETIC."""
+    if "mart_housing_need_estimate" not in data.tables:
+        return []
+    rows = data.by(_SYNTHETIC).get("all", [])
+    column = {"la": 0, "region": 1}.get(scope)
+    return sorted({str(t) for *area, t in rows if column is None or area[column] == key})
+
+
+fmt = _n  # the pages' number format for need figures (whole households, thousands separated)
+
+
+def rate(value: float | None) -> str:
+    """Need per 1,000 households to one decimal ('0.0', never '-0.0')."""
+    if value is None:
+        return ""
+    text = f"{value:,.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def _per_1000(needs: dict[int, Need], households: float | None) -> float | None:
+    ten = needs.get(HORIZON)
+    return 1000 * ten.annual / households if ten and households else None
+
+
+def _compare(
+    areas: dict[tuple[str, str], tuple[dict[int, Need], float | None]], wanted: list[tuple[str, str, str]]
+) -> list[tuple[str, float]]:
+    out = []
+    for area_type, key, label in wanted:
+        found = areas.get((area_type, key))
+        rate = _per_1000(*found) if found else None
+        if rate is not None:
+            out.append((label, rate))
+    return out
+
+
+def _inputs(rows: list[tuple]) -> list[str]:
+    """The inputs and their releases, each once in order; one that only some rows rest on says so."""
+    seen: dict[str, int] = {}
+    for text in {r[9] for r in rows if r[9]}:
+        for item in str(text).split("; "):
+            seen[item] = seen.get(item, 0) + 1
+    variants = len({r[9] for r in rows if r[9]})
+    order = [i for r in rows if r[9] for i in str(r[9]).split("; ")]
+    first = sorted(seen, key=order.index)
+    return [i if seen[i] == variants else f"{i} (some communities)" for i in first]
+
+
+def answer(data: Published, scope: str, key: str) -> Answer | None:
+    """The need answer for the index ("England and Wales"), a region (its name) or an LA (its code)."""
+    if not {"mart_housing_need_estimate", "mart_housing_need_total"} <= set(data.tables):
+        return None
+    areas = _areas(data)
+    synthetic_areas = _synthetic_areas(data)
+    pairs = data.by(_PAIRS)
+    base = next((_quarter(rows[0][7]) for rows in pairs.values()), data.latest[1])
+    texts = synthetic_inputs(data, "index", "")
+    if scope == "la":
+        return _la_answer(data, key, pairs.get(key), areas, synthetic_areas, base)
+    if scope == "region":
+        rows = []
+        for code, name in data.by(
+            "select region_name, lad_code, lad_name from marts.dim_local_authority"
+        ).get(key, []):
+            needs, households = areas.get(("local_authority", str(code)), ({}, None))
+            if needs:
+                rows.append(
+                    Row(
+                        str(name),
+                        la_page(str(code), str(name)),
+                        households,
+                        needs,
+                        str(code) in synthetic_areas,
+                        _per_1000(needs, households),
+                    )
+                )
+        if not rows:
+            return None
+        totals, area_households = areas.get(("region", key), ({}, None))
+        where = [("region", key, key), ("country", ENGLAND, "England")]
+        kind = "Local authority"
+        synthetic = texts if key in synthetic_areas else []
+    else:
+        rows = [
+            Row(
+                name,
+                region_page(name),
+                households,
+                needs,
+                name in synthetic_areas,
+                _per_1000(needs, households),
+            )
+            for (area_type, name), (needs, households) in sorted(areas.items())
+            if area_type == "region" and needs
+        ]
+        if not rows:
+            return None
+        totals, area_households = areas.get(("country", ENGLAND), ({}, None))
+        where = [("country", ENGLAND, "England"), ("country", WALES, "Wales")]
+        kind = "Region or nation"
+        synthetic = texts if synthetic_areas else []
+    rows.sort(key=lambda r: (-(r.needs[HORIZON].over if HORIZON in r.needs else 0), r.label))
+    version = sorted({str(r[8]) for rows in pairs.values() for r in rows if r[8]})
+    return Answer(
+        scope=scope,
+        area=key if scope == "region" else "England",
+        base=base,
+        totals=totals,
+        compare=_compare(areas, where),
+        row_kind=kind,
+        households_label="Households (Census 2021)",
+        rows=rows,
+        synthetic=synthetic,
+        version=", ".join(version),
+        households=area_households,
+    )
+
+
+def _la_answer(
+    data: Published,
+    code: str,
+    pairs: list[tuple] | None,
+    areas: dict[tuple[str, str], tuple[dict[int, Need], float | None]],
+    synthetic_areas: set[str],
+    base: str,
+) -> Answer | None:
+    if not pairs:
+        return None
+    name, region = data.la(code)
+    by_community: dict[str, dict[tuple[int, str], tuple]] = {}
+    households: dict[str, float | None] = {}
+    synthetic: dict[str, bool] = {}
+    for community, h, scenario, annual, p10, p90, hh, *_, rests, _texts, _region in pairs:
+        by_community.setdefault(str(community), {})[(h, scenario)] = (annual, p10, p90)
+        households[str(community)] = hh
+        synthetic[str(community)] = synthetic.get(str(community), False) or bool(rests)
+    rows = [
+        Row(c, None, households[c], _needs(cells), synthetic[c])
+        for c, cells in by_community.items()
+        if _needs(cells)
+    ]
+    rows.sort(key=lambda r: (-(r.needs[HORIZON].over if HORIZON in r.needs else 0), r.label))
+    totals = areas.get(("local_authority", code), ({}, None))[0]
+    return Answer(
+        scope="la",
+        area=name or code,
+        base=base,
+        totals=totals,
+        compare=_compare(
+            areas,
+            [
+                ("local_authority", code, name or code),
+                ("region", region, region),
+                ("country", ENGLAND, "England"),
+            ],
+        ),
+        row_kind="Community (country of birth)",
+        households_label="Households now",
+        rows=rows,
+        synthetic=sorted({str(r[11]) for r in pairs if r[10]}),
+        inputs=_inputs(pairs),
+        version=", ".join(sorted({str(r[8]) for r in pairs if r[8]})),
+        households=sum(r.households or 0 for r in rows),
+    )
+
+
+# --- the evidence section: the same estimates drawn ---------------------------------------------------
 
 _BY_COMMUNITY = f"""
 select lad_code, community_name,
@@ -22,8 +401,8 @@ select lad_code, community_name,
        max(case when scenario = 'central' and horizon_years = 5 then annual_need end) as central_5,
        max(case when scenario = 'central' and horizon_years = 15 then annual_need end) as central_15,
        max(households_at_base) as households, max(la_households_2021) as la_households,
-       max(base_date) as base_date, max(parameter_version) as version, max(inputs) as inputs,
-       max(case when rests_on_synthetic_input then synthetic_inputs end) as synthetic
+       max(base_date) as base_date,
+       bool_or(rests_on_synthetic_input) as synthetic
 from marts.mart_housing_need_estimate
 group by lad_code, community_name
 order by lad_code, central desc, community_name
@@ -37,8 +416,7 @@ select area_code,
        max(case when scenario = 'low' then annual_need end),
        max(case when scenario = 'high' then annual_need end),
        max(case when scenario = 'central' then annual_need_structural_low end),
-       max(case when scenario = 'central' then annual_need_structural_high end),
-       max(case when scenario = 'central' then need_over_horizon end)
+       max(case when scenario = 'central' then annual_need_structural_high end)
 from marts.mart_housing_need_total
 where area_type = 'local_authority' and horizon_years = {HORIZON}
 group by area_code
@@ -46,10 +424,12 @@ group by area_code
 
 _BY_LA = f"""
 select communities.region_name, communities.lad_code, communities.lad_name,
-       totals.central, totals.low, totals.high, totals.households, communities.communities, communities.largest
+       totals.central, totals.p10, totals.p90, totals.low, totals.high, totals.households,
+       communities.communities, communities.largest, communities.synthetic
 from (
     select region_name, lad_code, lad_name, count(distinct community_key) as communities,
-           arg_max(community_name, case when scenario = 'central' then annual_need end) as largest
+           arg_max(community_name, case when scenario = 'central' then annual_need end) as largest,
+           bool_or(rests_on_synthetic_input) as synthetic
     from marts.mart_housing_need_estimate
     where horizon_years = {HORIZON}
     group by region_name, lad_code, lad_name
@@ -57,6 +437,8 @@ from (
 inner join (
     select area_code,
            max(case when scenario = 'central' then annual_need end) as central,
+           max(case when scenario = 'central' then annual_need_p10 end) as p10,
+           max(case when scenario = 'central' then annual_need_p90 end) as p90,
            max(case when scenario = 'low' then annual_need end) as low,
            max(case when scenario = 'high' then annual_need end) as high,
            max(all_households_2021) as households
@@ -67,9 +449,7 @@ inner join (
 order by communities.region_name, 1000 * totals.central / totals.households desc
 """
 
-
-def _n(value: float | None) -> str:
-    return "" if value is None else f"{value:,.0f}"
+SYNTHETIC_MARK = " (SYNTHETIC input)"
 
 
 def need_estimates(data: Published, scope: str, key: str) -> Content | None:
@@ -81,47 +461,31 @@ def _la(data: Published, code: str) -> Content | None:
     if not rows:
         return None
     name = data.la(code)[0] or code
-    la_households, base_date, version, inputs = rows[0][9], rows[0][10], rows[0][11], rows[0][12]
-    synthetic = sorted({r[13] for r in rows if r[13]})
+    synthetic = synthetic_inputs(data, "la", code)
     totals = data.by(_TOTALS).get(code)
-    total, p10, p90, low, high, s_low, s_high, over = (
-        totals[0][:8] if totals else (sum(r[1] or 0 for r in rows), None, None, None, None, None, None, None)
-    )
+    s_low, s_high = totals[0][5:7] if totals else (None, None)
     chart = svg.interval_chart(
         [svg.Interval(r[0], round(r[1], 1), round(r[2], 1), round(r[3], 1)) for r in rows[:TOP]],
-        title=f"Estimated affordable-housing need a year over {HORIZON} years, {name}, by community",
-        x_label="households a year (median, P10-P90 of the draws)",
+        title=f"Estimated affordable-housing need a year over {HORIZON} years, {name}, by community"
+        + (SYNTHETIC_MARK if synthetic else ""),
+        x_label="households a year (median, P10-P90 of the draws)"
+        + (", SYNTHETIC input" if synthetic else ""),
     )
     notes = [
-        f"Over 5 years the communities' medians add up to {_n(sum(r[6] or 0 for r in rows))} households a year "
-        f"and over 15 years {_n(sum(r[7] or 0 for r in rows))}: the backlog of current need is met in the first "
-        "five years. Each figure is the median of its own draws; medians and ranges do not add across "
-        "communities, so the LA's total and its range are taken from its summed draws.",
-        "Three ranges, each covering something else: P10-P90 (the uncertain parameters and the population "
-        "engine's error, as scored by the ten-year hindcast), the low and high migration scenarios (flow regimes "
-        "in the data), and the structural range (the method variants: the register overlap, the affordability "
-        f"test on the backlog){': ' + _n(s_low) + ' to ' + _n(s_high) + ' a year for the LA' if s_low is not None else ''}.",
-        f"Inputs: {inputs}. Parameters version {version} (docs/need-method.md).",
-        "Synthetic inputs: " + "; ".join(synthetic)
-        if synthetic
-        else "Every input is published data (none synthetic).",
+        "Each figure is the median of its own draws; medians and ranges do not add across communities, so "
+        "the LA's total and its range at the top of the page are taken from its summed draws.",
+        "A third range, the structural one, covers the method variants the data cannot decide between (the "
+        "register overlap, the affordability test on the backlog)"
+        + (f": {_n(s_low)} to {_n(s_high)} a year for the LA." if s_low is not None else "."),
     ]
-    on_watchlist = watchlist_note(data, code)
-    if on_watchlist:
-        notes.insert(0, on_watchlist)
-    total_range = f" (P10-P90 {_n(p10)} to {_n(p90)})" if p10 is not None else ""
-    scenarios = (
-        f", {_n(low)} to {_n(high)} across the low and high migration scenarios" if low is not None else ""
-    )
-    over_horizon = f"; {_n(over)} households over the {HORIZON} years" if over is not None else ""
     return Content(
         chart=chart,
-        caption=f"Estimated net annual need for affordable housing of {name}'s emerging communities over the "
-        f"{HORIZON} years from {base_date}: {_n(total)} households a year in all{total_range}{over_horizon} "
-        f"({1000 * total / la_households:,.1f} per 1,000 households){scenarios}. Each community: the median "
-        "and its P10-P90 range (a backlog of overcrowded and registered households unable to afford a "
-        "lower-quartile rent, met over five years, plus new households unable to afford and households "
-        "leaving asylum accommodation, less its share of social re-lets). Negative: re-lets exceed need.",
+        caption=f"The {min(TOP, len(rows))} largest estimated needs for affordable housing a year among "
+        f"{name}'s communities over the {HORIZON} years from {_quarter(rows[0][10])}: the dot is the central "
+        "estimate (the median of the draws), the bar its P10-P90 range (a backlog of overcrowded and "
+        "registered households unable to afford a lower-quartile rent, met over five years, plus new "
+        "households unable to afford and households leaving asylum accommodation, less the community's "
+        "share of social re-lets). Negative: re-lets exceed need.",
         headers=(
             "Community",
             "Households now",
@@ -132,53 +496,73 @@ def _la(data: Published, code: str) -> Content | None:
             "High scenario",
             "5-year",
             "15-year",
+            "Data",
         ),
         rows=[
             (r[0], _n(r[8]), _n(r[1]), _n(r[2]), _n(r[3]), _n(r[4]), _n(r[5]), _n(r[6]), _n(r[7]))
+            + ("SYNTHETIC input" if r[11] else "published",)
             for r in rows
         ],
         notes=notes,
+        synthetic=synthetic,
     )
 
 
 def _region(data: Published, region: str) -> Content | None:
-    rows = [r for r in data.by(_BY_LA).get(region, []) if r[2] is not None and r[5]]
+    rows = [r for r in data.by(_BY_LA).get(region, []) if r[2] is not None and r[7]]
     if not rows:
         return None
     per_1000 = [
-        (name, 1000 * c / h, 1000 * (lo or c) / h, 1000 * (hi or c) / h)
-        for _, name, c, lo, hi, h, _, _ in rows
+        (
+            name,
+            1000 * c / h,
+            1000 * (lo if lo is not None else c) / h,
+            1000 * (hi if hi is not None else c) / h,
+        )
+        for _, name, c, lo, hi, _low, _high, h, *_ in rows
     ]
+    marked = {r[1] for r in rows if r[10]}
     chart = svg.interval_chart(
         [
-            svg.Interval(name, round(c, 2), round(min(lo, hi), 2), round(max(lo, hi), 2))
+            svg.Interval(
+                name + (" (SYNTHETIC)" if name in marked else ""), round(c, 2), round(lo, 2), round(hi, 2)
+            )
             for name, c, lo, hi in per_1000[:TOP]
         ],
-        title=f"Estimated affordable-housing need of emerging communities per 1,000 households, {region}",
-        x_label=f"households a year per 1,000 households, over {HORIZON} years",
-        range_label="low to high migration scenario",
+        title=f"Estimated affordable-housing need of emerging communities per 1,000 households, {region}"
+        + (SYNTHETIC_MARK if marked else ""),
+        x_label=f"households a year per 1,000 households, over {HORIZON} years (median, P10-P90)",
+        range_label="P10-P90 range",
     )
-    total = sum(r[2] for r in rows)
+    texts = synthetic_inputs(data, "region", region)
     return Content(
         chart=chart,
-        caption=f"Estimated net annual need for affordable housing of the emerging communities of {region}'s "
-        f"local authorities over {HORIZON} years: {_n(total)} households a year in all (central), the "
-        f"{min(TOP, len(rows))} highest per 1,000 households drawn with the low-high migration scenarios.",
+        caption=f"The {min(TOP, len(rows))} local authorities of {region} with the highest estimated need "
+        f"for affordable housing of their emerging communities per 1,000 households, a year over {HORIZON} "
+        "years: the dot is the central estimate (the median of the LA's summed draws), the bar its P10-P90 "
+        "range, the same kind of range as on the LA pages. The table adds the low and high migration "
+        "scenarios."
+        + (f" Marked SYNTHETIC: {', '.join(sorted(marked))} rest on a SYNTHETIC input." if marked else ""),
         headers=(
             "Local authority",
             "Need a year (central)",
             "Per 1,000 households",
-            "Low",
-            "High",
+            "P10",
+            "P90",
+            "Low scenario",
+            "High scenario",
             "Communities",
             "Largest need",
+            "Data",
         ),
         rows=[
-            (name, _n(c), f"{1000 * c / h:,.1f}", _n(lo), _n(hi), n, largest)
-            for _, name, c, lo, hi, h, n, largest in rows
+            (name, _n(c), rate(1000 * c / h), _n(p10), _n(p90), _n(lo), _n(hi), n, largest)
+            + ("SYNTHETIC input" if synthetic else "published",)
+            for _, name, c, p10, p90, lo, hi, h, n, largest, synthetic in rows
         ],
         notes=[
             "Each LA's need is the median of its communities' summed draws (medians do not add), per 1,000 of "
             "all the LA's households."
         ],
+        synthetic=texts,
     )

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import duckdb
 
-from ..marts import latest_quarter
+from ..marts import latest_quarter, mart_tables
 from . import svg
 
 ACCOMMODATION_LABELS = {
@@ -43,6 +44,9 @@ class Content:
     headers: Sequence[str]
     rows: Sequence[Sequence[object]]
     notes: list[str] = field(default_factory=list)
+    # what the section's figures rest on that is SYNTHETIC (empty: published data only): the page marks
+    # the heading and the CSV download says it in a header row
+    synthetic: list[str] = field(default_factory=list)
 
 
 class Published:
@@ -53,6 +57,13 @@ class Published:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self._cache: dict[tuple[str, tuple[object, ...]], dict[object, list[tuple]]] = {}
+        self._derived: dict[str, Any] = {}
+
+    def derived(self, name: str, build: Callable[[], Any]) -> Any:
+        """``build()`` once per build: for what a module derives from a query for every page."""
+        if name not in self._derived:
+            self._derived[name] = build()
+        return self._derived[name]
 
     def by(self, sql: str, params: Sequence[object] = ()) -> dict[object, list[tuple]]:
         """Rows of ``sql`` grouped by their first column (the rest of each row, in query order)."""
@@ -67,6 +78,20 @@ class Published:
     @cached_property
     def latest(self) -> tuple[str, str]:
         return latest_quarter(self.con)
+
+    @cached_property
+    def tables(self) -> set[str]:
+        """The marts in the warehouse, by name."""
+        return set(mart_tables(self.con))
+
+    def columns(self, table: str) -> set[str]:
+        """The columns of marts.<table> (empty when it does not exist): pages built from an older
+        warehouse leave out what it lacks."""
+        found = self.by(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'marts' and table_catalog = current_database()"
+        )
+        return {str(c) for (c,) in found.get(table, [])}
 
     def la(self, code: str) -> tuple[str, str]:
         """(name, region) of a current LAD ('', '' if unknown)."""
@@ -230,6 +255,15 @@ def accommodation_mix(data: Published, scope: str, key: str) -> Content | None:
     )
 
 
+def counted(count: float, singular: str, plural: str | None = None) -> str:
+    """A count with its noun agreeing: "1 person", "1,234 people", "1 council", "3 councils"."""
+    return f"{count:,.0f} {singular if round(count) == 1 else (plural or singular + 's')}"
+
+
+def people(count: int) -> str:
+    return counted(count, "person", "people")
+
+
 def _share(value: float | None) -> str:
     return f"{value:.1%}" if value is not None else "–"
 
@@ -361,14 +395,14 @@ def _calibration_note(data: Published, scope: str, key: str) -> list[str]:
     observed, central, quarters, councils, share = found[0]
     if scope == "region":
         return [
-            f"The {councils} councils of {key} that reported recorded {observed / central:.0%} of the central "
-            f"estimate over the quarters each reported (up to {quarters}): {observed:,} households against "
-            f"{central:,.0f}."
+            f"The {counted(councils, 'council')} of {key} that reported recorded {observed / central:.0%} of the "
+            f"central estimate over the quarters each reported (up to {quarters}): "
+            f"{counted(observed, 'household')} against {central:,.0f}."
         ]
     return [
-        f"The council recorded {observed / central:.0%} of the central estimate over {quarters} "
-        f"quarter{'s' if quarters != 1 else ''} "
-        f"({observed:,} households against {central:,.0f}): the share of grants that would reproduce its "
+        f"The council recorded {observed / central:.0%} of the central estimate over "
+        f"{counted(quarters, 'quarter')} "
+        f"({counted(observed, 'household')} against {central:,.0f}): the share of grants that would reproduce its "
         f"records is {share:.2f}."
     ]
 
@@ -430,7 +464,7 @@ def _unallocated_note(data: Published) -> list[str]:
     label = SCHEME_FAMILY_LABELS.get
     counts = ", ".join(f"{_count(p)} {label(f, f)}" for f, p, _ in rows)
     return [
-        f"The publisher places {_count(sum(p for _, p, _ in rows))} people ({counts}; from "
+        f"The publisher places {people(sum(p for _, p, _ in rows))} ({counts}; from "
         f'{min(q for *_, q in rows)}) against the local authority "Unknown": they are in the UK total but in no '
         f"local authority or region, so local and regional {' and '.join(label(f, f) for f, _, _ in rows)} "
         "figures are floors (a scheme missing from the table may still have placed people here)."
@@ -509,29 +543,84 @@ def _watchlist(data: Published) -> dict[object, list[tuple]]:
     )
 
 
-def watchlist_note(data: Published, code: str) -> str | None:
-    """The LA's entry on the latest watchlist in words, or None when it is not listed."""
-    entry = _watchlist(data).get(code)
+SHORTLIST_SCORE = 4  # the mart's is_shortlisted threshold (docs/flows.md), said in words on the pages
+
+
+def _shortlisted(data: Published) -> set[str]:
+    """LAs on the latest quarter's shortlist (none when the mart predates the shortlist columns)."""
+    if "is_shortlisted" not in data.columns("mart_emerging_community_watchlist"):
+        return set()
+    return {
+        str(code)
+        for code in data.by(
+            """
+            select lad_code from marts.mart_emerging_community_watchlist
+            where is_shortlisted and period_end = (select max(period_end) from marts.mart_emerging_community_watchlist)
+            """
+        )
+    }
+
+
+def watchlist_status(data: Published, code: str) -> str:
+    """Whether the LA is on the latest shortlist, on the long list only, or on neither, said plainly."""
+    watch = _watchlist(data)
+    if not watch:
+        return "The emerging-community watchlist lists no local authority."
+    quarter = next(iter(watch.values()))[0][2]
+    shortlist = _shortlisted(data)
+    sizes = f"the shortlist of {len(shortlist)} nor the long list of {len(watch)}"
+    entry = watch.get(code)
     if not entry:
-        return None
-    rank, total, quarter, _, _, reasons = entry[0]
+        if not shortlist:
+            return f"Not on the emerging-community watchlist in {quarter} ({len(watch)} local authorities listed)."
+        return f"Not on the emerging-community watchlist in {quarter}: on neither {sizes}."
+    rank, total, _, _, _, reasons = entry[0]
+    if code in shortlist:
+        return (
+            f"On the emerging-community shortlist in {quarter} (rank {rank} of the {len(shortlist)} "
+            f"shortlisted; {total} on the long list): {reasons}."
+        )
+    if shortlist:
+        return (
+            f"On the long list of the emerging-community watchlist in {quarter} (rank {rank} of {total}), not on "
+            f"the shortlist of {len(shortlist)} (score {SHORTLIST_SCORE} or more): {reasons}."
+        )
     return f"On the emerging-community watchlist in {quarter} (rank {rank} of {total}): {reasons}."
 
 
 def outlook(data: Published, scope: str, key: str) -> Content | None:
-    """LA: people supported, the last eight quarters and the projection's P10-P90 eight ahead, with the
-    LA's watchlist entry. Region: the region's LAs on the emerging-community watchlist."""
+    """LA: people supported, the last eight quarters and the projection's P10-P90 eight ahead, led by
+    whether the LA is on the watchlist. Region: the region's LAs on the emerging-community watchlist."""
     watch = _watchlist(data)
     if scope == "region":
-        listed = sorted((rows[0] for rows in watch.values() if rows[0][4] == key), key=lambda r: r[0])
+        listed = sorted(
+            ((c, rows[0]) for c, rows in watch.items() if rows[0][4] == key), key=lambda r: r[1][0]
+        )
         if not listed:
             return None
+        shortlist = _shortlisted(data)
+        short = sum(1 for code, _ in listed if code in shortlist)
         return Content(
             chart="",
-            caption=f"Local authorities of {key} on the emerging-community watchlist in {listed[0][2]}: receiving "
-            "new arrivals (dispersal, resettlement) with little settlement history, ranked across the UK.",
-            headers=("Rank", "Local authority", "Why"),
-            rows=[(f"{rank} of {total}", name, reasons) for rank, total, _, name, _, reasons in listed],
+            caption=f"Local authorities of {key} on the emerging-community watchlist in {listed[0][1][2]}: receiving "
+            "new arrivals (dispersal, resettlement) with little settlement history, ranked across the UK"
+            + (
+                f"; {short} of them on the shortlist of {len(shortlist)} (score {SHORTLIST_SCORE} or more: "
+                "docs/flows.md), the rest on the long list of "
+                f"{len(watch)}."
+                if shortlist
+                else "."
+            ),
+            headers=("Rank", "Local authority", "List", "Why"),
+            rows=[
+                (
+                    f"{rank} of {total}",
+                    name,
+                    "shortlist" if code in shortlist else ("long list" if shortlist else "listed"),
+                    reasons,
+                )
+                for code, (rank, total, _, name, _, reasons) in listed
+            ],
         )
     projected = data.by(
         "select lad_code, cast(year(period_end) as varchar) || ' Q' || cast(quarter(period_end) as varchar), "
@@ -559,9 +648,7 @@ def outlook(data: Published, scope: str, key: str) -> Content | None:
         "last figure carried forward, and the P10-P90 range held the outcome about three times in four. "
         "Read the range: how far the number can move, not where it will land."
     ]
-    on_watchlist = watchlist_note(data, key)
-    if on_watchlist:
-        notes.insert(0, on_watchlist)
+    notes.insert(0, watchlist_status(data, key))
     return Content(
         chart=chart,
         caption=f"People in receipt of asylum support in {name} (all support types): the last eight published "
@@ -571,6 +658,25 @@ def outlook(data: Published, scope: str, key: str) -> Content | None:
         headers=("Quarter", "P10", "Projection (P50)", "P90"),
         rows=[(q, f"{lo:,.0f}", f"{p50:,.0f}", f"{hi:,.0f}") for q, lo, p50, hi, _ in projected],
         notes=notes,
+    )
+
+
+def shortlist(data: Published, scope: str, key: str) -> Content | None:
+    """The index: the UK's emerging-community shortlist of the latest quarter, with the long list's size."""
+    watch = _watchlist(data)
+    chosen = _shortlisted(data)
+    if not watch or not chosen:
+        return None
+    listed = sorted((rows[0] for code, rows in watch.items() if code in chosen), key=lambda r: r[0])
+    return Content(
+        chart="",
+        caption=f"The {len(chosen)} local authorities on the emerging-community shortlist in {listed[0][2]}: "
+        f"arrivals now and a score of {SHORTLIST_SCORE} or more (new dispersal counts 2; resettling, few "
+        "residents born abroad in 2011, fast growth of that share and many recent arrivals 1 each). "
+        f"{len(watch)} are on the long list behind it (new dispersal or a low 2011 share): their region "
+        "pages list them. Method and threshold: docs/flows.md.",
+        headers=("Rank", "Local authority", "Region", "Why"),
+        rows=[(f"{rank}", name, region, reasons) for rank, _, _, name, region, reasons in listed],
     )
 
 
@@ -586,7 +692,62 @@ def _housing_services(data: Published, scope: str, key: str) -> Content | None:
     return housing_services(data, scope, key)
 
 
+# Evidence in the order a reader needs it: the need (the answer) first, who lives here, then the
+# arrivals behind it. The pages put the maps (maps.MAP_SECTIONS) beside these by ORDER in __init__.
 SECTIONS: list[Section] = [
+    Section(
+        "need-estimates",
+        "Housing need: the estimates drawn, with their ranges",
+        ("mart_housing_need_estimate", "mart_housing_need_total", "mart_emerging_community_watchlist"),
+        ("region", "la"),
+        _need_estimates,
+    ),
+    Section(
+        "community-profile",
+        "Who lives here: the community profile (census)",
+        ("mart_community_profile_by_la", "mart_community_change_2011_2021"),
+        ("region", "la"),
+        community_profile,
+    ),
+    Section(
+        "housing-services",
+        "How people experience housing services",
+        ("fct_survey_estimate_by_wave_cell",),
+        ("region",),
+        _housing_services,
+    ),
+    Section(
+        "outlook",
+        "Outlook: projected asylum support and the emerging-community watchlist",
+        (
+            "fct_asylum_support_projection",
+            "mart_emerging_community_watchlist",
+            "fct_asylum_support_by_la_quarter",
+        ),
+        ("region", "la"),
+        outlook,
+    ),
+    Section(
+        "shortlist",
+        "Emerging-community shortlist",
+        ("mart_emerging_community_watchlist",),
+        ("index",),
+        shortlist,
+    ),
+    Section(
+        "move-on",
+        "Move-on: leaving asylum accommodation after a grant",
+        ("mart_move_on_pressure_by_la_quarter", "mart_move_on_calibration_by_la"),
+        ("region", "la"),
+        move_on,
+    ),
+    Section(
+        "resettlement",
+        "Resettlement arrivals",
+        ("mart_resettlement_by_area_quarter", "fct_resettlement_arrivals_by_la_quarter"),
+        ("region", "la"),
+        resettlement,
+    ),
     Section(
         "dispersal-trend",
         "Dispersal over time",
@@ -614,51 +775,5 @@ SECTIONS: list[Section] = [
         ("fct_asylum_support_by_la_quarter",),
         ("region", "la"),
         accommodation_mix,
-    ),
-    Section(
-        "community-profile",
-        "Who lives here: the community profile (census)",
-        ("mart_community_profile_by_la", "mart_community_change_2011_2021"),
-        ("region", "la"),
-        community_profile,
-    ),
-    Section(
-        "move-on",
-        "Move-on: leaving asylum accommodation after a grant",
-        ("mart_move_on_pressure_by_la_quarter", "mart_move_on_calibration_by_la"),
-        ("region", "la"),
-        move_on,
-    ),
-    Section(
-        "resettlement",
-        "Resettlement arrivals",
-        ("mart_resettlement_by_area_quarter", "fct_resettlement_arrivals_by_la_quarter"),
-        ("region", "la"),
-        resettlement,
-    ),
-    Section(
-        "outlook",
-        "Outlook: projected asylum support and the emerging-community watchlist",
-        (
-            "fct_asylum_support_projection",
-            "mart_emerging_community_watchlist",
-            "fct_asylum_support_by_la_quarter",
-        ),
-        ("region", "la"),
-        outlook,
-    ),
-    Section(
-        "need-estimates",
-        "Housing need: emerging communities over 5, 10 and 15 years",
-        ("mart_housing_need_estimate", "mart_housing_need_total", "mart_emerging_community_watchlist"),
-        ("region", "la"),
-        _need_estimates,
-    ),
-    Section(
-        "housing-services",
-        "How people experience housing services",
-        ("fct_survey_estimate_by_wave_cell",),
-        ("region",),
-        _housing_services,
     ),
 ]

@@ -3,8 +3,8 @@ marts.fct_survey_estimate_by_wave_cell read for a region. For each survey wave, 
 of White and of ethnic-minority respondents in the region who would expect to be treated worse than
 people of other races by a council housing department or housing association, with its 95%
 confidence interval drawn, beside the England and Wales figure; cells of fewer than 50 respondents
-are suppressed in the mart and said so here. SYNTHETIC survey waves are labelled on the chart title,
-the caption and every table row."""
+are suppressed in the mart and said so here. SYNTHETIC survey waves are labelled on the section heading, the chart title and
+its axis (so a pasted screenshot keeps the label), the caption, every table row and the CSV."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def housing_services(data: Published, scope: str, key: str) -> Content | None:
     chart = svg.interval_chart(
         items,
         title=f"Expecting worse treatment by council housing or housing associations, {key}{label}",
-        x_label="% of respondents (weighted)",
+        x_label="% of respondents (weighted)" + (", SYNTHETIC survey data" if synthetic else ""),
         range_label="95% confidence interval",
     )
     caption = (
@@ -89,4 +89,5 @@ def housing_services(data: Published, scope: str, key: str) -> Content | None:
         headers=("Wave", "Group", "Estimate", "95% CI", "Respondents", "England and Wales", "Data"),
         rows=table,
         notes=notes,
+        synthetic=sorted({str(r[8]) for r in rows if r[7]}) if synthetic else [],
     )
