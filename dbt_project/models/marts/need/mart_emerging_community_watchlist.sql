@@ -10,7 +10,13 @@
     dispersal two years (eight quarters) earlier. An LA is listed when it receives arrivals and either
     its 2011 share was below the median or its dispersal is new. Score: new dispersal 2, each other
     signal 1; rank within the quarter by score, then dispersal per 10,000 residents.
+
+    The long list is every listed LA; the shortlist (is_shortlisted) those scoring 4 or more: arrivals
+    now with at least two signals behind them (new dispersal and two more, or all four others). On the
+    bundled data it holds 4 to 19 LAs a quarter (13 in 2023 Q4, of 137 listed): docs/flows.md says why.
 -#}
+{%- set shortlist_score = 4 -%}
+
 with
 
 dispersal as (
@@ -134,6 +140,10 @@ select
     period_end,
     quarter_label,
     cast(score as integer) as score,
+    score >= {{ shortlist_score }} as is_shortlisted,
+    cast(case when score >= {{ shortlist_score }} then rank() over (
+        partition by period_end order by score desc, dispersal_per_10k desc nulls last, lad_code
+    ) end as integer) as shortlist_rank,
     cast(rank() over (
         partition by period_end order by score desc, dispersal_per_10k desc nulls last, lad_code
     ) as integer) as rank_in_quarter,
@@ -150,9 +160,11 @@ select
     coalesce(is_recent_arrivals_high, false) as is_recent_arrivals_high,
     trim(trailing '; ' from
         case when is_new_dispersal then 'dispersal began within the last two years ('
-            || cast(cast(dispersed as bigint) as {{ dbt.type_string() }}) || ' people now); ' else '' end
+            || cast(cast(dispersed as bigint) as {{ dbt.type_string() }})
+            || case when dispersed = 1 then ' person' else ' people' end || ' now); ' else '' end
         || case when is_resettling then cast(cast(resettled_last_4_quarters as bigint) as {{ dbt.type_string() }})
-            || ' people resettled in the last four quarters; ' else '' end
+            || case when resettled_last_4_quarters = 1 then ' person' else ' people' end
+            || ' resettled in the last four quarters; ' else '' end
         || case when coalesce(is_low_settlement_2011, false) then 'few residents born abroad in 2011 ('
             || cast(round(cast(100 * born_outside_uk_share_2011 as numeric), 1) as {{ dbt.type_string() }})
             || '%, below the median district); ' else '' end
