@@ -9,7 +9,16 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from housing_need.publish.briefing.sections import SECTIONS, Published, move_on, outlook, resettlement
+from housing_need.publish.briefing.sections import (
+    SECTIONS,
+    Published,
+    counted,
+    move_on,
+    outlook,
+    resettlement,
+    shortlist,
+    watchlist_status,
+)
 
 LEICESTER, NOTTINGHAM, RUTLAND, BIRMINGHAM = "E06000016", "E06000018", "E06000017", "E08000025"
 REGIONS = {
@@ -208,9 +217,16 @@ def test_each_query_runs_once_per_build_not_once_per_page(hand_built_marts) -> N
     assert len(data._cache) == queries + 4  # the region's grouped queries, once each
 
 
-def test_the_new_sections_come_before_the_planned_need_estimates() -> None:
+def test_the_need_comes_first_then_who_lives_here_then_the_arrivals() -> None:
     ids = [s.id for s in SECTIONS]
-    assert ids.index("move-on") < ids.index("resettlement") < ids.index("need-estimates")
+    assert ids[0] == "need-estimates"
+    assert (
+        ids.index("community-profile")
+        < ids.index("outlook")
+        < ids.index("move-on")
+        < ids.index("resettlement")
+        < ids.index("dispersal-trend")
+    )
     requires = {s.id: s.requires for s in SECTIONS}
     assert requires["move-on"] == ("mart_move_on_pressure_by_la_quarter", "mart_move_on_calibration_by_la")
     assert requires["resettlement"] == (
@@ -219,10 +235,18 @@ def test_the_new_sections_come_before_the_planned_need_estimates() -> None:
     )
 
 
+def test_counts_agree_with_their_nouns() -> None:
+    assert counted(1, "person", "people") == "1 person"
+    assert counted(2, "person", "people") == "2 people"
+    assert counted(1234, "council") == "1,234 councils"
+    assert counted(1, "quarter") == "1 quarter"
+
+
 @pytest.fixture
 def outlook_marts() -> Iterator[duckdb.DuckDBPyConnection]:
     """An in-memory warehouse with the outlook section's marts: Leicester's published stock for two
-    quarters, its projection for two, and a watchlist on which Nottingham is listed and Leicester not."""
+    quarters, its projection for two, and a watchlist on which Birmingham is shortlisted, Nottingham on
+    the long list only and Leicester not listed."""
     con = duckdb.connect()
     con.execute("create schema marts")
     _create(
@@ -257,11 +281,41 @@ def outlook_marts() -> Iterator[duckdb.DuckDBPyConnection]:
         con,
         "mart_emerging_community_watchlist",
         "lad_code varchar, lad_name varchar, region_name varchar, period_end date, quarter_label varchar, "
-        "rank_in_quarter integer, reasons varchar",
+        "rank_in_quarter integer, reasons varchar, score integer, is_shortlisted boolean",
         [
-            (NOTTINGHAM, "Nottingham", "East Midlands", "2023-12-31", "2023 Q4", 2, "dispersal began lately"),
-            (BIRMINGHAM, "Birmingham", "West Midlands", "2023-12-31", "2023 Q4", 1, "people resettled"),
-            (NOTTINGHAM, "Nottingham", "East Midlands", "2023-09-30", "2023 Q3", 9, "an older entry"),
+            (
+                NOTTINGHAM,
+                "Nottingham",
+                "East Midlands",
+                "2023-12-31",
+                "2023 Q4",
+                2,
+                "dispersal began lately",
+                2,
+                False,
+            ),
+            (
+                BIRMINGHAM,
+                "Birmingham",
+                "West Midlands",
+                "2023-12-31",
+                "2023 Q4",
+                1,
+                "people resettled",
+                4,
+                True,
+            ),
+            (
+                NOTTINGHAM,
+                "Nottingham",
+                "East Midlands",
+                "2023-09-30",
+                "2023 Q3",
+                9,
+                "an older entry",
+                5,
+                True,
+            ),
         ],
     )
     yield con
@@ -275,12 +329,18 @@ def test_outlook_for_an_la_shows_the_published_stock_and_the_projected_range(out
     # published 900 then 700 + 300 (two rows of one quarter), then the two projected medians
     assert marks(content.chart) == [900.0, 1000.0, 1010.0, 1020.0]
     assert 'class="band"' in content.chart and "projection from 2023 Q4" in content.caption
-    assert not any("watchlist" in note for note in content.notes)  # Leicester is not on it
+    assert content.notes[0] == (  # Leicester is on neither list, and the page says so plainly
+        "Not on the emerging-community watchlist in 2023 Q4: on neither the shortlist of 1 nor the long list of 2."
+    )
     nottingham = outlook(Published(outlook_marts), "la", NOTTINGHAM)
-    assert nottingham is not None  # on the latest watchlist: the entry leads the notes, with its reasons
-    assert (
-        nottingham.notes[0]
-        == "On the emerging-community watchlist in 2023 Q4 (rank 2 of 2): dispersal began lately."
+    assert nottingham is not None  # on the latest long list only: the entry leads the notes, with its reasons
+    assert nottingham.notes[0] == (
+        "On the long list of the emerging-community watchlist in 2023 Q4 (rank 2 of 2), not on the shortlist "
+        "of 1 (score 4 or more): dispersal began lately."
+    )
+    assert watchlist_status(Published(outlook_marts), BIRMINGHAM) == (
+        "On the emerging-community shortlist in 2023 Q4 (rank 1 of the 1 shortlisted; 2 on the long list): "
+        "people resettled."
     )
     assert outlook(Published(outlook_marts), "la", RUTLAND) is None  # no projection rows: nothing to draw
 
@@ -288,6 +348,16 @@ def test_outlook_for_an_la_shows_the_published_stock_and_the_projected_range(out
 def test_outlook_for_a_region_lists_its_watchlist_las_of_the_latest_quarter(outlook_marts) -> None:
     content = outlook(Published(outlook_marts), "region", "East Midlands")
     assert content is not None
-    assert content.rows == [("2 of 2", "Nottingham", "dispersal began lately")]
-    assert "2023 Q4" in content.caption
+    assert content.rows == [("2 of 2", "Nottingham", "long list", "dispersal began lately")]
+    assert "2023 Q4" in content.caption and "0 of them on the shortlist of 1" in content.caption
     assert outlook(Published(outlook_marts), "region", "North East") is None
+
+
+def test_the_index_shows_the_shortlist_of_the_latest_quarter_only(outlook_marts) -> None:
+    content = shortlist(Published(outlook_marts), "index", "England and Wales")
+    assert content is not None
+    assert content.rows == [
+        ("1", "Birmingham", "West Midlands", "people resettled")
+    ]  # not 2023 Q3's Nottingham
+    assert content.caption.startswith("The 1 local authority on the emerging-community shortlist in 2023 Q4")
+    assert "The long list behind it holds 2 local authorities" in content.caption

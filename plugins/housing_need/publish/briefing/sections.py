@@ -670,10 +670,12 @@ def shortlist(data: Published, scope: str, key: str) -> Content | None:
     listed = sorted((rows[0] for code, rows in watch.items() if code in chosen), key=lambda r: r[0])
     return Content(
         chart="",
-        caption=f"The {len(chosen)} local authorities on the emerging-community shortlist in {listed[0][2]}: "
+        caption=f"The {counted(len(chosen), 'local authority', 'local authorities')} on the emerging-community "
+        f"shortlist in {listed[0][2]}: "
         f"arrivals now and a score of {SHORTLIST_SCORE} or more (new dispersal counts 2; resettling, few "
         "residents born abroad in 2011, fast growth of that share and many recent arrivals 1 each). "
-        f"{len(watch)} are on the long list behind it (new dispersal or a low 2011 share): their region "
+        f"The long list behind it holds {counted(len(watch), 'local authority', 'local authorities')} (new "
+        "dispersal or a low 2011 share): their region "
         "pages list them. Method and threshold: docs/flows.md.",
         headers=("Rank", "Local authority", "Region", "Why"),
         rows=[(f"{rank}", name, region, reasons) for rank, _, _, name, region, reasons in listed],
