@@ -3,6 +3,7 @@ Chromium: the charts carry the warehouse's numbers, and screenshots are produced
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import threading
@@ -65,7 +66,7 @@ def marks(fragment: str) -> list[float]:
     [
         ("briefing/regions/east-midlands.html", "East Midlands", None),
         ("briefing/regions/north-west.html", "North West", None),
-        ("briefing/la/E08000003.html", "North West", "E08000003"),  # Manchester
+        ("briefing/la/manchester-E08000003.html", "North West", "E08000003"),
     ],
 )
 def test_pages_render_charts_with_the_warehouse_numbers(
@@ -150,7 +151,7 @@ def test_greater_manchester_boroughs_are_on_the_north_west_page(site, chromium: 
     dom = render(
         chromium, f"{base}/briefing/regions/north-west.html", tmp_path / "nw.png", tmp_path / "profile"
     )
-    linked = set(re.findall(r"la/(E\d{8})\.html", dom))
+    linked = set(re.findall(r"la/[a-z0-9-]+-(E\d{8})\.html", dom))  # pages named by slug and code
     assert GREATER_MANCHESTER.issubset(linked)
     names = [
         r[0]
@@ -162,7 +163,10 @@ def test_greater_manchester_boroughs_are_on_the_north_west_page(site, chromium: 
     scatter = section(dom, "deprivation")
     assert all(f"<title>{name}:" in scatter for name in names)
     for code in GREATER_MANCHESTER:
-        assert (project.var_dir / "site" / "briefing" / "la" / f"{code}.html").exists()
+        assert len(list((project.var_dir / "site" / "briefing" / "la").glob(f"*-{code}.html"))) == 1
+        assert (
+            project.var_dir / "site" / "briefing" / "la" / f"{code}.html"
+        ).exists()  # the old name redirects
 
 
 def test_site_index_links_briefing_dbt_docs_and_data_docs(site, chromium: Path, tmp_path: Path) -> None:
@@ -278,3 +282,152 @@ def test_index_map_draws_every_english_and_welsh_la(site, chromium: Path, tmp_pa
     print(f"index.html: {size:,} bytes")
     svg = re.search(r"<svg.*?</svg>", fragment, re.S)
     assert svg and len(svg.group(0)) < 160_000  # whole pixels and simplification keep each map small
+
+
+# --- the answer first: Leicester's Romanian-born community, as a strategy officer reads it -----------------
+
+LEICESTER_PAGE = "la/leicester-E06000016.html"
+
+
+def run_in_page(
+    chromium: Path, briefing: Path, page: str, expression: str, tmp_path: Path, width: int = 1280
+) -> str:
+    """The value of a JavaScript ``expression`` (on ``doc``, the page's document) once Chromium has laid
+    out ``page`` in a frame ``width`` px wide: e.g. where an element sits, in px from the top of the page.
+    A frame, because headless Chromium keeps its window at least 500 px wide."""
+    copy = tmp_path / "copy"
+    shutil.copytree(briefing, copy, ignore=shutil.ignore_patterns("*.csv"), dirs_exist_ok=True)
+    probe = copy / "probe.html"
+    probe.write_text(
+        f'<!doctype html><html><body style="margin:0"><iframe id="frame" src="{page}" '
+        f'style="width:{width}px;height:1000px;border:0"></iframe><script>'
+        "document.getElementById('frame').addEventListener('load', function () { "
+        "var doc = this.contentDocument; document.body.setAttribute('data-out', "
+        f"String({expression})); }});</script></body></html>",
+        encoding="utf-8",
+    )
+    dom = run_chromium(
+        chromium, tmp_path / "profile", "--allow-file-access-from-files", "--window-size=1400,1000",
+        "--virtual-time-budget=5000", "--dump-dom", probe.as_uri(),
+    )  # fmt: skip
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    found = re.search(r'data-out="([^"]*)"', dom.stdout)
+    assert found, "the probe did not run"
+    return found.group(1)
+
+
+def test_leicester_opens_with_the_romanian_born_need_its_range_and_the_synthetic_mark(
+    site, chromium: Path, tmp_path: Path
+) -> None:
+    project, base = site
+    briefing = project.var_dir / "site" / "briefing"
+    dom = run_chromium(
+        chromium, tmp_path / "profile", "--dump-dom", f"{base}/briefing/{LEICESTER_PAGE}"
+    ).stdout
+    ((annual, p10, p90, over, low, high, synthetic),) = project.query(
+        "select max(annual_need) filter (where scenario = 'central'), max(annual_need_p10) filter (where scenario = 'central'), "
+        "max(annual_need_p90) filter (where scenario = 'central'), max(need_over_horizon) filter (where scenario = 'central'), "
+        "max(need_over_horizon) filter (where scenario = 'low'), max(need_over_horizon) filter (where scenario = 'high'), "
+        "bool_and(rests_on_synthetic_input) from marts.mart_housing_need_estimate "
+        "where lad_code = 'E06000016' and community_name = 'Romania' and horizon_years = 10"
+    )
+    assert synthetic  # the bundled council register extract is SYNTHETIC: every Leicester figure is marked
+    answer = dom[dom.index('<section id="answer"') : dom.index('id="contents"')]
+    row = re.search(r'<tr data-row="Romania">(.*?)</tr>', answer, re.S)
+    assert row, "Romania is not in Leicester's answer"
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+    assert cells[1:4] == [f"{over:,.0f}", f"{10 * p10:,.0f} to {10 * p90:,.0f}", f"{annual:,.0f}"]
+    assert cells[-1] == f"{low:,.0f} / {high:,.0f}"
+    assert '<strong class="synthetic">SYNTHETIC</strong>' in row.group(1)
+    assert "Quote</strong> the central figure with its P10-P90 range" in answer
+    # the CSV beside the table holds the same numbers, and says SYNTHETIC in a header row
+    text = (briefing / "la" / "leicester-E06000016.answer.csv").read_text(encoding="utf-8")
+    assert "\n# SYNTHETIC: council housing register extract (SYNTHETIC" in text
+    table = list(csv.reader(line for line in text.splitlines() if not line.startswith("#")))
+    romania = next(r for r in table if r[0] == "Romania")
+    assert romania[2:6] == [f"{over:.0f}", f"{10 * p10:.0f}", f"{10 * p90:.0f}", f"{annual:.0f}"]
+    assert romania[-1] == "SYNTHETIC"
+    manchester = (briefing / "la" / "manchester-E08000003.html").read_text(encoding="utf-8")
+    assert project.query(
+        "select bool_or(rests_on_synthetic_input) from marts.mart_housing_need_estimate where lad_code = 'E08000003'"
+    ) == [(False,)]
+    assert 'class="synthetic"' not in manchester and "SYNTHETIC" not in manchester
+    # where it sits: within the first screens at 1280 px (it was about 4,300 px down, in a closed table)
+    top = int(run_in_page(chromium, briefing, LEICESTER_PAGE, "Math.round(doc.querySelector("
+                          "'tr[data-row=\"Romania\"]').getBoundingClientRect().top)", tmp_path))  # fmt: skip
+    print(f"Leicester, Romania-born 10-year need: {top} px from the top at 1280 px")
+    assert 0 < top < 1600
+    # a 390 px phone: nothing wider than the screen but the tables, which scroll in their own box
+    width = run_in_page(chromium, briefing, LEICESTER_PAGE, "doc.documentElement.scrollWidth", tmp_path, 390)
+    assert int(width) == 390
+    shot = tmp_path / "leicester-390.png"
+    png = run_chromium(chromium, tmp_path / "profile", f"--screenshot={shot}", "--window-size=390,2000",
+                       f"{base}/briefing/{LEICESTER_PAGE}")  # fmt: skip
+    assert png.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    keep = project.var_dir / "screenshots"
+    keep.mkdir(exist_ok=True)
+    shutil.copy2(shot, keep / shot.name)
+
+
+def test_the_code_only_url_of_an_la_page_still_leads_to_it(site, chromium: Path, tmp_path: Path) -> None:
+    _, base = site
+    dom = run_chromium(
+        chromium,
+        tmp_path / "profile",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        f"{base}/briefing/la/E06000016.html",
+    )
+    assert dom.returncode == 0
+    assert "<h1>Leicester</h1>" in dom.stdout and 'data-figure="need-10-years"' in dom.stdout
+
+
+def test_an_la_page_prints_as_a_short_a4_report(site, chromium: Path, tmp_path: Path) -> None:
+    project, base = site
+    pdf = tmp_path / "leicester.pdf"
+    printed = run_chromium(
+        chromium,
+        tmp_path / "profile",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        f"{base}/briefing/{LEICESTER_PAGE}",
+    )
+    assert printed.returncode == 0, printed.stderr[-2000:]
+    data = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    sizes = {m.groups() for m in re.finditer(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)}
+    print(f"Leicester printed: {pages} A4 pages")
+    assert 2 <= pages <= 14
+    assert sizes == {(b"594.95996", b"841.91998")}, sizes  # A4 (210 x 297 mm in points), every page
+    css = (project.var_dir / "site" / "briefing" / "briefing.css").read_text(encoding="utf-8")
+    rules = css[css.index("@media print") :]
+    assert re.search(
+        r"figure\.chart-block, \.chart,[^{]*\{[^}]*break-inside: avoid", rules
+    )  # no chart cut in two
+
+
+def test_the_index_shortlist_and_search(site, chromium: Path, tmp_path: Path) -> None:
+    project, base = site
+    briefing = project.var_dir / "site" / "briefing"
+    ((shortlisted, listed),) = project.query(
+        "select count(*) filter (where is_shortlisted), count(*) from marts.mart_emerging_community_watchlist "
+        "where period_end = (select max(period_end) from marts.mart_emerging_community_watchlist)"
+    )
+    print(f"watchlist: {shortlisted} shortlisted of {listed}")
+    assert 0 < shortlisted <= 30 and 5 * shortlisted < listed  # a shortlist, with the long list behind it
+    index = (briefing / "index.html").read_text(encoding="utf-8")
+    table = index[index.index("<section id='shortlist'>") :]
+    table = table[: table.index("</section>")]
+    assert len(re.findall(r"<tr><td>\d+</td>", table)) == shortlisted
+    las = project.query("select count(*) from marts.dim_local_authority")[0][0]
+    assert index.count("<li data-search=") >= las  # every LA (and every region) in the A-Z list
+    found = run_in_page(
+        chromium,
+        briefing,
+        "index.html",
+        "(function () { var box = doc.getElementById('find-box'); box.value = 'E06000016'; "
+        "box.dispatchEvent(new Event('input')); return doc.getElementById('find-results').textContent + '|' "
+        "+ doc.getElementById('find-results').querySelector('a').getAttribute('href'); })()",
+        tmp_path,
+    )
+    assert found.startswith("Leicester E06000016") and found.endswith("|la/leicester-E06000016.html")

@@ -9,6 +9,7 @@ as they were, and a value the dictionary does not label quarantines its row with
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -123,8 +124,13 @@ def test_no_respondent_row_or_serial_number_leaves_the_loader(bundled: Project) 
 
 def test_the_region_pages_draw_the_housing_services_intervals(bundled: Project) -> None:
     page = (bundled.var_dir / "site" / "briefing" / "regions" / "london.html").read_text(encoding="utf-8")
-    section = page[page.index("How people experience housing services") :]
+    section = page[page.index("<section id='housing-services'>") :]
+    section = section[: section.index("</section>")]
     assert "SYNTHETIC survey data" in section and "95% confidence interval" in section
+    assert re.search(
+        r"<h2>How people experience housing services <strong class=\"synthetic\">SYNTHETIC</strong></h2>",
+        section,
+    )
     assert section.count('class="range"') == 14  # 7 waves x White and ethnic minority, intervals drawn
 
 
