@@ -123,6 +123,28 @@ class Answer:
         per_1000 = None if self.scope == "la" else _per_1000(self.totals, self.households)
         return [Row(label, None, self.households, self.totals, bool(self.synthetic), per_1000), *self.rows]
 
+    def cells(self, row: Row) -> list[tuple[str, str]]:
+        """(class, text) of a row's cells on the page after its label: the numbers of :meth:`table`, each
+        range in one cell."""
+        out = [("", _n(row.households))]
+        for h in TABLE_HORIZONS:
+            need = row.needs.get(h)
+            lead = " lead" if h == HORIZON else ""
+            out += (
+                [
+                    ("num" + lead, _n(need.over)),
+                    ("", f"{_n(need.total(need.p10))} to {_n(need.total(need.p90))}"),
+                    ("", _n(need.annual)),
+                ]
+                if need
+                else [("", "")] * 3
+            )
+        ten = row.needs.get(HORIZON)
+        out.append(("", f"{_n(ten.total(ten.low))} / {_n(ten.total(ten.high))}" if ten else ""))
+        if self.scope != "la":
+            out.append(("", rate(row.per_1000)))
+        return out
+
     def table(self) -> Content:
         """The answer's table as plain cells: the CSV download (the page draws the same numbers)."""
         headers = [self.row_kind, self.households_label]
