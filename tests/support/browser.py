@@ -112,7 +112,7 @@ LAYOUT_JS = """
       }
     }
   });
-  for (const el of document.querySelectorAll('body *')) {
+  for (const el of document.querySelectorAll('body *:not(svg *)')) {  // an SVG clips its content
     const r = el.getBoundingClientRect();
     if (r.right > innerWidth + 1 && !el.closest('details:not([open]) > :not(summary)')) {
       const parentWide = el.parentElement && el.parentElement.getBoundingClientRect().right > innerWidth + 1;
