@@ -73,8 +73,12 @@ RESULT_ID = "layout-result"
 # right, so labels that touch count too) and texts that leave their SVG's box, in SVG user units. Then
 # the elements wider than the window (a 390 px phone scrolls sideways otherwise), then axe-core.
 LAYOUT_JS = """
-(async () => {
+(async () => { try {
   const GAP = 1, TOL = 0.5;
+  // the frame as tall as the page: all of it in the frame's viewport, where axe-core can tell the
+  // colours behind text (it reads them with elementsFromPoint)
+  window.frameElement.style.height = document.documentElement.scrollHeight + 'px';
+  window.frameElement.getBoundingClientRect();  // lays the frame out again now
   const clip = (s) => s.replace(/\\s+/g, ' ').trim().slice(0, 80);
   const out = {window: innerWidth, scroll_width: document.documentElement.scrollWidth,
                svgs: 0, texts: 0, overlaps: [], clipped: [], too_wide: [], axe: null};
@@ -132,7 +136,9 @@ LAYOUT_JS = """
   // the page runs in a frame of the phone's width (headless windows are at least 500 px wide): the
   // result goes into the wrapper's <pre>, which --dump-dom prints
   window.parent.document.getElementById('RESULT_ID').textContent = JSON.stringify(out);
-})();
+} catch (error) {
+  window.parent.document.getElementById('RESULT_ID').textContent = JSON.stringify({error: String(error.stack || error)});
+} })();
 """.replace("RESULT_ID", RESULT_ID)
 
 
@@ -200,4 +206,7 @@ def check_page(
             f"Chromium did not finish the layout check of {page} (exit {proc.returncode}): "
             f"{proc.stderr[-1500:]}"
         )
-    return json.loads(unescape(found.group(1)))
+    result = json.loads(unescape(found.group(1)))
+    if "error" in result:
+        raise RuntimeError(f"the layout check failed in {page}: {result['error']}")
+    return result

@@ -384,6 +384,11 @@ class _Frame:
         self.width = (self.e1 - self.e0) * self.scale
         self.height = (self.n1 - self.n0) * self.scale
 
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """The fitted map's pixels: x0, y0, x1, y1."""
+        return self.x, self.y, self.x + self.width, self.y + self.height
+
     def px(self, ring: Array) -> Array:
         return np.column_stack(
             [self.x + (ring[:, 0] - self.e0) * self.scale, self.y + (self.n1 - ring[:, 1]) * self.scale]
@@ -406,11 +411,42 @@ def _extent(boundaries: Mapping[str, Boundary], codes: Iterable[str]) -> tuple[f
     )
 
 
-def _outline(boundary: Boundary, frame: _Frame, tolerance: float) -> str:
-    return _path_data(
+def _clip(ring: Array, box: tuple[float, float, float, float]) -> Array:
+    """A ring (in pixels) cut to the rectangle ``box`` (x0, y0, x1, y1), Sutherland-Hodgman: the
+    grey districts around a map end at its frame, so no shape reaches past the picture (a clip-path
+    only hides them: their boxes would still cover the text around the map)."""
+    for axis, edge, keep_above in (
+        (0, box[0], True),
+        (0, box[2], False),
+        (1, box[1], True),
+        (1, box[3], False),
+    ):
+        if len(ring) == 0:
+            return ring
+        inside = ring[:, axis] >= edge if keep_above else ring[:, axis] <= edge
+        if inside.all():
+            continue
+        out = []
+        previous, was_in = ring[-1], bool(inside[-1])
+        for point, now_in in zip(ring, inside, strict=True):
+            if now_in != was_in:
+                t = (edge - previous[axis]) / (point[axis] - previous[axis])
+                out.append(previous + t * (point - previous))
+            if now_in:
+                out.append(point)
+            previous, was_in = point, bool(now_in)
+        ring = np.asarray(out, dtype=np.float64).reshape(-1, 2)
+    return ring
+
+
+def _outline(
+    boundary: Boundary, frame: _Frame, tolerance: float, clip: tuple[float, float, float, float] | None = None
+) -> str:
+    rings = (
         frame.px(simplify(ring, fixed, tolerance))
         for ring, fixed in zip(boundary.rings, boundary.fixed, strict=True)
     )
+    return _path_data(_clip(r, clip) for r in rings) if clip else _path_data(rings)
 
 
 LEGEND_SIZE, LEGEND_LEADING = svg.LEGEND, 14  # legend text size and the distance between its lines
@@ -588,7 +624,7 @@ def choropleth(
     if context:
         for code, boundary in boundaries.items():
             if code not in values and frame.overlaps(boundary.bbox):
-                d = _outline(boundary, frame, tolerance)
+                d = _outline(boundary, frame, tolerance, frame.box)
                 if d:
                     others.append(f'<path d="{d}"/>')
 
@@ -646,7 +682,7 @@ def choropleth(
             f'<path d="{d}"/>'
             for code, boundary in boundaries.items()
             if code not in enlarged and inset_frame.overlaps(boundary.bbox)
-            for d in [_outline(boundary, inset_frame, itol)]
+            for d in [_outline(boundary, inset_frame, itol, inset_frame.box)]
             if d
         ]
         copies = [
