@@ -116,9 +116,17 @@ LAYOUT_JS = """
       }
     }
   });
+  // elements reaching past the window's right edge, unless a box that scrolls or clips holds them
+  // (a wide table in an overflow-x: auto wrapper scrolls on its own; the page does not)
+  const held = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
   for (const el of document.querySelectorAll('body *:not(svg *)')) {  // an SVG clips its content
     const r = el.getBoundingClientRect();
-    if (r.right > innerWidth + 1 && !el.closest('details:not([open]) > :not(summary)')) {
+    if (r.width && r.right > innerWidth + 1 && !held(el)) {
       const parentWide = el.parentElement && el.parentElement.getBoundingClientRect().right > innerWidth + 1;
       if (!parentWide) out.too_wide.push({element: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
         (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : ''),
