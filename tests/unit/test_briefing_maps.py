@@ -195,7 +195,8 @@ def test_the_map_draws_one_path_per_la_with_its_value_class_and_fill() -> None:
         marked={NOTTINGHAM: "watchlist 2023 Q4: rank 1 of 2"}, marked_label=["Watch", "2023 Q4"]
     )
     root = parse(svg)
-    assert root.get("role") == "img" and root.get("aria-label") == "Synthetic values, East Midlands"
+    # a group, not an image: its areas are links and focusable shapes a screen reader must reach
+    assert root.get("role") == "group" and root.get("aria-label") == "Synthetic values, East Midlands"
     assert root.find(f"{SVG}title").text == "Synthetic values, East Midlands"  # type: ignore[union-attr]
     drawn = areas(root)
     assert set(drawn) == {DERBY, LEICESTER, RUTLAND, NOTTINGHAM}
@@ -417,8 +418,9 @@ def test_pages_show_the_maps_and_wait_for_the_need_mart(tmp_path: Path) -> None:
         )
         assert "<svg" in page_section(page, "dispersal-map")
         assert ATTRIBUTION in page
-    assert ATTRIBUTION not in (out / "la" / f"{LEICESTER}.html").read_text(encoding="utf-8")
-    assert "dispersal-map" not in (out / "la" / f"{LEICESTER}.html").read_text(encoding="utf-8")
+    (la_page,) = (out / "la").glob(f"*-{LEICESTER}.html")  # the LA page itself, not its code-only redirect
+    assert ATTRIBUTION not in la_page.read_text(encoding="utf-8")
+    assert "dispersal-map" not in la_page.read_text(encoding="utf-8")
 
     dispersal = page_section(region, "dispersal-map")
     drawn = areas(svg_in(dispersal))
@@ -447,3 +449,132 @@ def test_pages_show_the_maps_and_wait_for_the_need_mart(tmp_path: Path) -> None:
         NOTTINGHAM,
         CARDIFF,
     }
+
+
+# --- reading the map: keyboard, names, the London inset, classes within a region -------------------------
+
+
+def text_boxes(root: ET.Element, css: str) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(text, estimated box) of the <text class=css> of a map, from the same metrics the module uses."""
+    from housing_need.publish.briefing import svg as charts
+
+    out = []
+    for t in root.iter(f"{SVG}text"):
+        if t.get("class") == css:
+            x, y, text = float(t.get("x", "0")), float(t.get("y", "0")), "".join(t.itertext())
+            out.append((text, (x, y - 11, x + charts.text_width(text, 11), y + 3)))
+    return out
+
+
+def focusable(root: ET.Element) -> dict[str, tuple[str, str | None]]:
+    """lad_code -> (accessible name, link) of every area a keyboard reaches: a link wrapping its shape,
+    or a shape with tabindex 0."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for a in root.iter(f"{SVG}a"):
+        (path,) = a.iter(f"{SVG}path")
+        out[path.get("data-lad-code", "")] = (a.get("aria-label", ""), a.get("href"))
+    for path in root.iter(f"{SVG}path"):
+        if path.get("tabindex") == "0":
+            assert path.get("role") == "img"
+            out[path.get("data-lad-code", "")] = (path.get("aria-label", ""), None)
+    return out
+
+
+def test_every_area_is_reachable_by_keyboard_with_its_name_and_value() -> None:
+    links = {LEICESTER: "la/E06000016.html", DERBY: "la/E06000015.html"}
+    root = parse(east_midlands_map(links=links))
+    reached = focusable(root)
+    assert reached == {
+        LEICESTER: ("Leicester (synthetic name): 12.3 per 10,000", "la/E06000016.html"),
+        DERBY: ("Derby: 0.0 per 10,000", "la/E06000015.html"),
+        RUTLAND: ("Rutland: no data", None),  # no page to link: the shape itself takes the focus
+        NOTTINGHAM: ("Nottingham: 31.0 per 10,000", None),
+    }
+    assert not [p for p in root.iter(f"{SVG}path") if p.get("tabindex") == "0" and p.get("href")]
+
+
+def test_the_highest_areas_are_named_clear_of_each_other_and_of_the_legend() -> None:
+    """The five highest of a region with many small districts close together (Greater Manchester and
+    Lancashire), named on the map: every name inside the picture, none touching another or the legend."""
+    boundaries = load_boundaries()
+    north_west = [c for c in boundaries if c.startswith(("E08000001", "E08000002", "E08000003", "E08000004",
+                                                          "E08000005", "E08000006", "E08000007", "E08000008",
+                                                          "E08000009", "E08000010", "E07000117", "E07000118",
+                                                          "E07000119", "E07000120", "E07000121", "E07000122",
+                                                          "E07000123", "E07000124", "E07000125", "E07000126",
+                                                          "E07000127", "E07000128", "E06000008", "E06000009"))]  # fmt: skip
+    values = {c: float(i) for i, c in enumerate(sorted(north_west))}
+    chart = choropleth(boundaries, values, classify(values.values()), map_id="m", title="t", unit=["u"])
+    root = parse(chart)
+    named = text_boxes(root, "map-label")
+    highest = sorted(values, key=lambda c: -values[c])[:5]
+    assert sorted(n for n, _ in named) == sorted(boundaries[c].name for c in highest)
+    width, height = map(float, root.get("viewBox", "").split()[2:])
+    legend = [b for _, b in text_boxes(root, "legend")]
+    boxes = [b for _, b in named]
+    for i, a in enumerate(boxes):
+        assert a[0] >= 0 and a[2] <= width and a[1] >= 0 and a[3] <= height, named[i]
+        for b in boxes[i + 1 :] + legend:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (named[i], b)
+    assert "the 5 highest named: " + boundaries[highest[0]].name in root.findtext(f"{SVG}desc", "")
+
+
+def test_the_england_map_enlarges_london_beside_it() -> None:
+    boundaries = load_boundaries()
+    values = {code: float(i % 40) for i, code in enumerate(boundaries) if code[0] in "EW"}
+    london = [c for c in values if c.startswith("E09")]
+    links = {c: f"la/{c}.html" for c in values}
+    chart = choropleth(
+        boundaries,
+        values,
+        classify(values.values()),
+        map_id="m",
+        title="t",
+        unit=["u"],
+        links=links,
+        inset=("London", london),
+    )
+    root = parse(chart)
+    assert len(london) == 33 and len(areas(root)) == 318  # still one canonical shape per LA
+    copies = {
+        p.get("data-lad-code"): p for p in root.iter(f"{SVG}path") if "inset-area" in p.get("class", "")
+    }
+    assert set(copies) == set(london)
+    assert all(copies[c].get("fill") == areas(root)[c].get("fill") for c in london)
+    # the keyboard reaches each LA once: London through the inset, its small copy on the map is hidden
+    reached = focusable(root)
+    assert set(reached) == set(values) and all(href == links[c] for c, (_, href) in reached.items())
+    assert all(areas(root)[c].get("aria-hidden") == "true" for c in london)
+
+    # the inset is bigger: Westminster's outline spans many more pixels there
+    def span(path: ET.Element) -> float:
+        numbers = [abs(float(n)) for n in re.findall(r"-?[\d.]+", path.get("d", ""))[2:]]
+        return sum(numbers)
+
+    assert span(copies["E09000033"]) > 3 * span(areas(root)["E09000033"])
+    legend = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "London, enlarged" in legend
+    assert len(chart) < 200_000
+
+
+def test_a_region_map_cuts_its_classes_within_the_region_and_says_so(tmp_path: Path) -> None:
+    """The region's own values in fifths, whatever the rest of the country looks like; the index page
+    keeps national classes. The legend and the caption say which."""
+    con = duckdb.connect(str(synthetic_warehouse(tmp_path / "w.duckdb", need=True)), read_only=True)
+    data = Published(con)
+    region = need_map(data, "region", "East Midlands")
+    index = need_map(data, "index", "England and Wales")
+    assert region is not None and index is not None
+    # East Midlands' positive rates: Derby 15.0, Leicester 3.0 (Nottingham is a surplus, Rutland unknown)
+    region_legend = " ".join(" ".join(t.itertext()) for t in parse(region.chart).iter(f"{SVG}text"))
+    assert "Classes: fifths within East Midlands, not national" in region_legend
+    assert "within East Midlands" in region.caption and "national classes" in region.caption
+    index_legend = " ".join(" ".join(t.itertext()) for t in parse(index.chart).iter(f"{SVG}text"))
+    assert "Classes: fifths of all local authorities with a positive estimate" in index_legend
+    # Derby (15.0) and Leicester (3.0): the region's classes are its own rates' fifths; the index page's
+    # include Cardiff's 5.0, which moves every break
+    region_classes = {r[1]: r[5] for r in region.rows}
+    assert (region_classes[DERBY], region_classes[LEICESTER]) == ("13 or more", "0 to under 5.4")
+    index_classes = {r[1]: r[5] for r in index.rows}
+    assert (index_classes[DERBY], index_classes[LEICESTER]) == ("11 or more", "0 to under 3.8")
+    con.close()

@@ -101,3 +101,101 @@ def test_quarter_labels_are_thinned_so_they_do_not_touch() -> None:
     assert shown == quarters[::3]
     years = svg.line_chart({"s": [(str(y), 1.0) for y in range(2014, 2024)]}, title="t", y_label="y")
     assert len(re.findall(r'text-anchor="middle">(\d{4})<', years)) == 10  # short labels: all of them
+
+
+# --- text that fits: no two labels touch, none leaves the picture (the browser test measures real boxes) --
+
+SIZES = {"tick": svg.TICK, "axis-label": svg.TICK, "legend": svg.LEGEND}
+
+
+def text_boxes(chart: str) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(shown text, estimated box) of every <text> of a chart, from its x, y and text-anchor."""
+    out = []
+    for t in ET.fromstring(chart).iter(f"{NS}text"):
+        title = t.find(f"{NS}title")
+        text = "".join(t.itertext())
+        if title is not None and title.text:
+            text = text.removeprefix(title.text)
+        size = SIZES[t.get("class", "tick")]
+        w = svg.text_width(text, size)
+        x, y = float(t.get("x", "0")), float(t.get("y", "0"))
+        left = {"start": x, "middle": x - w / 2, "end": x - w}[t.get("text-anchor", "start")]
+        out.append((text, (left, y - size, left + w, y + size * 0.25)))
+    return out
+
+
+def assert_fits(chart: str) -> None:
+    width, height = map(float, ET.fromstring(chart).get("viewBox", "").split()[2:])
+    boxes = text_boxes(chart)
+    for i, (text, a) in enumerate(boxes):
+        assert a[0] >= 0 and a[2] <= width and a[1] >= 0 and a[3] <= height, (text, a, width, height)
+        for other, b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (text, other)
+
+
+def test_text_width_follows_the_glyphs() -> None:
+    assert svg.text_width("iiii", 10) < svg.text_width("MMMM", 10) / 2
+    assert svg.text_width("Other EU accession countries 2004-2007", 11) == pytest.approx(232, abs=12)
+    assert svg.shorten("Other EU accession countries 2004-2007", 130, 11) == "Other EU accession…"
+    assert svg.wrap("Classes: fifths within Yorkshire and The Humber, not national", 180, 12) == [
+        "Classes: fifths within",
+        "Yorkshire and The Humber,",
+        "not national",
+    ]
+
+
+def test_a_region_of_64_local_authorities_gets_one_bar_a_row() -> None:
+    names = [f"Local authority {i} upon Somewhere" for i in range(64)]
+    items = [(n, float(64 - i)) for i, n in enumerate(names)]
+    chart = svg.bar_chart(items, title="t", y_label="% of usual residents")
+    root = ET.fromstring(chart)
+    marks = [r for r in root.iter(f"{NS}rect") if r.get("class") == "mark"]
+    assert [float(m.get("data-value", "")) for m in marks] == [v for _, v in items]
+    ys = [float(m.get("y", "")) for m in marks]
+    assert all(b - a == svg.ROW for a, b in zip(ys, ys[1:], strict=False))  # a row each, in order
+    widths = [float(m.get("width", "")) for m in marks]
+    assert widths == sorted(widths, reverse=True) and widths[0] > 8 * widths[-1]
+    shown = [t for t, _ in text_boxes(chart)]
+    assert all(n in shown for n in names) and "64" in shown  # every name and value, whole
+    assert_fits(chart)
+
+
+def test_a_few_short_labels_stay_columns() -> None:
+    items = [("Dispersal", 900.0), ("Hotel", 300.0), ("Initial", 120.0)]
+    chart = svg.bar_chart(items, title="t", y_label="people")
+    assert chart.count('text-anchor="middle">') == 3 and 'viewBox="0 0 640 300"' in chart
+    assert_fits(chart)
+    crowded = [(label, 1.0) for label in ("Dispersal", "Hotel", "Other contingency", "Initial", "Subsistence only", "Other", "Not recorded")]  # fmt: skip
+    rows = svg.bar_chart(crowded, title="t", y_label="people")
+    assert "Subsistence only" in [t for t, _ in text_boxes(rows)] and 'viewBox="0 0 640 300"' not in rows
+    assert_fits(rows)
+
+
+def test_interval_labels_are_whole_or_shortened_with_their_full_text() -> None:
+    long = "Other EU accession countries 2004-2007"
+    items = [svg.Interval(long, 10.0, 5.0, 20.0), svg.Interval("Romania", 4.0, 1.0, 9.0)]
+    chart = svg.interval_chart(items, title="t", x_label="households a year")
+    assert long in [t for t, _ in text_boxes(chart)]
+    assert_fits(chart)
+    longer = "A community whose name is far too long to sit beside its bar in any reasonable layout at all"
+    chart = svg.interval_chart([svg.Interval(longer, 1.0, 0.0, 2.0)], title="t", x_label="x")
+    shown = [t for t, _ in text_boxes(chart)]
+    assert longer not in shown and any(t.endswith("…") and longer.startswith(t[:-1]) for t in shown)
+    assert f"<title>{longer}</title>" in chart
+    assert_fits(chart)
+
+
+def test_a_legend_too_long_for_one_row_wraps_and_the_chart_grows() -> None:
+    names = ["Leicester", "East Midlands average", "estimate range (0.35-0.65)", "observed (H-CLIC)", "more"]
+    chart = svg.line_chart({n: [("2023 Q3", 1.0), ("2023 Q4", 2.0)] for n in names}, title="t", y_label="y")
+    height = float(ET.fromstring(chart).get("viewBox", "").split()[3])
+    assert height == svg.HEIGHT + svg.LEGEND_ROW
+    assert len({y for y in re.findall(r'<text class="legend" x="\d+" y="(\d+)"', chart)}) == 2
+    assert_fits(chart)
+
+
+def test_labels_at_the_edges_stay_inside_the_picture() -> None:
+    chart = svg.line_chart({"s": [("2016 Q1", 1.0), ("2023 Q4", 2.0)]}, title="t", y_label="y")
+    scatter = svg.scatter([svg.Point(0, 1), svg.Point(98_000, 2)], title="t", x_label="x", y_label="y")
+    for c in (chart, scatter):
+        assert_fits(c)

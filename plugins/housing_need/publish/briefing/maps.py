@@ -9,7 +9,10 @@ Survey's transverse Mercator formulas, in numpy, without a GIS library.
 The pure parts (projection, classes, the SVG) take plain mappings, ``{lad_code: value}``, and are
 tested on their own; :data:`MAP_SECTIONS` are the briefing sections that read the marts and call them.
 Every LA shape is ``<path class="area" data-lad-code=... data-value=... data-class=... fill=...>``
-with a ``<title>`` tooltip, so tests (and screen readers, through the table) can read what is drawn.
+with a ``<title>`` tooltip, so tests can read what is drawn. Each area is reachable by keyboard: a
+link to its page (or a focusable shape) announced as "name: value unit". The highest areas are
+named on the map; the index page's maps enlarge London beside England and Wales; a region's map
+cuts its classes within the region and its legend says so.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
+from . import paths, svg
 from .sections import Content, Published, Section, _watchlist
 from .svg import fmt
 
@@ -366,39 +370,166 @@ SIMPLIFY_PX = 0.5  # Douglas-Peucker tolerance in pixels of the map
 
 
 class _Frame:
-    """Metres on the grid to pixels: the areas' extent fitted into the map box, north up."""
+    """Metres on the grid to pixels: the areas' extent fitted into a box (x, y, width, height) of the
+    picture, north up."""
 
-    def __init__(self, bbox: tuple[float, float, float, float]) -> None:
+    def __init__(
+        self,
+        bbox: tuple[float, float, float, float],
+        box: tuple[float, float, float, float] = (PAD, PAD, MAP_W, MAP_H),
+    ) -> None:
         self.e0, self.n0, self.e1, self.n1 = bbox
-        self.scale = min(MAP_W / max(self.e1 - self.e0, 1.0), MAP_H / max(self.n1 - self.n0, 1.0))
+        self.x, self.y = box[0], box[1]
+        self.scale = min(box[2] / max(self.e1 - self.e0, 1.0), box[3] / max(self.n1 - self.n0, 1.0))
         self.width = (self.e1 - self.e0) * self.scale
         self.height = (self.n1 - self.n0) * self.scale
 
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """The fitted map's pixels: x0, y0, x1, y1."""
+        return self.x, self.y, self.x + self.width, self.y + self.height
+
     def px(self, ring: Array) -> Array:
         return np.column_stack(
-            [PAD + (ring[:, 0] - self.e0) * self.scale, PAD + (self.n1 - ring[:, 1]) * self.scale]
+            [self.x + (ring[:, 0] - self.e0) * self.scale, self.y + (self.n1 - ring[:, 1]) * self.scale]
         )
 
     def point(self, east: float, north: float) -> tuple[float, float]:
-        return PAD + (east - self.e0) * self.scale, PAD + (self.n1 - north) * self.scale
+        return self.x + (east - self.e0) * self.scale, self.y + (self.n1 - north) * self.scale
 
     def overlaps(self, bbox: tuple[float, float, float, float]) -> bool:
         return bbox[0] < self.e1 and bbox[2] > self.e0 and bbox[1] < self.n1 and bbox[3] > self.n0
 
 
-def _outline(boundary: Boundary, frame: _Frame, tolerance: float) -> str:
-    return _path_data(
+def _extent(boundaries: Mapping[str, Boundary], codes: Iterable[str]) -> tuple[float, float, float, float]:
+    boxes = [boundaries[c].bbox for c in codes]
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _clip(ring: Array, box: tuple[float, float, float, float]) -> Array:
+    """A ring (in pixels) cut to the rectangle ``box`` (x0, y0, x1, y1), Sutherland-Hodgman: the
+    grey districts around a map end at its frame, so no shape reaches past the picture (a clip-path
+    only hides them: their boxes would still cover the text around the map)."""
+    for axis, edge, keep_above in (
+        (0, box[0], True),
+        (0, box[2], False),
+        (1, box[1], True),
+        (1, box[3], False),
+    ):
+        if len(ring) == 0:
+            return ring
+        inside = ring[:, axis] >= edge if keep_above else ring[:, axis] <= edge
+        if inside.all():
+            continue
+        out = []
+        previous, was_in = ring[-1], bool(inside[-1])
+        for point, now_in in zip(ring, inside, strict=True):
+            if now_in != was_in:
+                t = (edge - previous[axis]) / (point[axis] - previous[axis])
+                out.append(previous + t * (point - previous))
+            if now_in:
+                out.append(point)
+            previous, was_in = point, bool(now_in)
+        ring = np.asarray(out, dtype=np.float64).reshape(-1, 2)
+    return ring
+
+
+def _outline(
+    boundary: Boundary, frame: _Frame, tolerance: float, clip: tuple[float, float, float, float] | None = None
+) -> str:
+    rings = (
         frame.px(simplify(ring, fixed, tolerance))
         for ring, fixed in zip(boundary.rings, boundary.fixed, strict=True)
     )
+    return _path_data(_clip(r, clip) for r in rings) if clip else _path_data(rings)
+
+
+LEGEND_SIZE, LEGEND_LEADING = svg.LEGEND, 14  # legend text size and the distance between its lines
+LABEL_SIZE = 11  # the names of the highest areas on the map
+LABEL_STYLE = (
+    f'font-size="{LABEL_SIZE}" fill="#0b0c0c" stroke="#fff" stroke-width="3" stroke-linejoin="round" '
+    'paint-order="stroke"'
+)
+TOP_AREAS = 5  # how many of the highest areas a map names
 
 
 def _legend_text(x: float, y: float, lines: list[str]) -> str:
     spans = "".join(
-        f'<tspan x="{x:.0f}" dy="{0 if i == 0 else 14}">{escape(line)}</tspan>'
+        f'<tspan x="{x:.0f}" dy="{0 if i == 0 else LEGEND_LEADING}">{escape(line)}</tspan>'
         for i, line in enumerate(lines)
     )
     return f'<text class="legend" x="{x:.0f}" y="{y:.0f}">{spans}</text>'
+
+
+def _wrapped(lines: Iterable[str], width: float) -> list[str]:
+    return [part for line in lines for part in svg.wrap(line, width, LEGEND_SIZE)]
+
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def _hits(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+# where a name goes around its area's point, in order of preference: east, west, north-east,
+# north-west, south-east, south-west, north, south; then the same further out, with a leader line
+DIRECTIONS = ((1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1), (0, -1), (0, 1))
+DISTANCES = (4, 12, 22, 34, 48, 64, 84, 108)
+
+
+def _place(
+    point: tuple[float, float], width: float, within: Box, taken: list[Box]
+) -> tuple[Box, bool] | None:
+    """A box ``width`` wide for a name near ``point``: inside ``within``, clear of every box in
+    ``taken``; and whether it is far enough to need a leader line. None when nothing is free."""
+    x, y = point
+    h = LABEL_SIZE * 1.25
+    for d in DISTANCES:
+        for dx, dy in DIRECTIONS:
+            left = x + d if dx > 0 else (x - d - width if dx < 0 else x - width / 2)
+            top = y - h / 2 + dy * (d + h / 2 if dx == 0 else d * 0.7)
+            box = (left, top, left + width, top + h)
+            inside = (
+                within[0] <= box[0] and box[2] <= within[2] and within[1] <= box[1] and box[3] <= within[3]
+            )
+            if inside and not any(_hits(box, other) for other in taken):
+                return box, d > 4
+    return None
+
+
+def _name_labels(wanted: list[tuple[str, tuple[float, float], Box, list[Box]]], *, width: float) -> list[str]:
+    """Names of areas at their points, each given as (name, point, the box it must stay in, boxes it
+    must keep clear of: the legend...), clear of each other too. An area no free place is found for
+    keeps its name off the map (the table and its tooltip have it)."""
+    out: list[str] = []
+    names: list[Box] = []
+    for name, point, within, avoid in wanted:
+        shown = svg.shorten(name, min(width, 170), LABEL_SIZE)
+        w = svg.text_width(shown, LABEL_SIZE) + 2
+        found = _place(point, w, within, [*avoid, *names])
+        if found is None:
+            continue
+        (x0, y0, x1, y1), leader = found
+        names.append((x0 - 2, y0 - 1, x1 + 2, y1 + 1))
+        if leader:
+            tx = min(max(point[0], x0), x1)
+            ty = min(max(point[1], y0), y1)
+            out.append(
+                f'<line x1="{point[0]:.1f}" y1="{point[1]:.1f}" x2="{tx:.1f}" y2="{ty:.1f}" '
+                'stroke="#0b0c0c" stroke-width="0.8"/>'
+            )
+        out.append(
+            f'<circle cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="1.6" fill="#0b0c0c"/>'
+            f'<text class="map-label" x="{x0 + 1:.1f}" y="{y1 - LABEL_SIZE * 0.3:.1f}" {LABEL_STYLE}>'
+            f"{escape(shown)}</text>"
+        )
+    return out
 
 
 def choropleth(
@@ -413,51 +544,76 @@ def choropleth(
     marked: Mapping[str, str] | None = None,
     marked_label: list[str] | None = None,
     context: bool = True,
+    class_note: str = "",
+    links: Mapping[str, str] | None = None,
+    inset: tuple[str, Iterable[str]] | None = None,
+    top: int = TOP_AREAS,
 ) -> str:
     """An SVG map of the areas in ``values`` (lad_code -> value, None for no data), coloured by
     ``classes``; the extent is theirs. ``marked`` (lad_code -> tooltip note) are outlined and carry a
     symbol, explained in the legend by ``marked_label`` (its lines). ``context`` draws other districts
-    inside the extent in grey, without data. ``unit`` heads the legend (its lines). ``map_id`` prefixes
-    the SVG ids (two maps on one page must differ)."""
+    inside the extent in grey, without data. ``unit`` heads the legend (its lines), ``class_note``
+    follows it (what the classes are). ``map_id`` prefixes the SVG ids (two maps on one page must
+    differ).
+
+    Every area is reachable by keyboard and announced as "name: value unit": a link to its page when
+    ``links`` (lad_code -> href) has one, else focusable itself. The ``top`` highest areas are named
+    on the map, the names clear of each other and of the legend. ``inset`` (name, lad_codes) draws
+    those areas again, enlarged, beside the map under the legend (London on the England maps); there
+    they are the focusable, named ones."""
     names = names or {}
     marked = marked or {}
+    links = links or {}
     drawn = [code for code in values if code in boundaries]
     if not drawn:
         return ""
-    boxes = [boundaries[c].bbox for c in drawn]
-    frame = _Frame(
-        (
-            min(b[0] for b in boxes),
-            min(b[1] for b in boxes),
-            max(b[2] for b in boxes),
-            max(b[3] for b in boxes),
-        )
-    )
+    frame = _Frame(_extent(boundaries, drawn))
     tolerance = SIMPLIFY_PX / frame.scale  # metres
     bins = classes.bins()
     counts = {b.index: 0 for b in bins}
     missing = 0
     no_data_fill = f"url(#{map_id}-nodata)"
+    enlarged = [c for c in (inset[1] if inset else ()) if c in drawn]
+
+    def tip(code: str) -> str:
+        value, name = values[code], names.get(code) or boundaries[code].name
+        note = f"; {marked[code]}" if code in marked else ""
+        return f"{name}: {NO_DATA if value is None else f'{shown(value)} {unit[-1]}'}{note}"
+
+    def shape(code: str, d: str, *, canonical: bool, focusable: bool) -> str:
+        """An area's path (the canonical one carries its data), focusable or hidden from the
+        accessibility tree (its enlarged copy in the inset is the one announced)."""
+        value = values[code]
+        if value is None:
+            attrs, fill = 'data-class="none"', no_data_fill
+        else:
+            b = classes.bin_of(value)
+            attrs, fill = f'data-value="{shown(value)}" data-class="{b.index}"', b.fill
+        css = ("area" if canonical else "inset-area") + (" marked" if code in marked else "")
+        own = f'class="{css}" data-lad-code="{escape(code)}" {attrs} fill="{fill}" d="{d}"'
+        label = escape(tip(code), quote=True)
+        if not focusable:
+            return f'<path {own} aria-hidden="true"><title>{escape(tip(code))}</title></path>'
+        if code in links:
+            return (
+                f'<a href="{escape(links[code])}" aria-label="{label}">'
+                f"<path {own}><title>{escape(tip(code))}</title></path></a>"
+            )
+        return f'<path {own} tabindex="0" role="img" aria-label="{label}"><title>{escape(tip(code))}</title></path>'
+
     shapes: list[str] = []
     outlines: list[str] = []
     symbols: list[str] = []
     for code in sorted(drawn, key=lambda c: c in marked):  # marked last: their outline stays on top
         value = values[code]
-        name = names.get(code) or boundaries[code].name
-        d = _outline(boundaries[code], frame, tolerance)
-        note = f"; {marked[code]}" if code in marked else ""
         if value is None:
             missing += 1
-            attrs, fill, tip = 'data-class="none"', no_data_fill, f"{name}: {NO_DATA}{note}"
         else:
             b = classes.bin_of(value)
             counts[b.index] = counts.get(b.index, 0) + 1
-            attrs = f'data-value="{shown(value)}" data-class="{b.index}"'
-            fill, tip = b.fill, f"{name}: {shown(value)} {unit[-1]}{note}"
-        css = "area marked" if code in marked else "area"
+        d = _outline(boundaries[code], frame, tolerance)
         (outlines if code in marked else shapes).append(
-            f'<path class="{css}" data-lad-code="{escape(code)}" {attrs} fill="{fill}" d="{d}">'
-            f"<title>{escape(tip)}</title></path>"
+            shape(code, d, canonical=True, focusable=code not in enlarged)
         )
         if code in marked:
             x, y = frame.point(*boundaries[code].point)
@@ -468,44 +624,140 @@ def choropleth(
     if context:
         for code, boundary in boundaries.items():
             if code not in values and frame.overlaps(boundary.bbox):
-                d = _outline(boundary, frame, tolerance)
+                d = _outline(boundary, frame, tolerance, frame.box)
                 if d:
                     others.append(f'<path d="{d}"/>')
 
-    # legend: heading, classes (with how many areas of this map are in each), no data, the symbol
+    # legend: heading, what the classes are, the classes (with how many areas of this map are in
+    # each), no data, the symbol, what the names are; lines wrapped to the room beside the map
     x0 = min(round(PAD + frame.width + LEGEND_GAP), WIDTH - LEGEND_W)  # the legend, beside the map
-    legend, y = [_legend_text(x0, PAD + 12, unit)], PAD + 12 + 14 * len(unit) + 8
-    for b in bins:
+    room = WIDTH - PAD - x0
+    heading = _wrapped(unit, room)
+    legend, y = [_legend_text(x0, PAD + 12, heading)], PAD + 12 + LEGEND_LEADING * len(heading)
+    if class_note:  # a block of its own, a little apart from the heading
+        note = _wrapped([class_note], room)
+        legend.append(_legend_text(x0, y + 4, note))
+        y += 4 + LEGEND_LEADING * len(note)
+    y += 8
+    keys = [(b.fill, f"{b.label} ({counts.get(b.index, 0)})") for b in bins]
+    keys.append((no_data_fill, f"{NO_DATA} ({missing})"))
+    for fill, text in keys:
+        lines = _wrapped([text], room - 20)
         legend.append(
-            f'<rect x="{x0}" y="{y}" width="14" height="14" fill="{b.fill}" stroke="#b1b4b6" stroke-width="0.5"/>'
-            + _legend_text(x0 + 20, y + 11, [f"{b.label} ({counts.get(b.index, 0)})"])
+            f'<rect x="{x0}" y="{y}" width="14" height="14" fill="{fill}" stroke="#b1b4b6" stroke-width="0.5"/>'
+            + _legend_text(x0 + 20, y + 11, lines)
         )
-        y += LINE
-    legend.append(
-        f'<rect x="{x0}" y="{y}" width="14" height="14" fill="{no_data_fill}" stroke="#b1b4b6" stroke-width="0.5"/>'
-        + _legend_text(x0 + 20, y + 11, [f"{NO_DATA} ({missing})"])
-    )
-    y += LINE
+        y += LINE + LEGEND_LEADING * (len(lines) - 1)
     if marked_label:
         y += 6
+        lines = _wrapped([*marked_label[:-1], f"{marked_label[-1]} ({len(outlines)})"], room - 20)
         legend.append(
             f'<rect x="{x0}" y="{y}" width="14" height="14" fill="#fff" stroke="#0b0c0c" stroke-width="1.6"/>'
-            f'<use href="#{map_id}-mark" x="{x0 + 7}" y="{y + 7}"/>'
-            + _legend_text(x0 + 20, y + 11, [*marked_label[:-1], f"{marked_label[-1]} ({len(outlines)})"])
+            f'<use href="#{map_id}-mark" x="{x0 + 7}" y="{y + 7}"/>' + _legend_text(x0 + 20, y + 11, lines)
         )
-        y += 14 * len(marked_label) + 4
-    height = math.ceil(max(frame.height + 2 * PAD, y + PAD))
+        y += LEGEND_LEADING * len(lines) + 4
+    ranked = sorted((c for c in drawn if values[c] is not None), key=lambda c: -(values[c] or 0.0))[:top]
+    if ranked:
+        y += 6
+        lines = _wrapped([f"Named: the {len(ranked)} highest"], room - 20)
+        legend.append(
+            f'<circle cx="{x0 + 7}" cy="{y + 7}" r="1.6" fill="#0b0c0c"/>'
+            + _legend_text(x0 + 20, y + 11, lines)
+        )
+        y += LEGEND_LEADING * len(lines) + 4
+    legend_box: Box = (x0 - 4, 0, WIDTH, y)
+
+    # the inset: the enlarged areas under the legend, framed, with their name above
+    inset_parts: list[str] = []
+    inset_frame = None
+    inset_box: Box | None = None
+    if enlarged and inset:
+        extent = _extent(boundaries, enlarged)
+        ix, iy, iw = x0, y + 26, WIDTH - PAD - x0
+        ih = min(iw * (extent[3] - extent[1]) / (extent[2] - extent[0]), 260)
+        inset_frame = _Frame(extent, (ix, iy, iw, ih))
+        inset_box = (ix, iy, ix + inset_frame.width, iy + inset_frame.height)
+        itol = SIMPLIFY_PX / inset_frame.scale
+        around = [
+            f'<path d="{d}"/>'
+            for code, boundary in boundaries.items()
+            if code not in enlarged and inset_frame.overlaps(boundary.bbox)
+            for d in [_outline(boundary, inset_frame, itol, inset_frame.box)]
+            if d
+        ]
+        copies = [
+            shape(code, _outline(boundaries[code], inset_frame, itol), canonical=False, focusable=True)
+            for code in sorted(enlarged, key=lambda c: c in marked)
+        ]
+        ex0, ey0 = frame.point(extent[0], extent[3])
+        ex1, ey1 = frame.point(extent[2], extent[1])
+        inset_parts = [
+            f'<rect class="inset-extent" x="{ex0 - 1:.1f}" y="{ey0 - 1:.1f}" width="{ex1 - ex0 + 2:.1f}" '
+            f'height="{ey1 - ey0 + 2:.1f}" fill="none" stroke="#0b0c0c" stroke-width="1"/>',
+            _legend_text(ix, iy - 8, [f"{inset[0]}, enlarged"]),
+            f'<clipPath id="{map_id}-inset"><rect x="{ix}" y="{iy}" width="{inset_frame.width:.1f}" '
+            f'height="{inset_frame.height:.1f}"/></clipPath>',
+            f'<g class="context" fill="#e8e9ea" stroke="#fff" stroke-width="0.5" clip-path="url(#{map_id}-inset)">'
+            + "".join(around)
+            + "</g>",
+            '<g class="inset" stroke="#fff" stroke-width="0.6" stroke-linejoin="round" fill-rule="evenodd">',
+            *[c for c in copies if " marked" not in c],
+            '<g class="outlined" stroke="#0b0c0c" stroke-width="1.6">',
+            *[c for c in copies if " marked" in c],
+            "</g></g>",
+            '<g class="markers" pointer-events="none">'
+            + "".join(
+                f'<use href="#{map_id}-mark" x="{px:.0f}" y="{py:.0f}"/>'
+                for code in enlarged
+                if code in marked
+                for px, py in [inset_frame.point(*boundaries[code].point)]
+            )
+            + "</g>",
+            f'<rect x="{ix}" y="{iy}" width="{inset_frame.width:.1f}" height="{inset_frame.height:.1f}" '
+            'fill="none" stroke="#505a5f" stroke-width="1"/>',
+        ]
+
+    # the names of the highest areas: in the inset for its areas, on the map (clear of the legend and
+    # the inset) for the others
+    bottom = max(frame.height + 2 * PAD, y, inset_box[3] + PAD if inset_box else 0) - svg.EDGE
+    picture: Box = (svg.EDGE, svg.EDGE, WIDTH - svg.EDGE, bottom)
+    beside = [legend_box] + (
+        [(inset_box[0] - 4, inset_box[1] - 24, WIDTH, inset_box[3] + 4)] if inset_box else []
+    )
+    wanted = []
+    for code in ranked:
+        name = names.get(code) or boundaries[code].name
+        if inset_frame is not None and inset_box is not None and code in enlarged:
+            wanted.append((name, inset_frame.point(*boundaries[code].point), inset_box, []))
+        else:
+            wanted.append((name, frame.point(*boundaries[code].point), picture, beside))
+    labels = _name_labels(wanted, width=room)
+
+    height = math.ceil(max(frame.height + 2 * PAD, y + PAD, (inset_box[3] + PAD) if inset_box else 0))
     desc = (
         f"{len(drawn)} local authorities coloured by {' '.join(unit)} in {len(bins)} classes, darker is higher"
+        + (f" ({class_note})" if class_note else "")
         + (f"; {missing} without data (hatched)" if missing else "")
         + (f"; {len(outlines)} outlined with a ringed dot: {' '.join(marked_label)}" if marked_label else "")
-        + ". The table below the map has every number."
+        + (f"; {inset[0]} enlarged beside the map" if inset_frame is not None and inset else "")
+        + (
+            f"; the {len(ranked)} highest named: "
+            + ", ".join(f"{names.get(c) or boundaries[c].name} {shown(values[c] or 0.0)}" for c in ranked)
+            if ranked
+            else ""
+        )
+        + ". Each area is a link or a focusable shape that reads its name and value; "
+        "the table below the map has every number."
+    )
+    focus = (  # the focused area is drawn with a heavy outline (the page's focus ring goes round it too)
+        f"<style>#{map_id}-svg a:focus path, #{map_id}-svg path:focus {{ stroke: #0b0c0c; "
+        "stroke-width: 3; }</style>"
     )
     return "\n".join(
         [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="group" '
             f'aria-label="{escape(title)}" class="chart map" id="{escape(map_id)}-svg">',
-            f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
+            f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{focus}",
             f'<defs><pattern id="{map_id}-nodata" width="5" height="5" patternUnits="userSpaceOnUse" '
             'patternTransform="rotate(45)"><rect width="5" height="5" fill="#fff"/>'
             '<line x1="0" y1="0" x2="0" y2="5" stroke="#8c9196" stroke-width="1.6"/></pattern>'
@@ -523,6 +775,8 @@ def choropleth(
             "</g></g>",
             f'<g class="markers" pointer-events="none">{"".join(symbols)}</g>',
             *legend,
+            *inset_parts,
+            f'<g class="names" aria-hidden="true" pointer-events="none">{"".join(labels)}</g>',
             "</svg>",
         ]
     )
@@ -570,6 +824,47 @@ def _where(scope: str, key: str) -> str:
     return INDEX_NAME if scope == "index" else key
 
 
+LONDON = ("London", "E09")  # the inset of the index page's maps: the London boroughs (GSS E09)
+
+
+def la_href(code: str, name: str, scope: str) -> str:
+    """The link from a page of ``scope`` (the index at the site's root, or a region page in regions/) to
+    an LA's page (paths.la_page)."""
+    here = "index.html" if scope == "index" else paths.region_page("any")
+    return paths.href(here, paths.la_page(code, name))
+
+
+def _links(data: Published, scope: str, areas: Iterable[str]) -> dict[str, str]:
+    """lad_code -> link to its page, for the areas that have one: the LAs of the latest quarter of
+    mart_dispersal_vs_deprivation, as the site writes them."""
+    paged = data.by(
+        "select 'all', lad_code, lad_name from marts.mart_dispersal_vs_deprivation "
+        "where period_end = (select max(period_end) from marts.mart_dispersal_vs_deprivation)"
+    ).get("all", [])
+    have = {str(code): str(name) for code, name in paged}
+    return {code: la_href(code, have[code], scope) for code in areas if code in have}
+
+
+def _classes(
+    scope: str, where: str, national: Iterable[float | None], local: Iterable[float | None], what: str
+) -> tuple[Classes, str, str]:
+    """The classes of a map, a legend line and a caption sentence saying what they are. The index
+    page's map cuts every local authority's value (``national``) into fifths; a region's map cuts its
+    own (``local``), so the shades show the differences within the region."""
+    if scope == "index":
+        return (
+            classify(national),
+            f"Classes: fifths of all {what}",
+            f" The classes are fifths of all {what} (breaks rounded to two figures): national classes.",
+        )
+    return (
+        classify(local),
+        f"Classes: fifths within {where}, not national",
+        f" The classes are fifths of the {what} in {where} (breaks rounded to two figures), so the shades "
+        f"show differences within {where}; the index page maps every local authority on national classes.",
+    )
+
+
 def _watch_legend(quarter: str) -> list[str]:
     return ["Emerging-community", f"watchlist, {quarter}"] if quarter else []
 
@@ -593,10 +888,14 @@ def _map_content(
     value_headers: tuple[str, ...],
     extra: Callable[[str], list[str]],
     notes: list[str],
+    scope: str,
+    class_note: str,
 ) -> Content:
-    """A choropleth of ``values`` over ``areas`` with the watchlist marked, and the table behind it
-    (local authority, code, ``value_headers`` filled by ``extra``, class, watchlist rank)."""
+    """A choropleth of ``values`` over ``areas`` with the watchlist marked, its areas linked to their
+    pages and London enlarged on the index page, and the table behind it (local authority, code,
+    ``value_headers`` filled by ``extra``, class, watchlist rank)."""
     marked, quarter = _marked(data)
+    name, prefix = LONDON
     chart = choropleth(
         load_boundaries(),
         values,
@@ -607,6 +906,9 @@ def _map_content(
         names=areas,
         marked=marked,
         marked_label=_watch_legend(quarter),
+        class_note=class_note,
+        links=_links(data, scope, areas),
+        inset=(name, [c for c in areas if c.startswith(prefix)]) if scope == "index" else None,
     )
     return Content(
         chart=chart,
@@ -635,23 +937,27 @@ def dispersal_map(data: Published, scope: str, key: str) -> Content | None:
     ).get("all", [])
     people = {str(code): p for code, p, _ in rows}
     rates = {str(code): 10000.0 * p / pop if p is not None and pop else None for code, p, pop in rows}
-    classes = classify(rates.values())  # every UK district: the same classes on every page
     where = _where(scope, key)
+    values = {code: rates.get(code) for code in areas}
+    classes, note, sentence = _classes(
+        scope, where, rates.values(), values.values(), "local authorities with anyone dispersed"
+    )
     return _map_content(
         data,
         areas,
-        {code: rates.get(code) for code in areas},
+        values,
         classes,
         map_id="dispersal-map",
         title=f"People in dispersal accommodation per 10,000 residents, {where}, {label}",
         unit=["people dispersed", "per 10,000 residents"],
         caption=f"People in Home Office dispersal accommodation per 10,000 residents (ONS mid-2020 population) "
-        f"in each local authority of {where} at {label}. The classes are fifths of the UK's local authorities "
-        "with anyone in dispersal accommodation (breaks rounded to two figures), the same on every page; "
-        "hatched: no data.",
+        f"in each local authority of {where} at {label}.{sentence} Hatched: no data."
+        + (" London is enlarged beside the map." if scope == "index" else ""),
         value_headers=("People in dispersal accommodation", "Per 10,000 residents"),
         extra=lambda code: [_count(people.get(code))],
         notes=["Scotland and Northern Ireland are mapped on their own pages."] if scope == "index" else [],
+        scope=scope,
+        class_note=note,
     )
 
 
@@ -667,21 +973,26 @@ def need_map(data: Published, scope: str, key: str) -> Content | None:
     if not any(v is not None for v in values.values()):
         return None  # no estimates here (e.g. a nation the estimate does not cover)
     where = _where(scope, key)
+    classes, note, sentence = _classes(
+        scope, where, rates.values(), values.values(), "local authorities with a positive estimate"
+    )
     return _map_content(
         data,
         areas,
         values,
-        classify(rates.values()),
+        classes,
         map_id="need-map",
         title=f"Estimated housing need per 1,000 households a year, {where} (10 years, central)",
         unit=["households a year", "per 1,000 households"],
         caption=f"Estimated housing need in each local authority of {where}: households a year over the next "
         "10 years (central scenario) per 1,000 households at Census 2021. Below zero (orange) the estimate "
-        "is a surplus. The positive classes are fifths of the local authorities with a positive estimate "
-        "(breaks rounded to two figures), the same on every page; hatched: no estimate.",
+        f"is a surplus.{sentence} Hatched: no estimate."
+        + (" London is enlarged beside the map." if scope == "index" else ""),
         value_headers=("Need a year (households)", "Households 2021", "Per 1,000 households"),
         extra=lambda code: [_count(need.get(code, (None, None))[0]), _count(need.get(code, (None, None))[1])],
         notes=["Only English and Welsh local authorities are on this map."] if scope == "index" else [],
+        scope=scope,
+        class_note=note,
     )
 
 
