@@ -197,7 +197,7 @@ LATEST = "(select max(period_end) from marts.mart_dispersal_vs_deprivation)"
 
 
 @pytest.mark.parametrize(("page", "region"), [("north-west", "North West"), ("london", "London")])
-def test_region_map_draws_every_la_with_the_marts_dispersal_rate_and_marks_the_watchlist(
+def test_region_map_draws_every_la_with_the_marts_dispersal_rate_and_marks_the_shortlist(
     site, chromium: Path, tmp_path: Path, page, region
 ) -> None:
     project, base = site
@@ -216,11 +216,11 @@ def test_region_map_draws_every_la_with_the_marts_dispersal_rate_and_marks_the_w
             [region],
         )
     }
-    watchlist = {
+    watchlist = {  # the maps mark the shortlist (the long list would ring a third of England)
         code
         for (code,) in project.query(
-            "select lad_code from marts.mart_emerging_community_watchlist where region_name = ? and period_end = "
-            "(select max(period_end) from marts.mart_emerging_community_watchlist)",
+            "select lad_code from marts.mart_emerging_community_watchlist where region_name = ? and is_shortlisted "
+            "and period_end = (select max(period_end) from marts.mart_emerging_community_watchlist)",
             [region],
         )
     }
@@ -237,7 +237,7 @@ def test_region_map_draws_every_la_with_the_marts_dispersal_rate_and_marks_the_w
     markers = set(re.findall(r'<use class="marker" data-lad-code="(\w+)"', fragment))
     assert markers == watchlist
     if region == "North West":
-        assert watchlist  # the North West has LAs on the watchlist: the marks are really tested
+        assert watchlist  # the North West has LAs on the shortlist: the marks are really tested
 
     table = map_table(fragment)
     assert set(table) == set(expected)

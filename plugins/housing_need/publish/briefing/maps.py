@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import paths, svg
-from .sections import Content, Published, Section, _watchlist
+from .sections import Content, Published, Section, shortlisted, watchlist
 from .svg import fmt
 
 BOUNDARIES = (
@@ -785,7 +785,6 @@ def choropleth(
 # --- the sections the pages show -----------------------------------------------------------------------
 
 INDEX_NAME = "England and Wales"  # the index page's map: every English and Welsh district
-WATCHLIST = "on the emerging-community watchlist"
 
 
 def _has(data: Published, table: str) -> bool:
@@ -806,18 +805,23 @@ def _areas(data: Published, scope: str, key: str) -> dict[str, str]:
     return {str(code): str(name) for code, name in rows}
 
 
-def _marked(data: Published) -> tuple[dict[str, str], str]:
-    """The latest quarter's emerging-community watchlist: lad_code -> tooltip note, and the quarter
-    ('' when the watchlist mart is not in the warehouse or lists nobody)."""
+def _marked(data: Published) -> tuple[dict[str, str], str, str]:
+    """The LAs the maps mark: the latest quarter's emerging-community shortlist (the whole watchlist when
+    the mart predates the shortlist), lad_code -> tooltip note, and the quarter ('' when the watchlist
+    mart is not in the warehouse or lists nobody) and which list it is. The long list (125-140 LAs a quarter) would ring a
+    third of the map."""
     if not _has(data, "mart_emerging_community_watchlist"):
-        return {}, ""
-    watch = _watchlist(data)
+        return {}, "", ""
+    watch = watchlist(data)
+    short = shortlisted(data)
+    chosen = short or set(map(str, watch))
     notes = {
         str(code): f"watchlist {rows[0][2]}: rank {rows[0][0]} of {rows[0][1]}"
         for code, rows in watch.items()
+        if str(code) in chosen
     }
     quarter = str(next(iter(watch.values()))[0][2]) if watch else ""
-    return notes, quarter
+    return notes, quarter, "shortlist" if short else "watchlist"
 
 
 def _where(scope: str, key: str) -> str:
@@ -865,14 +869,14 @@ def _classes(
     )
 
 
-def _watch_legend(quarter: str) -> list[str]:
-    return ["Emerging-community", f"watchlist, {quarter}"] if quarter else []
+def _watch_legend(quarter: str, which: str) -> list[str]:
+    return ["Emerging-community", f"{which}, {quarter}"] if quarter else []
 
 
-def _watch_sentence(quarter: str) -> str:
+def _watch_sentence(quarter: str, which: str) -> str:
     if not quarter:
         return ""
-    return f" Outlined in black with a ringed dot: the local authorities {WATCHLIST} of {quarter}."
+    return f" Outlined in black with a ringed dot: the local authorities on the emerging-community {which} of {quarter}."
 
 
 def _map_content(
@@ -894,7 +898,7 @@ def _map_content(
     """A choropleth of ``values`` over ``areas`` with the watchlist marked, its areas linked to their
     pages and London enlarged on the index page, and the table behind it (local authority, code,
     ``value_headers`` filled by ``extra``, class, watchlist rank)."""
-    marked, quarter = _marked(data)
+    marked, quarter, which = _marked(data)
     name, prefix = LONDON
     chart = choropleth(
         load_boundaries(),
@@ -905,20 +909,20 @@ def _map_content(
         unit=unit,
         names=areas,
         marked=marked,
-        marked_label=_watch_legend(quarter),
+        marked_label=_watch_legend(quarter, which),
         class_note=class_note,
         links=_links(data, scope, areas),
         inset=(name, [c for c in areas if c.startswith(prefix)]) if scope == "index" else None,
     )
     return Content(
         chart=chart,
-        caption=caption + _watch_sentence(quarter),
+        caption=caption + _watch_sentence(quarter, which),
         headers=(
             "Local authority",
             "Code",
             *value_headers,
             "Class",
-            f"Watchlist {quarter}: rank" if quarter else "Watchlist",
+            f"{which.capitalize()} {quarter}: watchlist rank" if quarter else "Watchlist",
         ),
         rows=_rows(areas, values, classes, marked, extra),
         notes=notes,

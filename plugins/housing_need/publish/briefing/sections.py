@@ -531,7 +531,7 @@ def resettlement(data: Published, scope: str, key: str) -> Content | None:
     )
 
 
-def _watchlist(data: Published) -> dict[object, list[tuple]]:
+def watchlist(data: Published) -> dict[object, list[tuple]]:
     """The latest quarter's watchlist by LA: (rank, listed LAs, quarter, LA name, region, reasons)."""
     return data.by(
         """
@@ -546,7 +546,7 @@ def _watchlist(data: Published) -> dict[object, list[tuple]]:
 SHORTLIST_SCORE = 4  # the mart's is_shortlisted threshold (docs/flows.md), said in words on the pages
 
 
-def _shortlisted(data: Published) -> set[str]:
+def shortlisted(data: Published) -> set[str]:
     """LAs on the latest quarter's shortlist (none when the mart predates the shortlist columns)."""
     if "is_shortlisted" not in data.columns("mart_emerging_community_watchlist"):
         return set()
@@ -563,11 +563,11 @@ def _shortlisted(data: Published) -> set[str]:
 
 def watchlist_status(data: Published, code: str) -> str:
     """Whether the LA is on the latest shortlist, on the long list only, or on neither, said plainly."""
-    watch = _watchlist(data)
+    watch = watchlist(data)
     if not watch:
         return "The emerging-community watchlist lists no local authority."
     quarter = next(iter(watch.values()))[0][2]
-    shortlist = _shortlisted(data)
+    shortlist = shortlisted(data)
     sizes = f"the shortlist of {len(shortlist)} nor the long list of {len(watch)}"
     entry = watch.get(code)
     if not entry:
@@ -591,14 +591,14 @@ def watchlist_status(data: Published, code: str) -> str:
 def outlook(data: Published, scope: str, key: str) -> Content | None:
     """LA: people supported, the last eight quarters and the projection's P10-P90 eight ahead, led by
     whether the LA is on the watchlist. Region: the region's LAs on the emerging-community watchlist."""
-    watch = _watchlist(data)
+    watch = watchlist(data)
     if scope == "region":
         listed = sorted(
             ((c, rows[0]) for c, rows in watch.items() if rows[0][4] == key), key=lambda r: r[1][0]
         )
         if not listed:
             return None
-        shortlist = _shortlisted(data)
+        shortlist = shortlisted(data)
         short = sum(1 for code, _ in listed if code in shortlist)
         return Content(
             chart="",
@@ -663,8 +663,8 @@ def outlook(data: Published, scope: str, key: str) -> Content | None:
 
 def shortlist(data: Published, scope: str, key: str) -> Content | None:
     """The index: the UK's emerging-community shortlist of the latest quarter, with the long list's size."""
-    watch = _watchlist(data)
-    chosen = _shortlisted(data)
+    watch = watchlist(data)
+    chosen = shortlisted(data)
     if not watch or not chosen:
         return None
     listed = sorted((rows[0] for code, rows in watch.items() if code in chosen), key=lambda r: r[0])
