@@ -922,7 +922,7 @@ def _map_content(
             "Code",
             *value_headers,
             "Class",
-            f"{which.capitalize()} {quarter}: watchlist rank" if quarter else "Watchlist",
+            f"{which.capitalize()} {quarter}: rank" if quarter else "Watchlist",
         ),
         rows=_rows(areas, values, classes, marked, extra),
         notes=notes,
