@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-import duckdb
+from typing import Any
 
 from ..config import settings
 from ..errors import HousingNeedError
-from ..pipeline import archive
-from ..sources import SOURCES
+from .parsing import add_command
 
 
 def _loaded(warehouse: Path) -> dict[str, tuple]:
     """sha256 -> (rows in file, loaded, quarantined, in facts, set aside) of the published loads."""
+    import duckdb
+
     if not warehouse.exists():
         return {}
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -42,6 +42,12 @@ def _loaded(warehouse: Path) -> dict[str, tuple]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from ..pipeline import archive
+    from ..sources import SOURCES
+
+    if args.source and args.source not in SOURCES:
+        print(f"archive list: no source {args.source!r}; the sources are {', '.join(SOURCES)}")
+        return 2
     s = settings()
     loaded = _loaded(s.warehouse_path)
     for source in [args.source] if args.source else list(SOURCES):
@@ -74,6 +80,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _act(args: argparse.Namespace, action: str) -> int:
     """Find the archived file ``args.id`` names and reject or restore it."""
+    from ..pipeline import archive
+    from ..sources import SOURCES
+
     s = settings()
     try:
         entry = archive.find(s.archive_dir, list(SOURCES), args.id)
@@ -101,18 +110,41 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return _act(args, "restore")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("archive", help="list archived deliveries; reject or restore one")
-    actions = p.add_subparsers(dest="action", required=True)
-    q = actions.add_parser("list", help="every archived delivery and what happened to it")
-    q.add_argument("--source", choices=list(SOURCES))
-    q.add_argument("--refused", type=int, default=10, help="show the last N deliveries refused at the door")
+def add_parser(sub: Any) -> None:
+    p = add_command(
+        sub,
+        "archive",
+        "list archived deliveries; reject or restore one (the next refresh acts on it)",
+        description="Recover from a bad delivery without touching files.\n\n"
+        "- list: every archived delivery per source and what happened to it: loaded (rows in facts, "
+        "rows set aside), waiting for the next refresh, rejected (by whom, why); and the deliveries "
+        "refused at the door.\n"
+        "- reject ID --reason …: the delivery's bytes and the reason stay in the archive; the next "
+        "refresh skips it, and if it was loaded, withdraws its rows and rebuilds what depends on them.\n"
+        "- restore ID: takes a rejection back; the next refresh loads the delivery again.\n\n"
+        "ID is a sha256 (8 characters or more), a load id (source:sha prefix) or the archive path "
+        "`archive list` prints. Neither command writes the warehouse: the next refresh does.",
+    )
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = add_command(actions, "list", "every archived delivery and what happened to it")
+    q.add_argument(
+        "--source",
+        metavar="SOURCE",
+        help="one source's deliveries, by its name as `status` prints it (default: every source)",
+    )
+    q.add_argument(
+        "--refused",
+        type=int,
+        default=10,
+        metavar="N",
+        help="also show the last N deliveries refused at the door (0: none)",
+    )
     q.set_defaults(func=cmd_list)
-    q = actions.add_parser("reject", help="reject an archived delivery (kept, skipped, withdrawn if loaded)")
-    q.add_argument("id", help="sha256 (8+ characters), load id or archive path")
-    q.add_argument("--reason", required=True)
+    q = add_command(actions, "reject", "reject an archived delivery (kept, skipped, withdrawn if loaded)")
+    q.add_argument("id", help="sha256 (8+ characters), load id or archive path, as `archive list` prints")
+    q.add_argument("--reason", required=True, help="why, in words; kept in the archive with who and when")
     q.set_defaults(func=cmd_reject)
-    q = actions.add_parser("restore", help="take a rejection back; the next refresh loads the delivery")
-    q.add_argument("id")
-    q.add_argument("--reason", default="")
+    q = add_command(actions, "restore", "take a rejection back; the next refresh loads the delivery")
+    q.add_argument("id", help="sha256 (8+ characters), load id or archive path, as `archive list` prints")
+    q.add_argument("--reason", default="", help="why, in words; kept in the archive (default: none given)")
     q.set_defaults(func=cmd_restore)

@@ -8,48 +8,66 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
+from .parsing import add_command
 
 
 def add_parser(sub: Any) -> None:
-    gen = sub.add_parser(
+    gen = add_command(
+        sub,
         "generate",
-        help="write SYNTHETIC extracts of sources that cannot ship (personal data, licensed microdata)",
+        "write SYNTHETIC extracts of sources that cannot ship (personal data, licensed microdata)",
     )
-    kinds = gen.add_subparsers(dest="kind", required=True)
-    p = kinds.add_parser(
+    kinds = gen.add_subparsers(dest="kind", required=True, metavar="KIND")
+    p = add_command(
+        kinds,
         "register",
         help="monthly snapshots of council housing registers in three vendor layouts, calibrated to LAHS "
         "register sizes and the Census 2021 country-of-birth mix (default: Leicester, Nottingham, Derby)",
     )
     p.add_argument(
-        "--out", required=True, help="folder to write into (e.g. var/inbox/council_housing_register)"
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="folder to write into (e.g. var/inbox/council_housing_register)",
     )
     p.add_argument(
-        "--national", action="store_true", help="every English LA at its 2024 size (about 16M rows)"
+        "--national",
+        action="store_true",
+        help="every English LA at its 2024 size (about 16M rows) instead of the three councils",
     )
-    p.add_argument("--months", type=int, default=12, help="monthly snapshots, April 2023 on (default 12)")
-    p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--months", type=int, default=12, metavar="N", help="monthly snapshots, April 2023 on")
+    p.add_argument("--seed", type=int, default=2024, help="random seed: the same seed writes the same files")
     p.set_defaults(func=cmd_generate_register)
-    s = kinds.add_parser(
+    s = add_command(
+        kinds,
         "survey",
         help="Citizenship Survey waves (one file per wave, each wave's own variable names and codes) as "
         "SPSS .sav with labels or UK Data Service tab-delimited zips with a data dictionary, calibrated to "
         "the published shares expecting worse treatment by council housing (docs/survey-weighting.md)",
     )
-    s.add_argument("--out", required=True, help="folder to write into (e.g. var/inbox/citizenship_survey)")
-    s.add_argument("--waves", nargs="*", default=None, help="wave ids (default: all seven, 2001 to 2010-11)")
+    s.add_argument(
+        "--out", required=True, metavar="DIR", help="folder to write into (e.g. var/inbox/citizenship_survey)"
+    )
+    s.add_argument(
+        "--waves",
+        nargs="*",
+        default=None,
+        metavar="WAVE",
+        help="wave ids (default: all seven, 2001 to 2010-11)",
+    )
     s.add_argument(
         "--format",
         choices=("sample", "sav", "tab"),
         default="sample",
         help="sav, tab, or sample: the bundled mix (each wave in one of the two formats)",
     )
-    s.add_argument("--seed", type=int, default=2011)
+    s.add_argument("--seed", type=int, default=2011, help="random seed: the same seed writes the same files")
     s.set_defaults(func=cmd_generate_survey)
 
 
 def cmd_generate_register(args: argparse.Namespace) -> int:
+    import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
+
     from ..synth import register
 
     sizes, mix = register.bundled_inputs()

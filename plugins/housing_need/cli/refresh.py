@@ -16,20 +16,25 @@ import json
 import os
 import time
 import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..config import Settings, settings
-from ..errors import HousingNeedError
-from ..ops.airflow_env import ensure_airflow_db, run_dags
-from ..pipeline.lock import TOKEN_ENV, WarehouseBusy, WriterLease
-from ..pipeline.report import FAILED, PARTIAL, load_report
-from ..sources import SOURCES
-from .summary import render_run, render_status
+from .parsing import add_command
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 EXIT_BUSY = 75
 REFRESH_DAG = "housing_need_refresh"
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from ..config import settings
+    from ..ops.airflow_env import ensure_airflow_db, run_dags
+    from ..ops.processes import stop_signal
+    from ..pipeline.lock import TOKEN_ENV, WarehouseBusy, WriterLease
+    from ..sources import SOURCES
+
     if args.no_sample:
         os.environ["HOUSING_NEED_USE_SAMPLE"] = "0"
     s = settings()
@@ -41,6 +46,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print(f"refresh not started: {exc}", flush=True)
         return EXIT_BUSY
     started = time.monotonic()
+    published_before = _identity(s.warehouse_path)
     try:
         ensure_airflow_db(s)
         _local_keys_note(s)
@@ -49,14 +55,51 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         results, log_file = run_dags(
             s, dags, confs={REFRESH_DAG: {"full": bool(args.full)}}, env={TOKEN_ENV: token}
         )
+    except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM, SIGHUP: run_dags has stopped every DAG run
+        _drop_shadow(s)  # we still hold the lease: no other run owns it
+        signum = stop_signal(stop)
+        print(_stopped_line(signum, published_before, _identity(s.warehouse_path)), flush=True)
+        return 128 + signum
     finally:
         lease.release(token)
     return _report(s, results, log_file, time.monotonic() - started)
 
 
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Which file is published (a publish renames a new file into place), None if none is."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _drop_shadow(s: Settings) -> None:
+    import shutil
+
+    shutil.rmtree(s.shadow_dir, ignore_errors=True)
+
+
+def _stopped_line(signum: int, before: tuple | None, after: tuple | None) -> str:
+    """One line: the refresh was stopped, everything it started has ended, and what users now see."""
+    import signal
+
+    head = f"refresh stopped ({signal.Signals(signum).name}): every DAG run it started has ended; "
+    if before == after:
+        state = "the published warehouse is unchanged (the run was not published)"
+        if after is None:
+            state = "nothing was published (there is still no warehouse)"
+        return head + state
+    return head + (
+        "the run had already published the warehouse before it was stopped (pages and reports may "
+        "not be rebuilt yet: run ./run refresh again)"
+    )
+
+
 def _local_keys_note(s: Settings) -> None:
     """Private feeds need keys; a laptop quickstart without configured ones gets local ones."""
     from ..privacy.keys import LOCAL_KEYS, ensure_local_keys
+    from ..sources import SOURCES
 
     if not any(spec.privacy.is_private for spec in SOURCES.values()):
         return
@@ -70,6 +113,11 @@ def _local_keys_note(s: Settings) -> None:
 
 
 def _report(s: Settings, results: list[dict], log_file: object, seconds: float) -> int:
+    from ..errors import HousingNeedError
+    from ..pipeline.report import FAILED, PARTIAL, load_report
+    from ..sources import SOURCES
+    from .summary import render_run, render_status
+
     for r in results:
         print(f"    {r['dag_id']}: {r['state']} in {r['seconds']} s", flush=True)
     print(f"    log: {log_file}")
@@ -100,8 +148,25 @@ def _report(s: Settings, results: list[dict], log_file: object, seconds: float) 
     return 0
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("refresh", help="every extract DAG, then the refresh DAG (real Airflow DAG runs)")
-    p.add_argument("--no-sample", action="store_true", help="do not use the bundled sample data")
-    p.add_argument("--full", action="store_true", help="rebuild every dbt model, not only what changed")
+def add_parser(sub: Any) -> None:
+    p = add_command(
+        sub,
+        "refresh",
+        "refresh the warehouse from every source (real Airflow DAG runs)",
+        description="Refresh the warehouse: every source's extract DAG, then the refresh DAG, as real "
+        "Airflow DAG runs; prints what arrived, what was rebuilt and each gate's verdict. Exit code 0: done; 1: "
+        "failed, or a source failed (the summary says which); 75: another refresh holds the warehouse. "
+        "Ctrl-C or SIGTERM stops every DAG run it started and leaves the published warehouse as it was.",
+    )
+    p.add_argument(
+        "--no-sample",
+        action="store_true",
+        help="do not archive the bundled sample files (default: archive them, unless a source has a "
+        "publisher URL configured)",
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="rebuild every dbt model (default: only the models downstream of sources that changed)",
+    )
     p.set_defaults(func=cmd_refresh)

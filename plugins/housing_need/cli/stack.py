@@ -4,8 +4,43 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import Any
 
 from ..config import settings
+from .parsing import add_command
+
+
+def add_parser(sub: Any) -> None:
+    p = add_command(
+        sub,
+        "stack",
+        "Airflow in production shape on this machine (PostgreSQL, Celery on Redis)",
+        description="Airflow in production shape on this machine (PostgreSQL metadata, Celery on Redis): "
+        "start it, stop it, or see how it is (docs/operating.md, Server stack).",
+    )
+    p.add_argument(
+        "action",
+        choices=["up", "down", "status"],
+        help="up: start every process and wait until healthy; down: stop exactly what up started and "
+        "drop its metadata database; status: each process and the scheduler's health",
+    )
+    p.add_argument(
+        "--executor",
+        choices=["CeleryExecutor", "LocalExecutor"],
+        default="CeleryExecutor",
+        help="up: CeleryExecutor runs tasks on a Celery worker (Redis broker); LocalExecutor in the "
+        "scheduler, with no Redis and no worker",
+    )
+    p.add_argument(
+        "--port", type=int, default=8080, help="up: the api-server's port on 127.0.0.1 (UI, REST API)"
+    )
+    p.add_argument(
+        "--foreground",
+        action="store_true",
+        help="up: stay attached; Ctrl-C or SIGTERM stops the stack (default: leave it running in the "
+        "background, stopped by `stack down`)",
+    )
+    p.set_defaults(func=cmd_stack)
 
 
 def cmd_stack(args: argparse.Namespace) -> int:
@@ -33,9 +68,9 @@ def cmd_stack(args: argparse.Namespace) -> int:
         )
         print(f"    logs: {running.log_dir}")
         if not args.foreground:
-            print("    stop it with: housing-need stack down", flush=True)
+            print("    stop it with: ./run stack down", flush=True)
             return 0
-        print("    Ctrl-C stops every process this command started", flush=True)
+        print("    Ctrl-C (or SIGTERM) stops every process this command started", flush=True)
         try:
             while not running.exited():
                 time.sleep(2)

@@ -103,7 +103,7 @@ def release_lines(s: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
 def render_status(s: Settings) -> str:
     """The published warehouse: loads per source (and where their rows went), marts, last run."""
     if not s.warehouse_path.exists():
-        return "No warehouse published yet: run `housing-need refresh`."
+        return "No warehouse published yet: run `./run refresh`."
     lines = ["Housing-need warehouse", f"  warehouse:  {s.warehouse_path}"]
     con = duckdb.connect(str(s.warehouse_path), read_only=True)
     try:
@@ -137,5 +137,5 @@ def render_status(s: Settings) -> str:
         lines.append(f"  Data Docs:  {report.data_docs or s.data_docs_dir / 'index.html'}")
     briefing = s.site_dir / "briefing" / "index.html"
     if briefing.exists():
-        lines.append(f"  briefing:   {briefing}  (housing-need serve to browse everything)")
+        lines.append(f"  briefing:   {briefing}  (`./run serve` to browse everything)")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..config import Settings
+from .processes import run_group
 
 
 def airflow_env(s: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -40,15 +41,20 @@ def airflow_executable() -> str:
     return str(exe if exe.exists() else "airflow")
 
 
-def run_airflow(s: Settings, args: Sequence[str], log_file: Path | None = None) -> int:
-    """``airflow <args>`` with the project's environment (output to ``log_file`` if given)."""
+def exec_airflow(s: Settings, args: Sequence[str]) -> None:
+    """Become ``airflow <args>`` with the project's environment (``housing-need airflow …``): Ctrl-C
+    and SIGTERM then reach Airflow itself, which stops what it started, and nothing is left behind."""
+    exe = airflow_executable()
+    sys.stdout.flush()
+    os.execvpe(exe, [exe, *args], airflow_env(s))
+
+
+def run_airflow(s: Settings, args: Sequence[str], log_file: Path) -> int:
+    """``airflow <args>`` with the project's environment, output to ``log_file``; stopped with us."""
     cmd = [airflow_executable(), *args]
-    env = airflow_env(s)
-    if log_file is None:
-        return subprocess.run(cmd, env=env).returncode
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "w") as handle:
-        return subprocess.run(cmd, env=env, stdout=handle, stderr=subprocess.STDOUT).returncode
+        return run_group(cmd, env=airflow_env(s), stdout=handle, stderr=subprocess.STDOUT).returncode
 
 
 def ensure_airflow_db(s: Settings) -> None:
@@ -77,7 +83,8 @@ def run_dags(
     env: Mapping[str, str] | None = None,
 ) -> tuple[list[dict], Path]:
     """Run ``dag_ids`` in order as real DAG runs in one Airflow process (ops/dag_runner.py); return
-    one result per DAG (dag_id, run_id, state, seconds, error) and the log file."""
+    one result per DAG (dag_id, run_id, state, seconds, error) and the log file. The runner and
+    everything it starts form one process group, stopped as a whole if we are (run_group)."""
     log_file = log_path(s, "dag-runs")
     results = log_file.with_suffix(".results.jsonl")
     cmd = [sys.executable, "-m", "housing_need.ops.dag_runner", "--results", str(results)]
@@ -86,10 +93,12 @@ def run_dags(
     cmd += list(dag_ids)
     full_env = {**airflow_env(s), **(env or {})}
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_file, "w") as handle:
-        subprocess.run(cmd, env=full_env, stdout=handle, stderr=subprocess.STDOUT, cwd=s.home)
-    done = [json.loads(line) for line in results.read_text().splitlines()] if results.exists() else []
-    results.unlink(missing_ok=True)
+    try:
+        with open(log_file, "w") as handle:
+            run_group(cmd, env=full_env, stdout=handle, stderr=subprocess.STDOUT, cwd=s.home)
+        done = [json.loads(line) for line in results.read_text().splitlines()] if results.exists() else []
+    finally:
+        results.unlink(missing_ok=True)
     ran = {r["dag_id"] for r in done}
     done += [
         {"dag_id": d, "run_id": None, "state": "not run", "seconds": 0, "error": f"see {log_file}"}

@@ -11,6 +11,9 @@ JSON line per DAG run (dag id, run id, state, seconds) to ``--results``:
 
 A DAG run that fails does not stop the next one: the caller decides what a failure means (a
 refused delivery fails its extract DAG, yet the refresh still runs for the other sources).
+
+The runner leads its own process group (the caller starts it so); if the caller dies without
+stopping it, it stops that group, and with it every process its DAG runs started (dbt, …).
 """
 
 from __future__ import annotations
@@ -64,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--conf", action="append", default=[], help="DAG_ID=JSON run configuration")
     parser.add_argument("dag_ids", nargs="+")
     args = parser.parse_args(argv)
+    from .processes import exit_with_parent
+
+    exit_with_parent()
     confs = {}
     for item in args.conf:
         dag_id, _, text = item.partition("=")

@@ -1,5 +1,14 @@
 """Processes started by this project: who is alive (with a start-time guard, so a reused PID is never
-taken for ours) and stopping a process group cleanly. Used by the native stack and the writer lease."""
+taken for ours), stopping a process group cleanly, and running a child that never outlives us.
+
+- :func:`run_group` runs a command to completion in its own process group; if we are stopped
+  (Ctrl-C, or SIGTERM/SIGHUP turned into :class:`Stopped` by :func:`stop_on_signals`) or time out,
+  it stops the whole group (SIGTERM, a grace period, SIGKILL) before passing the stop on. The child
+  also gets SIGTERM from the kernel if we die without cleaning up (Linux ``PR_SET_PDEATHSIG``).
+- :func:`exit_with_parent`: for a long-running child (the DAG runner) whose own children must not
+  outlive it either: when its parent is gone it stops its process group.
+
+Used by the CLI, the native stack, the writer lease and the test harness."""
 
 from __future__ import annotations
 
@@ -8,10 +17,13 @@ import os
 import signal
 import socket
 import subprocess
+import sys
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 def _proc_stat(pid: int) -> list[str] | None:
@@ -115,3 +127,137 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+# -- children that never outlive us ---------------------------------------------------------------
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+GRACE_SECONDS = 10.0
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived: raised where the program is, like Ctrl-C's KeyboardInterrupt, so
+    every ``finally`` runs and every child is stopped."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def stop_signal(exc: BaseException) -> int:
+    """The signal behind a stop: SIGTERM/SIGHUP for :class:`Stopped`, SIGINT for Ctrl-C."""
+    return exc.signum if isinstance(exc, Stopped) else int(signal.SIGINT)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Stopped` in the main thread (Ctrl-C raises KeyboardInterrupt
+    as always). Only the first stop raises: a second signal while children are being stopped does
+    not cut that short (the stop is bounded by its grace period anyway)."""
+    stopping = False
+
+    def handler(signum: int, frame: object) -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            raise Stopped(signum) if signum != signal.SIGINT else KeyboardInterrupt()
+
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(sig: int = signal.SIGTERM) -> Callable[[], None]:
+    """A ``preexec_fn``: the child gets ``sig`` when this process dies (Linux), and lets the signals
+    a stop uses through (:func:`run_group` blocks them around the fork)."""
+    prctl, parent = _prctl(), os.getpid()  # looked up before the fork: the child only calls it
+
+    def preexec() -> None:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        if prctl is not None:
+            prctl(PR_SET_PDEATHSIG, int(sig))
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os._exit(128 + int(sig))
+
+    return preexec
+
+
+def stop_group(proc: subprocess.Popen[Any], grace: float = GRACE_SECONDS) -> None:
+    """SIGTERM the process group ``proc`` leads, wait up to ``grace`` s for every member to exit,
+    SIGKILL what is left, and reap ``proc``."""
+    pgid = proc.pid
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        proc.poll()  # reap the leader, so it stops counting as a member
+        if not group_members(pgid):
+            break
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while group_members(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def run_group(
+    cmd: Sequence[str] | str, *, timeout: float | None = None, grace: float = GRACE_SECONDS, **popen: Any
+) -> subprocess.CompletedProcess[Any]:
+    """Like ``subprocess.run``, but the command runs in its own process group and never outlives us:
+    on Ctrl-C, :class:`Stopped` or a timeout the whole group is stopped (:func:`stop_group`) before
+    the exception goes on; if we die without that chance, the kernel sends the child SIGTERM.
+    ``popen``: Popen's keyword arguments (``env``, ``cwd``, ``stdout``, ``capture_output``, ``text``…)."""
+    if popen.pop("capture_output", False):
+        popen["stdout"] = popen["stderr"] = subprocess.PIPE
+    # No stop can land between the fork and the try below (the child unblocks them, die_with_parent).
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        proc = subprocess.Popen(cmd, start_new_session=True, preexec_fn=die_with_parent(), **popen)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        raise
+    with proc:
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            out, err = proc.communicate(timeout=timeout)
+        except BaseException:  # KeyboardInterrupt, Stopped, TimeoutExpired
+            stop_group(proc, grace)
+            raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def exit_with_parent(grace: float = GRACE_SECONDS, poll: float = 0.5) -> None:
+    """In a child that leads its own process group: when the parent that started us is gone (it was
+    killed without stopping us), stop our whole group, this process included. A daemon thread, so
+    it holds however the main thread handles signals."""
+    parent, pgid = os.getppid(), os.getpgrp()
+    if pgid != os.getpid():
+        return  # not a group of our own: stopping "our group" would hit our parent
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll)
+        os.killpg(pgid, signal.SIGTERM)
+        time.sleep(grace)
+        os.killpg(pgid, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

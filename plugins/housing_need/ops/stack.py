@@ -446,7 +446,7 @@ def start(
     previous = load(stack_dir, base_env)
     if previous is not None and previous.running():
         raise StackError(
-            f"a stack is already running from {stack_dir} ({previous.base_url}): run `housing-need stack down`"
+            f"a stack is already running from {stack_dir} ({previous.base_url}): run `./run stack down`"
         )
     if previous is not None:  # a stale record: a crashed stack's database, Redis claim, data folders
         with contextlib.suppress(StackError):

@@ -206,7 +206,7 @@ def find(archive_dir: Path, sources: list[str], ident: str) -> ArchivedFile:
         if (len(ident) >= 8 and entry.sha256.startswith(ident.lower())) or entry.path == ident
     ]
     if not matches:
-        raise HousingNeedError(f"no archived file matches {ident!r} (see `housing-need archive list`)")
+        raise HousingNeedError(f"no archived file matches {ident!r} (see `./run archive list`)")
     if len({m.sha256 for m in matches}) > 1:
         raise HousingNeedError(f"{ident!r} matches {len(matches)} archived files: give more of the sha256")
     return matches[0]

@@ -130,7 +130,7 @@ class WriterLease:
                 if held.alive(now):
                     raise WarehouseBusy(
                         f"the warehouse {self.folder} is being written by {held.describe()}; this "
-                        "writer stops now. Wait for that refresh to finish (housing-need status) and "
+                        "writer stops now. Wait for that refresh to finish (./run status) and "
                         "run again."
                     )
                 log.warning("taking over the writer lease of %s: its holder is gone", held.describe())

@@ -3,7 +3,7 @@
 Each key is read from an environment variable or, when that is unset and the code runs inside an
 Airflow task, from an Airflow connection (its password field): the usual places a deployment keeps
 secrets (a secrets backend behind Airflow connections works too). Keys are 32 random bytes written
-as URL-safe base64; ``housing-need keys new`` prints a fresh one.
+as URL-safe base64; ``./run keys`` prints a fresh one.
 
 For the quickstart only: when neither is configured, ``housing-need refresh`` (and ``stack up``)
 write deployment-local keys once into ``var/secrets/keys.env`` (mode 0600, outside the repository,
@@ -107,7 +107,7 @@ def load_key(spec: KeySpec, env: Mapping[str, str] | None = None) -> bytes:
     if not text:
         raise MissingKey(
             f"no key for {spec.purpose}: set {spec.env} (or the Airflow connection {spec.connection!r}, "
-            "password field) to 32 random bytes in URL-safe base64, e.g. from `housing-need keys new`"
+            "password field) to 32 random bytes in URL-safe base64, e.g. from `./run keys`"
         )
     try:
         key = base64.urlsafe_b64decode(text.strip().encode())
