@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from housing_need.ops.processes import run_group
 from housing_need.ops.servers import pg_answers, start_embedded_postgres
 from housing_need.pipeline.lock import exclusive
 
@@ -95,10 +97,13 @@ class Project:
         return path
 
     def readme_command(self, index: int) -> subprocess.CompletedProcess[str]:
-        """Run the README's n-th command word for word (0 = set up and refresh)."""
-        return subprocess.run(
-            readme_commands()[index],
-            shell=True,
+        """Run the README's n-th command word for word (0 = set up and refresh). Like every command
+        the tests start, it runs in its own process group and never outlives the test run (a killed
+        or interrupted pytest stops it, and so everything it started: run_group)."""
+        # Split as a shell splits words, without a shell in between: ./run execs the CLI, so the
+        # process run_group started is the CLI itself, and a stop reaches it.
+        return run_group(
+            shlex.split(readme_commands()[index]),
             env=self.env,
             capture_output=True,
             text=True,
@@ -113,8 +118,10 @@ class Project:
         return query(self.warehouse, sql, params)
 
     def cli(self, *args: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+        """``housing-need <args>`` on this deployment, stopped with everything it started if the test
+        run is (run_group)."""
         exe = Path(sys.executable).with_name("housing-need")
-        return subprocess.run(
+        return run_group(
             [str(exe), *args], env=self.env, capture_output=True, text=True, timeout=timeout, cwd=ROOT
         )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from housing_need.ops.processes import die_with_parent
 from tests.conftest import SAMPLE_CSV, Project
 
 pytestmark = pytest.mark.integration
@@ -27,6 +28,8 @@ def start_refresh(project: Project, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.STDOUT,
         text=True,
         cwd=project.root,
+        start_new_session=True,  # with die_with_parent: a killed test run stops it (and its DAG runs)
+        preexec_fn=die_with_parent(),
     )
 
 

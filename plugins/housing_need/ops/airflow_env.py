@@ -14,6 +14,9 @@ from pathlib import Path
 from ..config import Settings
 from .processes import run_group
 
+# Seconds the DAG runner's process group gets between SIGTERM and SIGKILL (see run_dags).
+DAG_RUNNER_GRACE = 2.0
+
 
 def airflow_env(s: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ if base is None else base)
@@ -83,8 +86,13 @@ def run_dags(
     env: Mapping[str, str] | None = None,
 ) -> tuple[list[dict], Path]:
     """Run ``dag_ids`` in order as real DAG runs in one Airflow process (ops/dag_runner.py); return
-    one result per DAG (dag_id, run_id, state, seconds, error) and the log file. The runner and
-    everything it starts form one process group, stopped as a whole if we are (run_group)."""
+    one result per DAG (dag_id, run_id, state, seconds, error) and the log file.
+
+    The runner and everything it starts form one process group, stopped as a whole if we are
+    (run_group), after a short grace: Airflow's in-process task runner answers SIGTERM only by
+    calling the operator's ``on_kill()`` and carries on (it expects a supervisor to escalate). A kill
+    leaves nothing half-written that users see: the refresh works in a shadow copy published by a
+    rename, archives by rename, and publishes to PostgreSQL in one transaction."""
     log_file = log_path(s, "dag-runs")
     results = log_file.with_suffix(".results.jsonl")
     cmd = [sys.executable, "-m", "housing_need.ops.dag_runner", "--results", str(results)]
@@ -95,7 +103,9 @@ def run_dags(
     log_file.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(log_file, "w") as handle:
-            run_group(cmd, env=full_env, stdout=handle, stderr=subprocess.STDOUT, cwd=s.home)
+            run_group(
+                cmd, env=full_env, stdout=handle, stderr=subprocess.STDOUT, cwd=s.home, grace=DAG_RUNNER_GRACE
+            )
         done = [json.loads(line) for line in results.read_text().splitlines()] if results.exists() else []
     finally:
         results.unlink(missing_ok=True)

@@ -67,9 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--conf", action="append", default=[], help="DAG_ID=JSON run configuration")
     parser.add_argument("dag_ids", nargs="+")
     args = parser.parse_args(argv)
+    from .airflow_env import DAG_RUNNER_GRACE
     from .processes import exit_with_parent
 
-    exit_with_parent()
+    exit_with_parent(grace=DAG_RUNNER_GRACE)
     confs = {}
     for item in args.conf:
         dag_id, _, text = item.partition("=")

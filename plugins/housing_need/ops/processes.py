@@ -246,18 +246,32 @@ def run_group(
 
 
 def exit_with_parent(grace: float = GRACE_SECONDS, poll: float = 0.5) -> None:
-    """In a child that leads its own process group: when the parent that started us is gone (it was
-    killed without stopping us), stop our whole group, this process included. A daemon thread, so
-    it holds however the main thread handles signals."""
-    parent, pgid = os.getppid(), os.getpgrp()
-    if pgid != os.getpid():
+    """In a child that leads its own process group (run_group starts it so): when the parent that
+    started us is gone (killed without stopping us) or SIGTERM arrives (the kernel's parent-death
+    signal, or a stop), stop every other process of our group (SIGTERM, ``grace`` s, SIGKILL), then
+    exit. A daemon thread does it, so it holds whatever the main thread is doing; if a library later
+    takes SIGTERM for itself (Airflow's task runner does), the parent watch still holds."""
+    parent, me = os.getppid(), os.getpid()
+    if os.getpgrp() != me:
         return  # not a group of our own: stopping "our group" would hit our parent
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+
+    def others() -> list[int]:
+        return [pid for pid in group_members(me) if pid != me]
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(poll)
-        os.killpg(pgid, signal.SIGTERM)
-        time.sleep(grace)
-        os.killpg(pgid, signal.SIGKILL)
+        while os.getppid() == parent and not stop.wait(poll):
+            pass
+        for pid in others():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while others() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in others():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        os._exit(128 + signal.SIGTERM)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
