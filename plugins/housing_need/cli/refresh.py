@@ -92,7 +92,7 @@ def _stopped_line(signum: int, before: tuple | None, after: tuple | None) -> str
         return head + state
     return head + (
         "the run had already published the warehouse before it was stopped (pages and reports may "
-        "not be rebuilt yet: run ./run refresh again)"
+        "not be rebuilt yet: ./run refresh --full rebuilds them)"
     )
 
 
