@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,21 @@ def test_sql_copy_returns_nothing_and_a_bad_statement_fails_clearly(bundled: Pro
     result = bundled.cli("sql", "select no_such_column from marts.dim_community")
     assert result.returncode == 1
     assert "no_such_column" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_readme_answers_the_strategy_question_with_the_figures_it_prints(bundled: Project) -> None:
+    """README's "The strategy question, answered": its query, run as printed, gives the table it shows."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("## The strategy question, answered") :]
+    query_block, table_block = re.findall(r"```text\n(.*?)```", part, re.S)[:2]
+    query = re.search(r'\./run sql "(.*)"', query_block, re.S)
+    assert query, "the README's strategy query is missing"
+    result = bundled.cli("sql", query.group(1), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    got = [[cell.lower() for cell in row] for row in csv.reader(result.stdout.splitlines())][1:]
+    printed = [
+        [cell.strip() for cell in line.strip("│").split("│")]
+        for line in table_block.splitlines()
+        if line.startswith("│") and not line.startswith("│ years")
+    ]
+    assert got == printed and len(printed) == 3
