@@ -19,11 +19,12 @@ from tests.support.browser import ensure_chromium, run_chromium
 
 pytestmark = pytest.mark.integration
 
-# No network but loopback: names do not resolve (except 127.0.0.1), and a proxy that is not there.
+# No network but loopback: no name resolves (except 127.0.0.1), and every request but those to
+# 127.0.0.1 goes to a proxy that is not there. (Not "<-loopback>": that sends loopback to the proxy.)
 OFFLINE = (
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--proxy-server=127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
+    "--proxy-bypass-list=127.0.0.1",
 )
 ROW = re.compile(r'<tr[^>]*data-index="\d+"')
 ASSET_TAG = re.compile(r"<(?:script|link|img)\b[^>]*>", re.I | re.S)
