@@ -51,6 +51,11 @@ class Settings:
     def data_docs_dir(self) -> Path:
         return self.site_dir / "data-docs"
 
+    @property
+    def node_modules_dir(self) -> Path:
+        """The npm packages of package.json (installed by ``./run setup``): the site's front-end assets."""
+        return self.home / "node_modules"
+
     def source_url_list(self, source: str) -> list[str]:
         """Publisher URLs configured for ``source``: ``HOUSING_NEED_<SOURCE>_URL``, one URL or several
         separated by white space (e.g. one Nomis bulk zip per census table)."""

@@ -91,6 +91,32 @@ def pg_totals(uri: str) -> dict[str, tuple]:
         }
 
 
+def pg_comments(uri: str) -> tuple[dict[str, str | None], dict[tuple[str, str], str | None]]:
+    """The comments of every table and column of schema marts in PostgreSQL (None: no comment)."""
+    with psycopg.connect(uri) as conn:
+        tables = conn.execute(
+            "select c.relname, obj_description(c.oid, 'pg_class') from pg_class c "
+            "join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'marts' and c.relkind = 'r'"
+        ).fetchall()
+        columns = conn.execute(
+            "select c.relname, a.attname, col_description(c.oid, a.attnum) from pg_attribute a "
+            "join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace "
+            "where n.nspname = 'marts' and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped"
+        ).fetchall()
+    return dict(tables), {(t, c): d for t, c, d in columns}
+
+
+def duck_comments(path: Path) -> tuple[dict[str, str | None], dict[tuple[str, str], str | None]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute(
+            "select table_name, comment from duckdb_tables() where schema_name = 'marts'"
+        ).fetchall()
+        columns = con.execute(
+            "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'"
+        ).fetchall()
+    return dict(tables), {(t, c): d for t, c, d in columns}
+
+
 @pytest.fixture(scope="module")
 def bi_database(pg_server: str):
     with temporary_database(pg_server, "hn_test_bi") as uri:
@@ -120,6 +146,23 @@ def test_marts_land_with_the_same_rows_and_totals(published: Project, bi_databas
         ).fetchone()
         runs = conn.execute("select count(*) from meta_publish.runs").fetchone()
     assert hotel == (45_768,) and runs == (1,)
+
+
+def test_marts_land_with_every_table_and_column_description(published: Project, bi_database: str) -> None:
+    """Power BI and Tableau read descriptions from pg_description: the publish copies the DuckDB
+    comments (dbt's descriptions), one for every mart and every column, and bi_reader can read them."""
+    tables, columns = pg_comments(bi_database)
+    assert set(tables) == set(TOTALS) and len(columns) > 500
+    assert [t for t, comment in tables.items() if not comment] == []
+    assert [key for key, comment in columns.items() if not comment] == []
+    assert (tables, columns) == duck_comments(published.warehouse)
+    with psycopg.connect(bi_database, autocommit=True) as conn:
+        conn.execute("set role bi_reader")
+        described = conn.execute(
+            "select col_description('marts.mart_housing_need_total'::regclass, attnum) from pg_attribute "
+            "where attrelid = 'marts.mart_housing_need_total'::regclass and attname = 'annual_need_p90'"
+        ).fetchone()
+    assert described is not None and "90th percentile" in described[0]
 
 
 def test_no_register_identifier_or_small_count_reaches_the_bi_database(
@@ -293,6 +336,13 @@ def test_dbt_builds_on_the_postgres_target(published: Project, pg_database: str,
     assert on_postgres == pytest.approx(
         on_duckdb, rel=1e-9
     )  # the need model computes the same on both engines
+    # persist_docs on the postgres target: the same descriptions as the DuckDB marts (less the Python
+    # model, which dbt-postgres does not build)
+    built_tables, built_columns = pg_comments(pg_database)
+    duck_tables, duck_columns = duck_comments(published.warehouse)
+    duck_tables.pop("fct_asylum_support_projection")
+    duck_columns = {k: v for k, v in duck_columns.items() if k[0] != "fct_asylum_support_projection"}
+    assert (built_tables, built_columns) == (duck_tables, duck_columns) and all(built_tables.values())
     # The dbt build made raw, staging, intermediate and quarantine schemas here: bi_reader gets none.
     ensure_roles(pg_database)
     with psycopg.connect(pg_database, autocommit=True) as conn:

@@ -179,11 +179,25 @@ def test_real_sample_passes_raw_gate_and_builds_data_docs(raw_warehouse: Path, t
     assert outcome.unsuccessful == 0 and outcome.failures == []
     assert outcome.rows == 19283
     assert result.data_docs_index == tmp_path / "data-docs" / "index.html"
-    assert RAW_SUITE in result.data_docs_index.read_text(encoding="utf-8")
+    index = result.data_docs_index.read_text(encoding="utf-8")
+    assert RAW_SUITE in index
+    # served from the site (the project's node_modules): no CDN left, nothing to warn about
+    assert 'src="static/vendor/jquery/dist/jquery.min.js"' in index and "https://code.jquery.com" not in index
+    assert result.data_docs_warning is None and "warning" not in result.summary()
     assert "raw gate passed" in result.summary()
     # Files under expectations/ are the source of truth; the context only keeps generated copies.
     assert (tmp_path / "gx" / "great_expectations.yml").exists()
     assert not list(EXPECTATIONS.rglob("*.html"))
+
+
+def test_data_docs_without_node_modules_keep_the_cdn_links_and_say_so(
+    raw_warehouse: Path, tmp_path: Path
+) -> None:
+    result = gate(raw_warehouse, tmp_path, node_modules=tmp_path / "no-node_modules")
+    assert result.success and result.data_docs_index is not None
+    assert result.data_docs_warning is not None and "./run setup" in result.data_docs_warning
+    assert f"  warning: {result.data_docs_warning}" in result.summary()
+    assert "https://code.jquery.com/jquery-3.7.1.min.js" in result.data_docs_index.read_text(encoding="utf-8")
 
 
 def test_negative_people_fails_naming_suite_column_and_value(raw_warehouse: Path, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ real Home Office Asy_D11 data, then the ways a delivery can go wrong."""
 from __future__ import annotations
 
 import csv
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from tests.conftest import SAMPLE_CSV, Project
 from tests.support import asy_d11
-from tests.support.warehouse import marts_fingerprint
+from tests.support.warehouse import mart_tables, marts_fingerprint
 
 pytestmark = pytest.mark.integration
 
@@ -129,6 +130,57 @@ def test_east_midlands_dispersal_on_current_codes(refreshed: Project) -> None:
     for period, _code, _name, people in rows:
         got[str(period)] += people
     assert got == dict(expected)
+
+
+def test_the_published_warehouse_describes_every_mart_and_column(refreshed: Project) -> None:
+    """dbt's descriptions, written by persist_docs as DuckDB comments, reach the published file (the
+    shadow is swapped in whole): what DBeaver or any DuckDB client shows beside each table and column."""
+    manifest = json.loads(
+        (refreshed.var_dir / "site" / "dbt-docs" / "manifest.json").read_text(encoding="utf-8")
+    )
+    models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    tables = refreshed.query(
+        "select table_name, comment from duckdb_tables() where schema_name = 'marts' order by 1"
+    )
+    columns = refreshed.query(
+        "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts' order by 1"
+    )
+    assert len(tables) == len(mart_tables(refreshed.warehouse)) >= 30 and len(columns) > 500
+    assert [t for t, comment in tables if not comment] == []
+    assert [(t, c) for t, c, comment in columns if not comment] == []
+    assert {t: comment for t, comment in tables} == {t: models[t]["description"] for t, _ in tables}
+    assert {(t, c): comment for t, c, comment in columns} == {
+        (t, c): models[t]["columns"][c]["description"] for t, c, _ in columns
+    }
+    (need_p90,) = refreshed.query(
+        "select comment from duckdb_columns() where table_name = 'mart_housing_need_estimate' "
+        "and column_name = 'annual_need_p90'"
+    )[0]
+    assert "90th percentile" in need_p90
+
+
+def test_dbt_docs_open_on_the_warehouse_overview(refreshed: Project) -> None:
+    """The dbt docs landing page is the project's overview (what the warehouse is, its layers, where
+    to start, the worked need question, what SYNTHETIC means), not dbt's welcome text."""
+    docs = refreshed.var_dir / "site" / "dbt-docs"
+    manifest = json.loads((docs / "manifest.json").read_text(encoding="utf-8"))
+    overview = manifest["docs"]["doc.housing_need.__overview__"]["block_contents"]
+    for words in (
+        "# Housing-need warehouse",
+        "## Layers",
+        "`mart_housing_need_total`",
+        "Romanian-born community in Leicester",
+        "where lad_name = 'Leicester' and community_name = 'Romania' and horizon_years = 10",
+        "## SYNTHETIC",
+    ):
+        assert words in overview
+    # the worked query runs on the published warehouse: one row per scenario, each saying it rests
+    # on the SYNTHETIC register extract of the bundled deployment
+    query = overview.split("```sql")[1].split("```")[0]
+    rows = refreshed.query(query)
+    assert [r[0] for r in rows] == ["low", "central", "high"]
+    assert all(r[7] is True and "SYNTHETIC" in r[8] for r in rows)
+    assert "Romanian-born community in Leicester" in (docs / "static_index.html").read_text(encoding="utf-8")
 
 
 def test_a_delivery_that_fails_its_gate_is_set_aside_until_someone_rejects_it(deployment: Project) -> None:

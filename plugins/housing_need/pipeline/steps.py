@@ -469,10 +469,13 @@ def _gate(ctx: Context, name: str, **scope: Any) -> Any:
         gx_dir=ctx.settings.var_dir / "gx",
         data_docs_dir=ctx.settings.data_docs_dir,
         redact_sources=_private_sources(ctx),
+        node_modules=ctx.settings.node_modules_dir,
         **scope,
     )
     ctx.report.gates[name] = _gate_record(result)
     ctx.report.data_docs = ctx.report.gates[name].data_docs
+    if ctx.report.data_docs and result.data_docs_warning:  # shown where the reader looks for the site
+        ctx.report.data_docs += f" (warning: {result.data_docs_warning})"
     return result
 
 

@@ -5,6 +5,9 @@ under the hood), never row by row. Atomic: every table is ingested into a fresh 
 then one transaction swaps them into ``marts``; readers see the old set or the new set, and a
 publish that fails or is killed leaves the old set (its staging schema is dropped next time).
 
+Described: every table and column comment of the DuckDB marts (dbt's descriptions, written there by
+``persist_docs``) is set on the staged copy, so BI tools reading PostgreSQL show them too.
+
 The ``marts`` schema itself is kept across publishes because the ``bi_reader`` role's grants hang
 on it. ``bi_reader`` may read ``marts`` and nothing else.
 """
@@ -118,6 +121,33 @@ def _export_query(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return f"select {', '.join(select)} from marts.{_ident(table)}"
 
 
+def _literal(text: str) -> str:
+    """A PostgreSQL string literal (standard_conforming_strings: only quotes are doubled). COMMENT ON
+    takes no bind parameters."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def comment_statements(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    """``COMMENT ON`` statements giving ``schema.table`` in PostgreSQL the comments that
+    ``marts.table`` and its columns have in DuckDB (none for an empty or missing comment)."""
+    found = con.execute(
+        "select comment from duckdb_tables() where schema_name = 'marts' and table_name = ? "
+        "and database_name = current_database()",
+        [table],
+    ).fetchone()
+    target = f'"{schema}".{_ident(table)}'
+    statements = [f"comment on table {target} is {_literal(found[0])}"] if found and found[0] else []
+    for column, comment in con.execute(
+        "select column_name, comment from duckdb_columns() where schema_name = 'marts' and table_name = ? "
+        "and database_name = current_database() and coalesce(comment, '') <> '' order by column_index",
+        [table],
+    ).fetchall():
+        statements.append(
+            f'comment on column {target}."{column.replace(chr(34), chr(34) * 2)}" is {_literal(comment)}'
+        )
+    return statements
+
+
 def publish_marts(duckdb_path: Path, pg_uri: str, *, run_id: str) -> PublishSummary:
     """Copy every table of ``marts`` in the DuckDB file to PostgreSQL ``marts``, atomically."""
     started = time.monotonic()
@@ -140,6 +170,8 @@ def publish_marts(duckdb_path: Path, pg_uri: str, *, run_id: str) -> PublishSumm
             for table in tables:
                 reader = duck.execute(_export_query(duck, table)).to_arrow_reader()
                 summary.tables[table] = cur.adbc_ingest(table, reader, mode="create", db_schema_name=staging)
+                for statement in comment_statements(duck, staging, table):
+                    cur.execute(statement)
                 log.info("ingested marts.%s: %d rows", table, summary.tables[table])
             conn.commit()
             _swap(cur, staging, tables, run_id)

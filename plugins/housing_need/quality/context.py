@@ -66,6 +66,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (  # noq
 )
 
 from ..errors import HousingNeedError  # noqa: E402
+from .data_docs_assets import localise  # noqa: E402
 from .messages import redact  # noqa: E402
 from .tables import quote_literal  # noqa: E402
 
@@ -364,11 +365,21 @@ def suite_identifier(suite_name: str) -> ExpectationSuiteIdentifier:
     return ExpectationSuiteIdentifier(name=suite_name)
 
 
-def build_data_docs(context: FileDataContext, data_docs_dir: Path, resources: list[Any]) -> Path | None:
-    """Render this run's suites and validation results and the index into the local site."""
+def build_data_docs(
+    context: FileDataContext, data_docs_dir: Path, resources: list[Any], node_modules: Path
+) -> tuple[Path | None, str | None]:
+    """Render this run's suites and validation results and the index into the local site, with
+    their scripts and styles served from the site (:mod:`.data_docs_assets`). Returns the index
+    (None when none was built) and a warning when the site still needs the network."""
     try:
         context.build_data_docs(site_names=[DATA_DOCS_SITE], resource_identifiers=resources or None)
     except Exception:  # Data Docs are a report: never let them hide the gate's own verdict
         log.exception("building Data Docs in %s failed", data_docs_dir)
     index = data_docs_dir / "index.html"
-    return index if index.exists() else None
+    if not index.exists():
+        return None, None
+    try:
+        return index, localise(data_docs_dir, node_modules).warning
+    except OSError as exc:
+        log.exception("serving the Data Docs assets locally in %s failed", data_docs_dir)
+        return index, f"Data Docs load their assets from CDNs: copying them into the site failed ({exc})"

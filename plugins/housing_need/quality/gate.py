@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..config import settings
 from ..errors import HousingNeedError, QualityGateFailed
 from .messages import describe_failure
 from .suites import SuiteDefinition, load_suites
@@ -69,6 +70,7 @@ class GateResult:
     outcomes: list[SuiteOutcome]
     data_docs_index: Path | None
     seconds: float = 0.0
+    data_docs_warning: str | None = None  # e.g. the site still loads its assets from CDNs
 
     @property
     def success(self) -> bool:
@@ -100,6 +102,8 @@ class GateResult:
             lines.append(f"  {outcome.line()}")
             lines.extend(f"      - {failure}" for failure in outcome.failures)
         lines.append(f"  Data Docs: {self.data_docs_index or 'not built'}")
+        if self.data_docs_warning:
+            lines.append(f"  warning: {self.data_docs_warning}")
         return "\n".join(lines)
 
     def failure_message(self) -> str:
@@ -125,6 +129,7 @@ def run_gate(
     tables: Collection[str] | None = None,
     redact_sources: Collection[str] = (),
     raise_on_failure: bool = True,
+    node_modules: Path | None = None,
 ) -> GateResult:
     """Validate the suites of ``gate`` against the warehouse; build Data Docs; raise on failure.
 
@@ -137,6 +142,9 @@ def run_gate(
 
     Raises :class:`QualityGateFailed` (after Data Docs are built) when any suite fails and
     ``raise_on_failure``; the exception carries the :class:`GateResult` as ``.result``.
+
+    ``node_modules`` holds the npm packages the Data Docs' scripts and styles are copied from
+    (default: the project's, :attr:`~housing_need.config.Settings.node_modules_dir`).
     """
     started = time.perf_counter()
     suites = load_suites(expectations_dir, gate)
@@ -201,10 +209,16 @@ def run_gate(
                 outcomes.append(outcome)
     finally:
         # Pass, fail or error: the docs show whatever was validated (building never raises).
-        index = gx_context.build_data_docs(gx, Path(data_docs_dir), docs_resources)
+        index, docs_warning = gx_context.build_data_docs(
+            gx, Path(data_docs_dir), docs_resources, node_modules or settings().node_modules_dir
+        )
 
     gate_result = GateResult(
-        gate=gate, outcomes=outcomes, data_docs_index=index, seconds=time.perf_counter() - started
+        gate=gate,
+        outcomes=outcomes,
+        data_docs_index=index,
+        seconds=time.perf_counter() - started,
+        data_docs_warning=docs_warning,
     )
     if raise_on_failure and not gate_result.success:
         error = QualityGateFailed(gate_result.failure_message())
