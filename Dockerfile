@@ -5,6 +5,15 @@
 # the image runs exactly the versions the test suite ran (the lock is resolved for CPython 3.11 on
 # Linux x86-64). The project is baked in, never mounted: rebuild after changing code or DAGs.
 ARG PYTHON_IMAGE=python:3.11-slim
+ARG NODE_IMAGE=node:20-slim
+
+# The front-end packages the Data Docs load (package.json `dependencies`; served from the site, never a
+# CDN), installed from package-lock.json in a build stage: the runtime image needs no Node.
+FROM ${NODE_IMAGE} AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+
 FROM ${PYTHON_IMAGE}
 
 # Keep in step with UV_VERSION in ./run.
@@ -63,6 +72,7 @@ COPY dbt_project/ dbt_project/
 COPY expectations/ expectations/
 COPY data/sample/ data/sample/
 COPY docker/airflow/ docker/airflow/
+COPY --from=assets /assets/node_modules/ node_modules/
 RUN pip install --no-deps . \
  && rm -rf build plugins/*.egg-info \
  && mkdir -p var warehouse "${AIRFLOW_HOME}/logs" "${AIRFLOW_HOME}/auth" \

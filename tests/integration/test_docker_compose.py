@@ -491,6 +491,7 @@ def test_dockerfile_builds_from_what_the_repo_has() -> None:
     run_uv = re.search(r"^UV_VERSION=(\S+)$", (ROOT / "run").read_text(), re.M)
     assert run_uv and f"ARG UV_VERSION={run_uv.group(1)}" in text, "uv version differs from ./run"
     assert "uv pip sync --system --strict" in text
+    assert "COPY --from=assets /assets/node_modules/ node_modules/" in text  # Data Docs assets, no CDN
     assert re.search(r'^ENTRYPOINT \["airflow"\]$', text, re.M)
     assert re.search(r"^USER airflow$", text, re.M)
 

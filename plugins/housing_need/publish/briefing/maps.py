@@ -724,7 +724,7 @@ def choropleth(
     beside = [legend_box] + (
         [(inset_box[0] - 4, inset_box[1] - 24, WIDTH, inset_box[3] + 4)] if inset_box else []
     )
-    wanted = []
+    wanted: list[tuple[str, tuple[float, float], Box, list[Box]]] = []
     for code in ranked:
         name = names.get(code) or boundaries[code].name
         if inset_frame is not None and inset_box is not None and code in enlarged:

@@ -230,7 +230,9 @@ def _legend(entries: Sequence[tuple[str, str, float]], y: float) -> tuple[list[s
     """(name, colour, opacity) entries in rows from ``y`` down, each as wide as its name, a new row
     when the next would not fit; and how many rows. The square carries the colour (the page's CSS
     greys legend text)."""
-    out, x, rows = [], LEFT + 8, 1
+    out: list[str] = []
+    x: float = LEFT + 8
+    rows = 1
     for name, colour, opacity in entries:
         shown = shorten(name, WIDTH - LEFT - 8 - RIGHT - text_width("■ ", LEGEND), LEGEND)
         w = text_width(f"■ {shown}", LEGEND)
