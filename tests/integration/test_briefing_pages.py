@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from housing_need.publish.briefing.maps import shown
+from housing_need.publish.briefing.maps.classes import shown
 from housing_need.publish.site import serve_site
 from tests.conftest import Project
 from tests.support.browser import ensure_chromium, run_chromium

@@ -17,8 +17,8 @@ import pytest
 from housing_need.publish.briefing import CENSUS_COVERAGE, build_briefing
 from housing_need.publish.briefing.downloads import plain
 from housing_need.publish.briefing.need import answer
+from housing_need.publish.briefing.page import Published
 from housing_need.publish.briefing.paths import download, href, la_page, la_redirect, region_page
-from housing_need.publish.briefing.sections import Published
 
 LEICESTER, RUTLAND, GLASGOW = "E06000016", "E06000017", "S12000049"
 DIM = [

@@ -14,22 +14,24 @@ import numpy as np
 import pytest
 
 from housing_need.publish.briefing import build_briefing
-from housing_need.publish.briefing.maps import (
-    ATTRIBUTION,
-    BOUNDARIES,
+from housing_need.publish.briefing.maps.classes import (
     NEGATIVE_FILL,
     PALETTE,
     ZERO_FILL,
     Classes,
-    choropleth,
     classify,
-    load_boundaries,
-    need_map,
-    simplify,
-    to_bng,
     two_figures,
 )
-from housing_need.publish.briefing.sections import Published
+from housing_need.publish.briefing.maps.draw import choropleth
+from housing_need.publish.briefing.maps.geometry import (
+    ATTRIBUTION,
+    BOUNDARIES,
+    load_boundaries,
+    simplify,
+    to_bng,
+)
+from housing_need.publish.briefing.page import Published
+from housing_need.publish.briefing.sections.maps import need_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 DERBY, LEICESTER, RUTLAND, NOTTINGHAM = "E06000015", "E06000016", "E06000017", "E06000018"

@@ -9,16 +9,12 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from housing_need.publish.briefing.sections import (
-    SECTIONS,
-    Published,
-    counted,
-    move_on,
-    outlook,
-    resettlement,
-    shortlist,
-    watchlist_status,
-)
+from housing_need.publish.briefing.page import Published
+from housing_need.publish.briefing.registry import SECTIONS
+from housing_need.publish.briefing.sections.common import counted
+from housing_need.publish.briefing.sections.move_on import move_on
+from housing_need.publish.briefing.sections.resettlement import resettlement
+from housing_need.publish.briefing.sections.watchlist import outlook, shortlist, watchlist_status
 
 LEICESTER, NOTTINGHAM, RUTLAND, BIRMINGHAM = "E06000016", "E06000018", "E06000017", "E08000025"
 REGIONS = {
@@ -218,8 +214,10 @@ def test_each_query_runs_once_per_build_not_once_per_page(hand_built_marts) -> N
 
 
 def test_the_need_comes_first_then_who_lives_here_then_the_arrivals() -> None:
+    """The registry's order is the pages' order: the need map and estimates lead."""
     ids = [s.id for s in SECTIONS]
-    assert ids[0] == "need-estimates"
+    assert ids[:2] == ["need-map", "need-estimates"]
+    assert len(ids) == len(set(ids)) == 13
     assert (
         ids.index("community-profile")
         < ids.index("outlook")

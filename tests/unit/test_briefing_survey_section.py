@@ -8,8 +8,9 @@ import re
 
 import duckdb
 
-from housing_need.publish.briefing.sections import SECTIONS, Published
-from housing_need.publish.briefing.survey import housing_services
+from housing_need.publish.briefing.page import Published
+from housing_need.publish.briefing.registry import SECTIONS
+from housing_need.publish.briefing.sections.survey import housing_services
 
 LABEL = "SYNTHETIC survey: generated, not real respondents"
 

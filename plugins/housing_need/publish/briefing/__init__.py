@@ -28,28 +28,15 @@ from markupsafe import Markup
 from ..swap import replace_folder
 from . import need
 from .downloads import write_csv
-from .maps import ATTRIBUTION, INDEX_NAME, MAP_SECTIONS
+from .maps.geometry import ATTRIBUTION
+from .page import Content, Published, Section
 from .paths import download, href, la_page, la_redirect, region_page, slug
-from .sections import SECTIONS, Content, Published, Section, watchlist_status
+from .registry import SECTIONS
+from .sections.maps import INDEX_NAME
+from .sections.watchlist import watchlist_status
 
 __all__ = ["BriefingSummary", "build_briefing", "slug"]
 
-# The order sections appear in on every page: the need first, then who lives here, then the arrivals.
-ORDER = (
-    "need-map",
-    "need-estimates",
-    "shortlist",
-    "community-profile",
-    "housing-services",
-    "outlook",
-    "move-on",
-    "resettlement",
-    "dispersal-map",
-    "dispersal-trend",
-    "deprivation",
-    "concentration",
-    "accommodation",
-)
 NEED_MARTS = ("mart_housing_need_estimate", "mart_housing_need_total")
 CENSUS_COVERAGE = (
     "The census-based community profile and housing-need estimates cover England and Wales only: the "
@@ -95,10 +82,6 @@ def _environment() -> Environment:
     )
 
 
-def _order(section: Section) -> int:
-    return ORDER.index(section.id) if section.id in ORDER else len(ORDER)
-
-
 class _Site:
     """One build: the staging folder, the warehouse's marts and the summary being counted."""
 
@@ -109,11 +92,12 @@ class _Site:
         latest = data.latest
         self.quarter = latest[1]
         self.note = f"Data to {latest[1]} (quarter ending {latest[0]})."
+        self.map_note = f"{self.note} {ATTRIBUTION}"  # the index and region pages show maps
         self.built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
     def sections(self, scope: str, key: str, page: str) -> list[Shown]:
         out = []
-        for section in sorted((s for s in (*MAP_SECTIONS, *SECTIONS) if scope in s.scopes), key=_order):
+        for section in (s for s in SECTIONS if scope in s.scopes):
             missing = [t for t in section.requires if t not in self.available]
             if missing:
                 self.summary.skipped[section.id] = f"needs marts.{', marts.'.join(missing)}"
@@ -300,10 +284,8 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
 
 def _build(staging: Path, data: Published, summary: BriefingSummary) -> None:
     site = _Site(staging, data, summary)
-    con = data.con
     latest = data.latest
-    map_note = f"{site.note} {ATTRIBUTION}"  # the index and region pages show maps
-    regions = con.execute(
+    regions = data.con.execute(
         """
         select region_name, sum(people_in_dispersal_accommodation), 10000.0 * sum(people_in_dispersal_accommodation)
                / sum(population_mid2020), count(*)
@@ -311,7 +293,7 @@ def _build(staging: Path, data: Published, summary: BriefingSummary) -> None:
         """,
         [latest[0]],
     ).fetchall()
-    las = con.execute(
+    las = data.con.execute(
         "select region_name, lad_code, lad_name, people_in_dispersal_accommodation "
         "from marts.mart_dispersal_vs_deprivation where period_end = ?::date order by lad_name",
         [latest[0]],
@@ -319,8 +301,16 @@ def _build(staging: Path, data: Published, summary: BriefingSummary) -> None:
     (staging / "regions").mkdir()
     (staging / "la").mkdir()
     _copy_css(staging)
-    watching = "mart_emerging_community_watchlist" in site.available
+    _index_page(site, regions, las)
+    for region, people, _rate, _n in regions:
+        members = [(code, name, p) for r, code, name, p in las if r == region]
+        _region_page(site, region, people, members)
+        for code, name, la_people in members:
+            _la_page(site, region, code, name, la_people)
 
+
+def _index_page(site: _Site, regions: list[tuple], las: list[tuple]) -> None:
+    """index.html: England's answer, the search box and the A-Z list of every region and LA."""
     entries = [
         {"name": r, "code": "", "kind": "region or nation", "href": region_page(r), "search": _search_key(r)}
         for r, *_ in regions
@@ -335,6 +325,7 @@ def _build(staging: Path, data: Published, summary: BriefingSummary) -> None:
         for region, code, name, _ in las
     ]
     page = "index.html"
+    latest = site.data.latest
     answer, answer_csv, coverage = site.answer("index", INDEX_NAME, page)
     site.write(
         page,
@@ -364,53 +355,58 @@ def _build(staging: Path, data: Published, summary: BriefingSummary) -> None:
         ],
         az=_a_to_z(entries),
         az_count=len(entries),
-        note=map_note,
+        note=site.map_note,
     )
-    for region, people, _rate, _n in regions:
-        page = region_page(region)
-        answer, answer_csv, coverage = site.answer("region", region, page)
-        members = [(code, name, p) for r, code, name, p in las if r == region]
-        site.write(
-            page,
-            "region.html",
-            title=region,
-            heading=region,
-            lede=f"{len(members)} local authorities",
-            parent=None,
-            watch="",
-            answer_block=answer,
-            answer_csv=answer_csv,
-            coverage=coverage,
-            text=_text(answer, "region", region),
-            lead_links=[("answer", "The answer: housing need")],
-            sections=site.sections("region", region, page),
-            dispersal=f"{int(people):,}",
-            quarter=latest[1],
-            las=[
-                {"name": name, "href": href(page, la_page(code, name)), "people": f"{int(p):,}"}
-                for code, name, p in members
-            ],
-            note=map_note,
-        )
-        for code, name, la_people in members:
-            page = la_page(code, name)
-            answer, answer_csv, coverage = site.answer("la", code, page)
-            site.write(
-                page,
-                "la.html",
-                title=name,
-                heading=name,
-                lede=code,
-                parent={"name": region, "href": href(page, region_page(region))},
-                watch=watchlist_status(data, code) if watching else "",
-                answer_block=answer,
-                answer_csv=answer_csv,
-                coverage=coverage,
-                text=_text(answer, "la", name),
-                lead_links=[("answer", "The answer: housing need")],
-                sections=site.sections("la", code, page),
-                dispersal=f"{int(la_people):,}",
-                quarter=latest[1],
-            )
-            if la_redirect(code) != page:
-                site.redirect(la_redirect(code), page, name)
+
+
+def _region_page(site: _Site, region: str, people: float, members: list[tuple]) -> None:
+    page = region_page(region)
+    answer, answer_csv, coverage = site.answer("region", region, page)
+    site.write(
+        page,
+        "region.html",
+        title=region,
+        heading=region,
+        lede=f"{len(members)} local authorities",
+        parent=None,
+        watch="",
+        answer_block=answer,
+        answer_csv=answer_csv,
+        coverage=coverage,
+        text=_text(answer, "region", region),
+        lead_links=[("answer", "The answer: housing need")],
+        sections=site.sections("region", region, page),
+        dispersal=f"{int(people):,}",
+        quarter=site.quarter,
+        las=[
+            {"name": name, "href": href(page, la_page(code, name)), "people": f"{int(p):,}"}
+            for code, name, p in members
+        ],
+        note=site.map_note,
+    )
+
+
+def _la_page(site: _Site, region: str, code: str, name: str, people: float) -> None:
+    """An LA's page, and the redirect from its code-only name of earlier builds."""
+    page = la_page(code, name)
+    answer, answer_csv, coverage = site.answer("la", code, page)
+    watching = "mart_emerging_community_watchlist" in site.available
+    site.write(
+        page,
+        "la.html",
+        title=name,
+        heading=name,
+        lede=code,
+        parent={"name": region, "href": href(page, region_page(region))},
+        watch=watchlist_status(site.data, code) if watching else "",
+        answer_block=answer,
+        answer_csv=answer_csv,
+        coverage=coverage,
+        text=_text(answer, "la", name),
+        lead_links=[("answer", "The answer: housing need")],
+        sections=site.sections("la", code, page),
+        dispersal=f"{int(people):,}",
+        quarter=site.quarter,
+    )
+    if la_redirect(code) != page:
+        site.redirect(la_redirect(code), page, name)

@@ -8,8 +8,8 @@ its axis (so a pasted screenshot keeps the label), the caption, every table row 
 
 from __future__ import annotations
 
-from . import svg
-from .sections import Content, Published
+from .. import svg
+from ..page import Content, Published
 
 GROUPS = {"white": "White", "ethnic_minority": "Ethnic minority"}
 
