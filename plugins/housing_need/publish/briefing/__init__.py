@@ -128,7 +128,7 @@ class _Site:
         return Shown(
             id=section.id,
             title=section.title,
-            chart=Markup(content.chart),  # SVG from svg.py / maps.py, which escape every text they draw
+            chart=Markup(content.chart),  # SVG from svg.py / maps/draw.py, which escape every text they draw
             caption=content.caption,
             notes=list(content.notes),
             headers=tuple(str(h) for h in content.headers),

@@ -1,16 +1,16 @@
 """The map geometry: the bundled local authority districts, their shared borders, and simplification.
 
 The boundaries are the ONS local authority districts of December 2024 (ultra-generalised, clipped),
-bundled in ``boundaries/`` (README.md there: source, licence, checksum). They come as WGS84
-longitude/latitude; :func:`to_bng` projects them onto the British National Grid with the Ordnance
-Survey's transverse Mercator formulas, in numpy, without a GIS library. Neighbouring districts list
-their shared border vertex for vertex; :func:`simplify` keeps those borders identical on both sides.
+bundled in ``boundaries/`` already on the British National Grid (eastings and northings in metres,
+EPSG:27700): projected once, with the datum shift, when they were bundled (``boundaries/bundle.py``;
+README.md there: source, licence, how, checksums), so nothing is projected at run time. Neighbouring
+districts list their shared border vertex for vertex; :func:`simplify` keeps those borders identical on
+both sides.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,71 +23,19 @@ import numpy.typing as npt
 BOUNDARIES = (
     Path(__file__).resolve().parent.parent
     / "boundaries"
-    / "Local_Authority_Districts_December_2024_Boundaries_UK_BUC.geojson"
+    / "Local_Authority_Districts_December_2024_Boundaries_UK_BUC_BNG.geojson"
 )
 ATTRIBUTION = (
     "Map boundaries: Source: Office for National Statistics licensed under the Open Government Licence "
     "v.3.0. Contains OS data © Crown copyright and database right 2024."
 )
 
-# --- projection: OSGB36 British National Grid --------------------------------------------------------
-
-AIRY_A, AIRY_B = 6377563.396, 6356256.909  # Airy 1830 semi-major and semi-minor axes, metres
-F0 = 0.9996012717  # scale factor on the central meridian
-LAT0, LON0 = math.radians(49.0), math.radians(-2.0)  # true origin 49°N 2°W
-E0, N0 = 400_000.0, -100_000.0  # false easting and northing, metres
-
 Array = npt.NDArray[np.float64]
-
-
-def to_bng(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[Array, Array]:
-    """(eastings, northings) in metres of longitude/latitude in degrees, on the British National Grid.
-
-    The transverse Mercator projection of the Ordnance Survey's *A guide to coordinate systems in Great
-    Britain* (annex C, "Converting latitude and longitude to eastings and northings") on the Airy 1830
-    ellipsoid. The guide applies it to OSGB36 latitude and longitude; the bundled boundaries are WGS84,
-    and the Helmert datum shift from WGS84 to OSGB36 is skipped here. That moves every point by up to
-    about 100-120 m, the same for neighbouring points, far below the boundaries' 500 m generalisation and
-    well under a pixel of any map drawn from them (about 1 km a pixel for England and Wales).
-    """
-    phi = np.radians(np.asarray(lat, dtype=np.float64))
-    lam = np.radians(np.asarray(lon, dtype=np.float64))
-    a, b = AIRY_A, AIRY_B
-    e2 = (a * a - b * b) / (a * a)
-    n = (a - b) / (a + b)
-    sin, cos = np.sin(phi), np.cos(phi)
-    tan2 = np.tan(phi) ** 2
-    nu = a * F0 / np.sqrt(1 - e2 * sin**2)
-    rho = a * F0 * (1 - e2) * (1 - e2 * sin**2) ** -1.5
-    eta2 = nu / rho - 1
-    dphi, sphi = phi - LAT0, phi + LAT0
-    meridian = (
-        b
-        * F0
-        * (
-            (1 + n + 5 / 4 * n**2 + 5 / 4 * n**3) * dphi
-            - (3 * n + 3 * n**2 + 21 / 8 * n**3) * np.sin(dphi) * np.cos(sphi)
-            + (15 / 8 * n**2 + 15 / 8 * n**3) * np.sin(2 * dphi) * np.cos(2 * sphi)
-            - 35 / 24 * n**3 * np.sin(3 * dphi) * np.cos(3 * sphi)
-        )
-    )
-    # the guide's terms I, II, III, IIIA, IV, V, VI
-    t1 = meridian + N0
-    t2 = nu / 2 * sin * cos
-    t3 = nu / 24 * sin * cos**3 * (5 - tan2 + 9 * eta2)
-    t3a = nu / 720 * sin * cos**5 * (61 - 58 * tan2 + tan2**2)
-    t4 = nu * cos
-    t5 = nu / 6 * cos**3 * (nu / rho - tan2)
-    t6 = nu / 120 * cos**5 * (5 - 18 * tan2 + tan2**2 + 14 * eta2 - 58 * tan2 * eta2)
-    dl = lam - LON0
-    northing = t1 + t2 * dl**2 + t3 * dl**4 + t3a * dl**6
-    easting = E0 + t4 * dl + t5 * dl**3 + t6 * dl**5
-    return easting, northing
 
 
 @dataclass(frozen=True)
 class Boundary:
-    """One local authority district, projected: its rings (outer rings and holes alike, drawn with the
+    """One local authority district on the grid: its rings (outer rings and holes alike, drawn with the
     even-odd rule; open, the closing point dropped) as (n, 2) arrays of eastings and northings in
     metres, and for each ring which vertices are *fixed*: where the districts sharing the boundary
     change (a border meets the coast or a third district, or one side has a vertex the other has not),
@@ -98,7 +46,7 @@ class Boundary:
     name: str
     rings: tuple[Array, ...]
     fixed: tuple[npt.NDArray[np.bool_], ...]
-    point: tuple[float, float]  # an internal point (the file's LONG/LAT), projected: where a symbol goes
+    point: tuple[float, float]  # an internal point (the file's POINT_E/POINT_N): where a symbol goes
     bbox: tuple[float, float, float, float]  # min E, min N, max E, max N
 
 
@@ -168,24 +116,23 @@ def _features(path: Path) -> list[tuple[dict, list[list[Vertex]]]]:
 
 @lru_cache(maxsize=2)
 def load_boundaries(path: Path = BOUNDARIES) -> Mapping[str, Boundary]:
-    """The districts of a GeoJSON file like the bundled one (properties LAD24CD, LAD24NM, LONG, LAT;
-    WGS84 Polygons and MultiPolygons), projected, by code. Read once per process."""
+    """The districts of a GeoJSON file like the bundled one (properties LAD24CD, LAD24NM, POINT_E, POINT_N;
+    Polygons and MultiPolygons in British National Grid metres), by code. Read once per process."""
     features = _features(path)
     topology = _Topology()
     for number, (_, rings) in enumerate(features):
         topology.add(number, rings)
     out: dict[str, Boundary] = {}
-    for props, lonlat in features:
-        sizes = np.cumsum([len(r) for r in lonlat])[:-1]
-        joined = np.asarray([v for ring in lonlat for v in ring], dtype=np.float64)
-        east, north = to_bng(joined[:, 0], joined[:, 1])
-        pe, pn = to_bng(props["LONG"], props["LAT"])
+    for props, rings in features:
+        sizes = np.cumsum([len(r) for r in rings])[:-1]
+        joined = np.asarray([v for ring in rings for v in ring], dtype=np.float64)
+        east, north = joined[:, 0], joined[:, 1]
         out[str(props["LAD24CD"])] = Boundary(
             code=str(props["LAD24CD"]),
             name=str(props["LAD24NM"]),
             rings=tuple(np.split(np.column_stack([east, north]), sizes)),
-            fixed=tuple(topology.fixed(ring) for ring in lonlat),
-            point=(float(pe), float(pn)),
+            fixed=tuple(topology.fixed(ring) for ring in rings),
+            point=(float(props["POINT_E"]), float(props["POINT_N"])),
             bbox=(float(east.min()), float(north.min()), float(east.max()), float(north.max())),
         )
     return MappingProxyType(out)
