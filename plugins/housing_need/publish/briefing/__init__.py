@@ -244,6 +244,18 @@ def _text(answer: need.Answer | None, scope: str, area: str) -> dict[str, object
     }
 
 
+def _answer(site: _Site, scope: str, key: str, page: str, area: str) -> dict[str, object]:
+    """What a page's template needs of its answer: the answer, its CSV link, what to say without one, and
+    the words around it."""
+    answer, answer_csv, coverage = site.answer(scope, key, page)
+    return {
+        "answer_block": answer,
+        "answer_csv": answer_csv,
+        "coverage": coverage,
+        "text": _text(answer, scope, area),
+    }
+
+
 def _search_key(*parts: str) -> str:
     text = unicodedata.normalize("NFD", " ".join(parts).lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
@@ -326,7 +338,6 @@ def _index_page(site: _Site, regions: list[tuple], las: list[tuple]) -> None:
     ]
     page = "index.html"
     latest = site.data.latest
-    answer, answer_csv, coverage = site.answer("index", INDEX_NAME, page)
     site.write(
         page,
         "index.html",
@@ -337,10 +348,7 @@ def _index_page(site: _Site, regions: list[tuple], las: list[tuple]) -> None:
         f"read England's answer below. Data to {latest[1]}.",
         parent=None,
         watch="",
-        answer_block=answer,
-        answer_csv=answer_csv,
-        coverage=coverage,
-        text=_text(answer, "index", "England"),
+        **_answer(site, "index", INDEX_NAME, page, "England"),
         lead_links=[
             ("find", "Find an area"),
             ("answer", "The answer: housing need"),
@@ -361,7 +369,6 @@ def _index_page(site: _Site, regions: list[tuple], las: list[tuple]) -> None:
 
 def _region_page(site: _Site, region: str, people: float, members: list[tuple]) -> None:
     page = region_page(region)
-    answer, answer_csv, coverage = site.answer("region", region, page)
     site.write(
         page,
         "region.html",
@@ -370,10 +377,7 @@ def _region_page(site: _Site, region: str, people: float, members: list[tuple]) 
         lede=f"{len(members)} local authorities",
         parent=None,
         watch="",
-        answer_block=answer,
-        answer_csv=answer_csv,
-        coverage=coverage,
-        text=_text(answer, "region", region),
+        **_answer(site, "region", region, page, region),
         lead_links=[("answer", "The answer: housing need")],
         sections=site.sections("region", region, page),
         dispersal=f"{int(people):,}",
@@ -389,7 +393,6 @@ def _region_page(site: _Site, region: str, people: float, members: list[tuple]) 
 def _la_page(site: _Site, region: str, code: str, name: str, people: float) -> None:
     """An LA's page, and the redirect from its code-only name of earlier builds."""
     page = la_page(code, name)
-    answer, answer_csv, coverage = site.answer("la", code, page)
     watching = "mart_emerging_community_watchlist" in site.available
     site.write(
         page,
@@ -399,10 +402,7 @@ def _la_page(site: _Site, region: str, code: str, name: str, people: float) -> N
         lede=code,
         parent={"name": region, "href": href(page, region_page(region))},
         watch=watchlist_status(site.data, code) if watching else "",
-        answer_block=answer,
-        answer_csv=answer_csv,
-        coverage=coverage,
-        text=_text(answer, "la", name),
+        **_answer(site, "la", code, page, name),
         lead_links=[("answer", "The answer: housing need")],
         sections=site.sections("la", code, page),
         dispersal=f"{int(people):,}",

@@ -4,10 +4,17 @@ Every data mark carries ``class="mark"`` and ``data-value`` so tests (and screen
 the chart's ``<title>``/``<desc>``) can check that a chart really shows data.
 
 Hand-written rather than a plotting library: the pages are static HTML with inline SVG, no
-JavaScript and nothing loaded at run time. Text is laid out here, so its width is estimated from
-font metrics (:func:`text_width`): labels are thinned, wrapped, moved inside the picture or shortened
-(the full text then in a ``<title>``) so that no two touch and none leaves the SVG. The browser test
-(tests/integration/test_page_layout.py) measures the real boxes in Chromium.
+JavaScript and nothing loaded at run time, so every chart works offline and prints. Text is laid out
+here, so its width is estimated from font metrics (:func:`text_width`): labels are thinned, wrapped,
+moved inside the picture or shortened (the full text then in a ``<title>``) so that no two touch and none
+leaves the SVG. The browser test (tests/integration/test_page_layout.py) measures the real boxes in
+Chromium.
+
+Why Python and not a template, when the pages' HTML is all Jinja2 (templates/): a chart is arithmetic
+(scales, ticks, positions, text widths, paths) with a little markup around each number, and the page
+template takes it whole (``Markup``). So the text a chart draws is escaped here, in a few places:
+:func:`label` (axis and data labels), :func:`tooltip` (every ``<title>``) and :func:`described` (a
+chart's title and description); maps/ draws the same way.
 """
 
 from __future__ import annotations
@@ -90,7 +97,7 @@ def label(
     left = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
     left = min(max(left, EDGE), width - EDGE - w)
     x = {"start": left, "middle": left + w / 2, "end": left + w}[anchor]
-    title = f"<title>{escape(text)}</title>" if shown != text else ""
+    title = tooltip(text) if shown != text else ""
     spacing = f' text-anchor="{anchor}"' if anchor != "start" else ""
     return f'<text class="{css}" x="{x:.1f}" y="{y:.1f}"{spacing}{attrs}>{title}{escape(shown)}</text>'
 
@@ -139,11 +146,21 @@ class _Frame:
         return HEIGHT - BOTTOM - (y - self.y0) / span * (HEIGHT - TOP - BOTTOM)
 
 
+def tooltip(text: str) -> str:
+    """A ``<title>``: the tooltip of what it is in, and its name for a screen reader."""
+    return f"<title>{escape(text)}</title>"
+
+
+def described(title: str, desc: str) -> str:
+    """The ``<title>`` and ``<desc>`` that open a chart: its name and the chart in words."""
+    return f"{tooltip(title)}<desc>{escape(desc)}</desc>"
+
+
 def _open(title: str, desc: str, height: float = HEIGHT) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
         f'aria-label="{escape(title)}" class="chart">',
-        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
+        described(title, desc),
     ]
 
 
@@ -208,7 +225,7 @@ def line_chart(
         polygon = " ".join(f"{frame.px(index[x]):.1f},{frame.py(v):.1f}" for x, v in edge)
         parts.append(
             f'<polygon class="band" points="{polygon}" fill="{COLOURS[0]}" fill-opacity="0.18">'
-            f"<title>{escape(band_name)}</title></polygon>"
+            f"{tooltip(band_name)}</polygon>"
         )
     for (name, colour, _), points in zip(legend, series.values(), strict=False):
         at = [index[x] for x, _ in points]
@@ -221,7 +238,7 @@ def line_chart(
         for (x, y), (point, value) in zip(coords, points, strict=True):
             parts.append(
                 f'<circle class="mark" cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}" data-value="{value}">'
-                f"<title>{escape(name)}, {escape(point)}: {fmt(value)}</title></circle>"
+                f"{tooltip(f'{name}, {point}: {fmt(value)}')}</circle>"
             )
     return "\n".join([*parts, *keys, "</svg>"])
 
@@ -238,7 +255,7 @@ def _legend(entries: Sequence[tuple[str, str, float]], y: float) -> tuple[list[s
         w = text_width(f"■ {shown}", LEGEND)
         if x > LEFT + 8 and x + w > WIDTH - RIGHT:
             x, rows, y = LEFT + 8, rows + 1, y + LEGEND_ROW
-        title = f"<title>{escape(name)}</title>" if shown != name else ""
+        title = tooltip(name) if shown != name else ""
         out.append(
             f'<text class="legend" x="{x:.0f}" y="{y:.0f}">{title}<tspan fill="{colour}" '
             f'fill-opacity="{opacity}">■</tspan> {escape(shown)}</text>'
@@ -266,7 +283,7 @@ def bar_chart(items: Sequence[tuple[str, float]], *, title: str, y_label: str) -
         x = LEFT + i * slot + slot * 0.15
         parts.append(
             f'<rect class="mark" x="{x:.1f}" y="{top:.1f}" width="{slot * 0.7:.1f}" height="{max(base - top, 0.5):.1f}" '
-            f'fill="{COLOURS[0]}" data-value="{value}"><title>{escape(name)}: {fmt(value)}</title></rect>'
+            f'fill="{COLOURS[0]}" data-value="{value}">{tooltip(f"{name}: {fmt(value)}")}</rect>'
         )
         parts.append(label(x + slot * 0.35, HEIGHT - BOTTOM + 18, name, anchor="middle"))
     return "\n".join([*parts, "</svg>"])
@@ -307,7 +324,7 @@ def _bar_rows(items: Sequence[tuple[str, float]], *, title: str, x_label: str) -
         x0, x1 = sorted((px(0), px(value)))
         parts.append(
             f'<rect class="mark" x="{x0:.1f}" y="{y + 3:.1f}" width="{max(x1 - x0, 0.5):.1f}" height="{ROW - 6}" '
-            f'fill="{COLOURS[0]}" data-value="{value}"><title>{escape(name)}: {fmt(value)}</title></rect>'
+            f'fill="{COLOURS[0]}" data-value="{value}">{tooltip(f"{name}: {fmt(value)}")}</rect>'
         )
         parts.append(label(left - 8, y + 13, name, anchor="end", width=left - 8 + EDGE))
         parts.append(label(x1 + 4, y + 13, fmt(value), attrs=' data-value-label=""'))
@@ -330,7 +347,7 @@ def scatter(points: Sequence[Point], *, title: str, x_label: str, y_label: str) 
         parts.append(
             f'<circle class="mark{" highlight" if p.highlight else ""}" cx="{frame.px(p.x):.1f}" cy="{frame.py(p.y):.1f}" '
             f'r="{radius}" fill="{colour}" fill-opacity="0.75" data-value="{p.y}">'
-            f"<title>{escape(p.label)}: {fmt(p.x)}, {fmt(p.y)}</title></circle>"
+            f"{tooltip(f'{p.label}: {fmt(p.x)}, {fmt(p.y)}')}</circle>"
         )
     return "\n".join([*parts, "</svg>"])
 
@@ -363,12 +380,7 @@ def interval_chart(
         return label_width + (x - x0) / ((x1 - x0) or 1.0) * (WIDTH - label_width - RIGHT)
 
     desc = "; ".join(f"{i.label}: {fmt(i.value)} ({fmt(i.low)} to {fmt(i.high)})" for i in items)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}" class="chart">',
-        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
-        label(label_width, TOP - 14, x_label, css="axis-label"),
-    ]
+    parts = _open(title, desc, height) + [label(label_width, TOP - 14, x_label, css="axis-label")]
     parts += _x_labels([(px(t), fmt(t)) for t in ticks], plot_bottom + 16)
     for t in ticks:
         x = px(t)
@@ -382,7 +394,8 @@ def interval_chart(
         )
         parts.append(
             f'<circle class="mark" cx="{px(item.value):.1f}" cy="{y:.1f}" r="4.5" fill="{COLOURS[0]}" '
-            f'data-value="{item.value}"><title>{escape(item.label)}: {fmt(item.value)} '
-            f"({escape(range_label)} {fmt(item.low)} to {fmt(item.high)})</title></circle>"
+            f'data-value="{item.value}">'
+            + tooltip(f"{item.label}: {fmt(item.value)} ({range_label} {fmt(item.low)} to {fmt(item.high)})")
+            + "</circle>"
         )
     return "\n".join([*parts, *keys, "</svg>"])

@@ -253,7 +253,7 @@ def _svg(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="group" '
             f'aria-label="{escape(title)}" class="chart map" id="{escape(map_id)}-svg">',
-            f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{focus}",
+            f"{svg.described(title, desc)}{focus}",
             f'<defs><pattern id="{map_id}-nodata" width="5" height="5" patternUnits="userSpaceOnUse" '
             'patternTransform="rotate(45)"><rect width="5" height="5" fill="#fff"/>'
             '<line x1="0" y1="0" x2="0" y2="5" stroke="#8c9196" stroke-width="1.6"/></pattern>'
