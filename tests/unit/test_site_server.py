@@ -87,7 +87,7 @@ def test_nothing_outside_the_site_and_the_docs_is_served(site: tuple[str, Path])
     for path in (
         "/../secret.txt",
         "/docs/../secret.txt",
-        "/docs/%2e%2e/README.md",
+        "/docs/%2e%2e/run",  # the project's ./run, beside docs/ (docs/ has its own README.md)
         "/docs/../../pyproject.toml",
     ):
         assert get(base + path)[0] == 404, path
