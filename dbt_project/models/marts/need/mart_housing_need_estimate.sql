@@ -32,6 +32,14 @@ spread as (
     from {{ ref('int_need_annual_need_by_draw') }}
     group by pair_key, scenario, horizon_years
 
+),
+
+register_councils as (
+
+    -- LAs whose own register extract (personal data) gives register_households: a count of people's
+    -- applications, suppressed from 1 to 4 (docs/disclosure-control.md)
+    select distinct lad_code from {{ ref('int_need_community_inputs') }} where la_has_register_extract
+
 )
 
 select
@@ -61,7 +69,11 @@ select
     cast(central.household_growth_annual as double precision) as household_growth_annual,
     cast(central.la_households_2021 as double precision) as la_households_2021,
     cast(central.overcrowded_households as double precision) as overcrowded_households,
-    cast(central.register_households as double precision) as register_households,
+    cast(case
+        when central.lad_code in (select lad_code from register_councils)
+            then {{ small_count('central.register_households') }}
+        else central.register_households
+    end as double precision) as register_households,
     cast(central.current_unmet_need as double precision) as current_unmet_need,
     cast(central.stock_available as double precision) as stock_available,
     cast(central.unable_to_afford_share as double precision) as unable_to_afford_share,
