@@ -58,10 +58,11 @@ def extract(source: str) -> dict[str, Any]:
 
     from .pipeline.extract import extract_source
     from .sources import get_source
+    from .synth.samples import sample_writers
 
     logical = get_current_context().get("logical_date")
     today = logical.date() if logical is not None else None
-    return extract_source(get_source(source), settings(), today).to_dict()
+    return extract_source(get_source(source), settings(), today, sample_writers()).to_dict()
 
 
 def check_deliveries(summary: dict[str, Any]) -> None:
