@@ -17,7 +17,7 @@ import pytest
 from housing_need.errors import ParseError
 from housing_need.sources.council_housing_register import layouts as layout_config
 from housing_need.sources.council_housing_register.read import inspect_register, parse_register
-from housing_need.synth import register, register_exports
+from housing_need.synth import councils, register, register_exports
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = {"E06000016": 400, "E06000018": 300, "E06000015": 250}  # small registers for speed
@@ -36,7 +36,7 @@ def mix() -> dict[str, dict[str, float]]:
 def files(tmp_path_factory: pytest.TempPathFactory, mix) -> list[Path]:
     out = tmp_path_factory.mktemp("registers")
     return list(
-        register.write_registers(out, register.default_councils(), sizes=SIZES, mix=mix, months=MONTHS)
+        register.write_registers(out, councils.default_councils(), sizes=SIZES, mix=mix, months=MONTHS)
     )
 
 
@@ -52,12 +52,12 @@ def test_the_same_seed_writes_the_same_bytes_and_every_file_says_synthetic(
     files, mix, tmp_path: Path
 ) -> None:
     again = list(
-        register.write_registers(tmp_path, register.default_councils(), sizes=SIZES, mix=mix, months=MONTHS)
+        register.write_registers(tmp_path, councils.default_councils(), sizes=SIZES, mix=mix, months=MONTHS)
     )
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in files]
     other = list(
         register.write_registers(
-            tmp_path / "other", register.default_councils()[:1], sizes=SIZES, mix=mix, months=1, seed=7
+            tmp_path / "other", councils.default_councils()[:1], sizes=SIZES, mix=mix, months=1, seed=7
         )
     )
     assert other[0].read_bytes() != files[0].read_bytes()
@@ -70,7 +70,7 @@ def test_the_same_seed_writes_the_same_bytes_and_every_file_says_synthetic(
 
 
 def test_the_register_holds_its_calibrated_size_and_the_census_mix(mix) -> None:
-    council = register.default_councils()[0]  # Leicester
+    council = councils.default_councils()[0]  # Leicester
     rows = register.simulate(council, 5_687, mix["E06000016"], seed=2024)
     last = rows[rows["snapshot_date"] == rows["snapshot_date"].max()]
     live = last["status"].isin(["active", "suspended"]).sum()
@@ -84,7 +84,7 @@ def test_the_register_holds_its_calibrated_size_and_the_census_mix(mix) -> None:
 
 
 def test_three_layouts_read_back_to_the_simulated_rows(files, mix) -> None:
-    for council in register.default_councils():
+    for council in councils.default_councils():
         simulated = register.simulate(
             council, SIZES[council.lad_code], mix[council.lad_code], seed=2024, months=MONTHS
         )
@@ -286,9 +286,9 @@ def test_worker_processes_load_what_one_process_loads_and_report_a_bad_file(
         list(load.load_files(con, spec, pending * 2, archive))
 
 
-def _council_with(name: str, **changes: object) -> register.Council:
+def _council_with(name: str, **changes: object) -> councils.Council:
     """A default council whose layout differs from the bundled one by ``changes`` (top-level keys)."""
-    council = next(c for c in register.default_councils() if c.layout.name == name)
+    council = next(c for c in councils.default_councils() if c.layout.name == name)
     data = {**council.layout.model_dump(by_alias=True), **changes}
     return dataclasses.replace(council, layout=layout_config.Layout.model_validate(data))
 
@@ -298,9 +298,9 @@ def test_the_writers_are_derived_from_the_layout(mix) -> None:
     SYNTHETIC writer writes: the writers restate nothing of the layout."""
     northgate = _council_with(
         "northgate_csv",
-        fields={**register.default_councils()[0].layout.fields, "band_code": "PriorityBand"},
+        fields={**councils.default_councils()[0].layout.fields, "band_code": "PriorityBand"},
         codes={
-            **register.default_councils()[0].layout.codes.model_dump(),
+            **councils.default_councils()[0].layout.codes.model_dump(),
             "status": {
                 "ACT": "active",
                 "SUS": "suspended",
@@ -317,7 +317,7 @@ def test_the_writers_are_derived_from_the_layout(mix) -> None:
     assert "PriorityBand" in rows[0] and "Band" not in rows[0]
     assert {r["Status"] for r in rows} == {"ACT", "SUS", "HSD", "CNL", "REJ"}
 
-    bundled = next(c for c in register.default_councils() if c.layout.name == "locata_json").layout
+    bundled = next(c for c in councils.default_councils() if c.layout.name == "locata_json").layout
     locata = _council_with("locata_json", fields={**bundled.fields, "band_code": "priority.band"})
     snap = register.simulate(locata, 200, mix[locata.lad_code], seed=1, months=1)
     document = json.loads(register_exports.export(locata, snap))

@@ -69,9 +69,10 @@ def cmd_generate_register(args: argparse.Namespace) -> int:
     import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
 
     from ..synth import register
+    from ..synth.councils import default_councils, national_councils
 
     sizes, mix = register.bundled_inputs()
-    councils = register.national_councils(sizes) if args.national else list(register.default_councils())
+    councils = national_councils(sizes) if args.national else list(default_councils())
     out = Path(args.out)
     files = size = 0
     for path in register.write_registers(

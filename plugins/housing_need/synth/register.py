@@ -38,16 +38,15 @@ and the tests check the calibrated parts (size, community mix) against the publi
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..sources.council_housing_register.layouts import Layout, bundled_councils
 from ..sources.council_housing_register.nationalities import LEAF_COMMUNITIES, UK_BORN
+from .councils import Council, default_councils
 from .register_exports import EXTENSIONS, export
 
 FIRST_SNAPSHOT = date(2023, 4, 30)
@@ -72,40 +71,6 @@ _SYLLABLES = (
     "ka", "lo", "mi", "ra", "ven", "tor", "sel", "dun", "pa", "ri", "na", "bel", "co", "dra", "fen",
     "gi", "hal", "jo", "ke", "lin", "mar", "no", "os", "pel", "qui", "ros", "sa", "tin", "ul", "vi",
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Council:
-    """A council the generator writes for: its configured layout and band scheme (councils.yaml) and
-    the postcode area its applicants' made-up postcodes are in."""
-
-    lad_code: str
-    name: str
-    layout: Layout
-    bands: Mapping[str, int]  # band code -> rank on the ordered scale (1 = highest; 4 = penalty)
-    postcode_area: str
-
-    @property
-    def band_codes(self) -> dict[int, str]:
-        """Rank -> the council's band code."""
-        return {rank: code for code, rank in self.bands.items()}
-
-    @property
-    def has_penalty_band(self) -> bool:
-        return 4 in self.bands.values()
-
-
-# The default refresh's three councils (the bundled councils.yaml: the East Midlands examples of the
-# seeds, one per layout) and their postcode areas.
-POSTCODE_AREAS = {"E06000016": "LE", "E06000018": "NG", "E06000015": "DE"}
-
-
-def default_councils() -> tuple[Council, ...]:
-    """The councils of the bundled councils.yaml, in its order, as the generator writes them."""
-    return tuple(
-        Council(c.lad_code, c.name, c.layout, c.bands, POSTCODE_AREAS[c.lad_code])
-        for c in bundled_councils().values()
-    )
 
 
 # Band rank -> reasonable-preference categories (s166A(3) a-e) drawn for it.
@@ -372,18 +337,6 @@ def simulate(
 def file_name(council: Council, snapshot: date) -> str:
     extension = EXTENSIONS[council.layout.format]
     return f"SYNTHETIC-register-{council.lad_code}-{council.layout.name}-{snapshot:%Y-%m}.{extension}"
-
-
-def national_councils(sizes: dict[str, int]) -> list[Council]:
-    """Every English LA with a 2024 register size, the default councils' layouts and band schemes in
-    turn (the default three keep theirs)."""
-    defaults = default_councils()
-    by_code = {c.lad_code: c for c in defaults}
-    out = []
-    for i, code in enumerate(sorted(sizes)):
-        like = defaults[i % len(defaults)]
-        out.append(by_code.get(code) or Council(code, code, like.layout, like.bands, f"Z{chr(65 + i % 26)}"))
-    return out
 
 
 def write_registers(
