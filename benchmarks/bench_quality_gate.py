@@ -4,7 +4,7 @@
 
 In a temporary folder (deleted afterwards) it builds the real Asy_D11 sample (19,283 rows) as a
 raw warehouse, and a synthetic raw.home_office__asylum_support of --rows rows in the loader's
-layout (housing_need.synth.raw_tables: DuckDB SQL only, labels from the sample, one load). Then,
+layout (tests/support/raw_tables.py: DuckDB SQL only, labels from the sample, one load). Then,
 --repeat times, interleaved so that both see the same machine load:
 
   (a) scan    DuckDB alone (a child process that does not import GX): one query over the rows
@@ -165,8 +165,8 @@ def _child(kind: str, *args: str) -> dict[str, Any]:
 def build(work: Path, rows: int) -> tuple[Path, Path, str]:
     import duckdb
 
-    from housing_need.synth.raw_tables import synthesize_asylum_support
     from tests.integration.test_quality_gates import build_raw_warehouse
+    from tests.support.raw_tables import synthesize_asylum_support
 
     sample = build_raw_warehouse(work / "sample.duckdb")
     synthetic = work / "synthetic.duckdb"

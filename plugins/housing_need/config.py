@@ -1,27 +1,78 @@
 """Paths and settings, read from the environment with defaults relative to the project.
 
-Every setting has one environment variable; nothing secret has a default.
+Every setting has one environment variable; nothing secret has a default. The variables are declared
+once, as a pydantic model whose field aliases are their names (:class:`Environment`): an empty
+variable counts as unset, and a value of the wrong shape (``HOUSING_NEED_TODAY=yesterday``) is a
+:class:`SettingsError` naming the variable. :func:`settings` turns them into :class:`Settings`
+(immutable), filling in the defaults relative to the project.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+PREFIX = "HOUSING_NEED_"
+FALSE = ("0", "false", "no")  # a flag is on unless it is one of these
 
 
-def _project_root(env: Mapping[str, str]) -> Path:
-    if env.get("HOUSING_NEED_HOME"):
-        return Path(env["HOUSING_NEED_HOME"]).resolve()
-    # plugins/housing_need/config.py -> project root
-    return Path(__file__).resolve().parents[2]
+class SettingsError(ValueError):
+    """An environment variable has a value of the wrong shape; the message names the variable."""
 
 
-@dataclass(frozen=True)
-class Settings:
+def _unset_if_empty(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _flag(value: Any) -> Any:
+    return None if value in (None, "") else value not in FALSE
+
+
+def _iso_date(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) and value else _unset_if_empty(value)
+
+
+OptionalPath = Annotated[Path | None, BeforeValidator(_unset_if_empty)]
+Flag = Annotated[bool | None, BeforeValidator(_flag)]
+
+
+class Environment(BaseModel):
+    """The ``HOUSING_NEED_*`` variables :func:`settings` reads, by name (None: unset or empty)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    home: OptionalPath = Field(None, alias="HOUSING_NEED_HOME")
+    var_dir: OptionalPath = Field(None, alias="HOUSING_NEED_VAR_DIR")
+    warehouse: OptionalPath = Field(None, alias="HOUSING_NEED_WAREHOUSE")
+    archive_dir: OptionalPath = Field(None, alias="HOUSING_NEED_ARCHIVE_DIR")
+    inbox_dir: OptionalPath = Field(None, alias="HOUSING_NEED_INBOX_DIR")
+    sample_dir: OptionalPath = Field(None, alias="HOUSING_NEED_SAMPLE_DIR")
+    expectations_dir: OptionalPath = Field(None, alias="HOUSING_NEED_EXPECTATIONS_DIR")
+    use_sample: Flag = Field(None, alias="HOUSING_NEED_USE_SAMPLE")  # default: on
+    discover: Flag = Field(None, alias="HOUSING_NEED_DISCOVER")  # default: on unless the sample is used
+    today: Annotated[date | None, BeforeValidator(_iso_date)] = Field(None, alias="HOUSING_NEED_TODAY")
+
+    @classmethod
+    def read(cls, env: Mapping[str, str]) -> Environment:
+        try:
+            return cls.model_validate({k: v for k, v in env.items() if k.startswith(PREFIX)})
+        except ValidationError as exc:
+            problems = [
+                f"{'.'.join(map(str, e['loc']))}={e['input']!r}: {str(e['msg']).removeprefix('Value error, ')}"
+                for e in exc.errors(include_url=False)
+            ]
+            raise SettingsError("; ".join(problems)) from None
+
+
+class Settings(BaseModel):
     """Where things live. Build with :func:`settings` so the environment is read once per call."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     home: Path
     var_dir: Path
@@ -70,28 +121,26 @@ class Settings:
 def settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: the process environment)."""
     env = os.environ if env is None else env
-    home = _project_root(env)
-    var_dir = Path(env.get("HOUSING_NEED_VAR_DIR", home / "var")).resolve()
-    warehouse_path = Path(
-        env.get("HOUSING_NEED_WAREHOUSE", home / "warehouse" / "housing_need.duckdb")
-    ).resolve()
-    use_sample = env.get("HOUSING_NEED_USE_SAMPLE", "1") not in ("0", "false", "no")
-    discover = (env.get("HOUSING_NEED_DISCOVER") or ("0" if use_sample else "1")) not in ("0", "false", "no")
-    today = date.fromisoformat(env["HOUSING_NEED_TODAY"]) if env.get("HOUSING_NEED_TODAY") else None
+    given = Environment.read(env)
+    # plugins/housing_need/config.py -> project root
+    home = given.home.resolve() if given.home else Path(__file__).resolve().parents[2]
+    var_dir = (given.var_dir or home / "var").resolve()
+    warehouse_path = (given.warehouse or home / "warehouse" / "housing_need.duckdb").resolve()
+    use_sample = True if given.use_sample is None else given.use_sample
     return Settings(
         home=home,
         var_dir=var_dir,
         warehouse_path=warehouse_path,
         shadow_dir=warehouse_path.parent / ".shadow",
-        archive_dir=Path(env.get("HOUSING_NEED_ARCHIVE_DIR", var_dir / "archive")).resolve(),
-        inbox_dir=Path(env.get("HOUSING_NEED_INBOX_DIR", var_dir / "inbox")).resolve(),
-        sample_dir=Path(env.get("HOUSING_NEED_SAMPLE_DIR", home / "data" / "sample")).resolve(),
+        archive_dir=(given.archive_dir or var_dir / "archive").resolve(),
+        inbox_dir=(given.inbox_dir or var_dir / "inbox").resolve(),
+        sample_dir=(given.sample_dir or home / "data" / "sample").resolve(),
         site_dir=var_dir / "site",
         runs_dir=var_dir / "runs",
         dbt_project_dir=home / "dbt_project",
-        expectations_dir=Path(env.get("HOUSING_NEED_EXPECTATIONS_DIR", home / "expectations")).resolve(),
+        expectations_dir=(given.expectations_dir or home / "expectations").resolve(),
         use_sample=use_sample,
-        source_urls={k: v for k, v in env.items() if k.startswith("HOUSING_NEED_") and k.endswith("_URL")},
-        discover=discover,
-        today=today,
+        source_urls={k: v for k, v in env.items() if k.startswith(PREFIX) and k.endswith("_URL")},
+        discover=not use_sample if given.discover is None else given.discover,
+        today=given.today,
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 from .config import settings
 from .pipeline import steps
+from .pipeline.fetch import FETCH_RETRIES
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,13 @@ DEFAULT_ARGS: dict[str, Any] = {
     "on_failure_callback": on_task_failure,
 }
 
+# Fetch retries and Airflow's task retries multiply: a publisher URL is asked at most GET_BUDGET
+# times in one extract run. fetch_url retries blips within a task attempt (FETCH_RETRIES: seconds
+# apart); Airflow retries the task for longer outages (minutes apart, 2 to 30); so the task gets
+# the attempts the budget leaves (12 // 4 = 3 attempts: 2 retries).
+GET_BUDGET = 12
 NETWORK_RETRIES: dict[str, Any] = {
-    "retries": 3,
+    "retries": GET_BUDGET // (FETCH_RETRIES + 1) - 1,
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),
@@ -58,10 +64,11 @@ def extract(source: str) -> dict[str, Any]:
 
     from .pipeline.extract import extract_source
     from .sources import get_source
+    from .synth.samples import sample_writers
 
     logical = get_current_context().get("logical_date")
     today = logical.date() if logical is not None else None
-    return extract_source(get_source(source), settings(), today).to_dict()
+    return extract_source(get_source(source), settings(), today, sample_writers()).to_dict()
 
 
 def check_deliveries(summary: dict[str, Any]) -> None:

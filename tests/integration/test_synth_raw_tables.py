@@ -12,9 +12,9 @@ import pytest
 from housing_need.pipeline.load import METADATA_COLUMNS
 from housing_need.quality import run_gate
 from housing_need.sources import get_source
-from housing_need.synth.raw_tables import synthesize_asylum_support
 from tests.conftest import ROOT
 from tests.integration.test_quality_gates import build_raw_warehouse
+from tests.support.raw_tables import synthesize_asylum_support
 
 pytestmark = pytest.mark.integration
 

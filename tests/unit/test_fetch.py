@@ -376,3 +376,16 @@ def test_census_extract_fetches_every_configured_nomis_url(
     assert len(list_archived(s.archive_dir, spec.name)) == 2
     for path in CENSUS_FILES:
         assert server.state.request_headers[path][-1].get("If-None-Match", "").startswith('"')
+
+
+def test_fetch_and_task_retries_stay_within_the_get_budget(base: str, server: _Server) -> None:
+    """Each attempt of the extract task asks a failing URL FETCH_RETRIES + 1 times; Airflow runs the
+    task NETWORK_RETRIES + 1 times: together at most GET_BUDGET requests (it was 5 x 4 = 20)."""
+    from housing_need.orchestration import GET_BUDGET, NETWORK_RETRIES
+
+    task_attempts = NETWORK_RETRIES["retries"] + 1
+    for _ in range(task_attempts):  # what Airflow does with a task that raises
+        with pytest.raises(FetchError, match="after 4 attempts"):
+            fetch_url(f"{base}/down.csv", sleep=Sleeps())
+    assert server.state.hits["/down.csv"] == task_attempts * 4 <= GET_BUDGET
+    assert task_attempts >= 2  # a longer outage still gets a later try

@@ -210,14 +210,3 @@ def test_truncated_files_unknown_waves_and_bare_tab_files_fail_clearly(files) ->
     assert error.value.file == "SYNTHETIC-citizenship-survey-cs1999.sav"
     with pytest.raises(ParseError, match="no data dictionary"):
         parse_survey(b"sernum\n1\n", "cs0708.tab")
-
-
-def test_a_wave_mapping_mistake_names_the_file_and_key(tmp_path: Path) -> None:
-    text = (wave_config.HERE / "waves" / "cs_2007_08.yaml").read_text(encoding="utf-8")
-    bad = tmp_path / "cs_bad.yaml"
-    bad.write_text(text.replace("to: E12000007", "to: London"), encoding="utf-8")
-    with pytest.raises(wave_config.WaveError, match=r"cs_bad.yaml: variables.region.codes.18: 'to' 'London'"):
-        wave_config.read_wave(bad)
-    bad.write_text(text.replace("  housing_treated_worse:", "  housing_item:"), encoding="utf-8")
-    with pytest.raises(wave_config.WaveError, match="missing \\['housing_treated_worse'\\]"):
-        wave_config.read_wave(bad)

@@ -6,8 +6,9 @@ the census communities of ``dim_community``.
 
 One code list per way the layouts write nationality (``name``: Northgate-style names, ``iso3``: ISO
 3166-1 alpha-3 with the user-assigned X.. codes vendors use for groups, ``numeric``: the JSON layout's
-numeric codes), from the table the synthetic exports are written with
-(``housing_need.synth.register.nationality_codes``). British nationals map to ``born_uk``: a
+numeric codes), from the register feed's reference table
+(``housing_need.sources.council_housing_register.nationalities``), which the synthetic exports are
+also written with. British nationals map to ``born_uk``: a
 nationality does not say which UK country someone was born in.
 """
 
@@ -23,7 +24,7 @@ SEED = HERE / "ref_register_nationality_codes.csv"
 
 
 def seed_csv() -> str:
-    from housing_need.synth.register import nationality_codes
+    from housing_need.sources.council_housing_register.nationalities import nationality_codes
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -69,9 +69,10 @@ def cmd_generate_register(args: argparse.Namespace) -> int:
     import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
 
     from ..synth import register
+    from ..synth.councils import default_councils, national_councils
 
     sizes, mix = register.bundled_inputs()
-    councils = register.national_councils(sizes) if args.national else list(register.DEFAULT_COUNCILS)
+    councils = national_councils(sizes) if args.national else list(default_councils())
     out = Path(args.out)
     files = size = 0
     for path in register.write_registers(
@@ -82,8 +83,7 @@ def cmd_generate_register(args: argparse.Namespace) -> int:
     if args.national:
         # the councils configuration the pipeline reads these with (HOUSING_NEED_REGISTER_COUNCILS)
         config = {
-            c.lad_code: {"name": c.name, "layout": c.layout, "bands": register.scheme_bands(c.scheme)}
-            for c in councils
+            c.lad_code: {"name": c.name, "layout": c.layout.name, "bands": dict(c.bands)} for c in councils
         }
         # beside the snapshots, not among them (an inbox refuses files that are not snapshots)
         councils_file = out.parent / f"{out.name}-SYNTHETIC-councils.yaml"

@@ -4,6 +4,13 @@ Used by every source's extract. ``previous`` (persisted as JSON next to the arch
 request conditional (``If-None-Match`` / ``If-Modified-Since``) so an unchanged file costs a 304.
 Connection errors, timeouts, truncated bodies, 429 and 5xx are retried with backoff
 ``backoff_seconds * 2**attempt`` (capped), honouring ``Retry-After``; other 4xx fail at once.
+
+Hand-written rather than urllib3's ``Retry`` adapter on purpose: the result records the attempts, a
+304 keeps the previous validators and digest, a truncated body (raised while reading, after the
+adapter has returned) is retried like a dropped connection, and the sleep is injectable so the
+tests run the real backoff against a real server without waiting. These retries cover blips
+(seconds apart) inside one task attempt; Airflow's task retries cover longer outages, and the two
+together stay within ``orchestration.GET_BUDGET`` requests per URL and extract run.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = f"housing-need/{__version__} (+https://www.gov.uk/government/statistical-data-sets)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504}) | frozenset(range(505, 600))
+FETCH_RETRIES = 3  # within one task attempt: 4 GETs, 1 + 2 + 4 s apart
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,7 @@ def fetch_url(
     url: str,
     *,
     previous: FetchState | None = None,
-    retries: int = 4,
+    retries: int = FETCH_RETRIES,
     backoff_seconds: float = 1.0,
     timeout: float = 60.0,
     max_wait_seconds: float = 300.0,

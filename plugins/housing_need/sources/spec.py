@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .publication import Discovery, ReleaseCalendar
@@ -139,10 +138,10 @@ class SourceSpec:
     # When releases appear and where (sources/publication.py); None: deliveries come by URL or inbox.
     calendar: ReleaseCalendar | None = None
     discovery: Discovery | None = None
-    # For a feed whose real sample cannot ship (personal data, licensed microdata): writes SYNTHETIC
-    # sample files into the given folder (seeded, deterministic). Sample mode reads them from
-    # var/generated/<source>/, generated on the deployment's first run.
-    generate_sample: Callable[[Path], None] | None = None
+    # True for a feed whose real sample cannot ship (personal data, licensed microdata): sample mode
+    # reads a SYNTHETIC sample, written into var/generated/<source>/ on the deployment's first run by
+    # the writer the caller hands the extract (the refresh's composition: housing_need.synth.samples).
+    synthetic_sample: bool = False
     # For a feed of big files: (content, file name) -> release, raising ParseError for everything
     # that refuses a whole file, without reading its rows. The extract then archives without a
     # full parse (the load parses once); None: the extract parses.

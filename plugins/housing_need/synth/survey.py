@@ -130,6 +130,51 @@ def _lognormal(rng: np.random.Generator, n: int) -> np.ndarray:
     return w / w.mean()
 
 
+def _weights(rng: np.random.Generator, is_core: np.ndarray, white: np.ndarray) -> dict[str, np.ndarray]:
+    """Core weights for the core only; full-sample weights for all, the boost scaled down so that
+    minority respondents carry their population share (as the core sample estimates it)."""
+    n = len(is_core)
+    core_ind = np.where(is_core, _lognormal(rng, n), np.nan)
+    core_hh = np.where(is_core, core_ind * _lognormal(rng, n) ** 0.5, np.nan)
+    core_hh = core_hh / np.nanmean(core_hh)
+    base = _lognormal(rng, n)
+    minority = ~white
+    core_minority_total = np.nansum(np.where(minority & is_core, core_ind, 0.0))
+    scale = core_minority_total / base[minority].sum()
+    full_ind = np.where(minority, base * scale, core_ind)
+    full_ind = np.where(np.isnan(full_ind), base, full_ind)
+    full_hh = full_ind * _lognormal(rng, n) ** 0.5
+    full_hh = full_hh / full_hh.mean()
+    full_ind = full_ind / full_ind.mean()
+    return {
+        "weight_core_individual": core_ind,
+        "weight_core_household": core_hh,
+        "weight_full_individual": full_ind,
+        "weight_full_household": full_hh,
+    }
+
+
+def _housing_item(
+    rng: np.random.Generator, wave: Wave, white: np.ndarray, full_ind: np.ndarray
+) -> np.ndarray:
+    """The housing item, calibrated per group on the full-sample individual weight: respondents in
+    random order answer 'worse' until their weight reaches the group's target share."""
+    n = len(white)
+    answer = np.full(n, "same", dtype=object)
+    dont_know = rng.random(n) < SHARES["housing_dont_know"][0]
+    answer[dont_know] = None
+    for group, members in (("white", white), ("ethnic_minority", ~white)):
+        target, _ = target_share(wave, group)
+        valid = np.flatnonzero(members & ~dont_know)
+        order = rng.permutation(valid)
+        cumulative = np.cumsum(full_ind[order])
+        worse = order[cumulative <= target * full_ind[valid].sum()]
+        answer[worse] = "worse"
+        rest = np.setdiff1d(valid, worse)
+        answer[rest[rng.random(len(rest)) < SHARES["housing_better"][0]]] = "better"
+    return answer
+
+
 def simulate(wave: Wave, seed: int = SEED) -> pd.DataFrame:
     """One wave's respondents in canonical codes (None = a missing-value answer) with four weights."""
     rng = np.random.default_rng([seed, wave.study_number])
@@ -167,33 +212,8 @@ def simulate(wave: Wave, seed: int = SEED) -> pd.DataFrame:
         rng.choice(5, n, p=SHARES["belonging_recent"]),
         rng.choice(5, n, p=SHARES["belonging"]),
     )
-    # weights: core weights for the core only; full-sample weights for all, the boost scaled down so
-    # that minority respondents carry their population share (as the core sample estimates it)
-    core_ind = np.where(is_core, _lognormal(rng, n), np.nan)
-    core_hh = np.where(is_core, core_ind * _lognormal(rng, n) ** 0.5, np.nan)
-    core_hh = core_hh / np.nanmean(core_hh)
-    base = _lognormal(rng, n)
-    minority = ~white
-    core_minority_total = np.nansum(np.where(minority & is_core, core_ind, 0.0))
-    scale = core_minority_total / base[minority].sum()
-    full_ind = np.where(minority, base * scale, core_ind)
-    full_ind = np.where(np.isnan(full_ind), base, full_ind)
-    full_hh = full_ind * _lognormal(rng, n) ** 0.5
-    full_hh = full_hh / full_hh.mean()
-    full_ind = full_ind / full_ind.mean()
-    # the housing item, calibrated per group on the full-sample individual weight
-    answer = np.full(n, "same", dtype=object)
-    dont_know = rng.random(n) < SHARES["housing_dont_know"][0]
-    answer[dont_know] = None
-    for group, members in (("white", white), ("ethnic_minority", minority)):
-        target, _ = target_share(wave, group)
-        valid = np.flatnonzero(members & ~dont_know)
-        order = rng.permutation(valid)
-        cumulative = np.cumsum(full_ind[order])
-        worse = order[cumulative <= target * full_ind[valid].sum()]
-        answer[worse] = "worse"
-        rest = np.setdiff1d(valid, worse)
-        answer[rest[rng.random(len(rest)) < SHARES["housing_better"][0]]] = "better"
+    weights = _weights(rng, is_core, white)
+    answer = _housing_item(rng, wave, white, weights["weight_full_individual"])
     serial = rng.permutation(n) + wave.study_number * 100_000 + 1
     return pd.DataFrame(
         {
@@ -206,10 +226,7 @@ def simulate(wave: Wave, seed: int = SEED) -> pd.DataFrame:
             "tenure": tenure,
             "belonging": [BELONGING[i] for i in belong_idx],
             "housing_treated_worse": answer,
-            "weight_core_individual": core_ind,
-            "weight_core_household": core_hh,
-            "weight_full_individual": full_ind,
-            "weight_full_household": full_hh,
+            **weights,
         }
     )
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ...privacy.pseudonymise import KeyedHash
 from ..spec import PrivacyClass, SourceSpec
 from .read import FILE_EXTENSIONS, parse_survey
@@ -22,12 +20,6 @@ COLUMNS: dict[str, str] = {
 }
 
 
-def _generate_sample(folder: Path) -> None:
-    from ...synth.survey import write_sample
-
-    write_sample(folder)
-
-
 SOURCE = SourceSpec(
     name=NAME,
     raw_table="dclg__citizenship_survey",
@@ -42,5 +34,5 @@ SOURCE = SourceSpec(
     row_outcomes_model="survey_row_outcomes",
     # the respondent serial number links a row back to the depositor's records: keyed-hashed at load
     pseudonymise={"serial": KeyedHash(to="respondent_id")},
-    generate_sample=_generate_sample,
+    synthetic_sample=True,  # its writer: housing_need.synth.samples
 )

@@ -1,4 +1,4 @@
-"""Survey waves declared as configuration, validated when read.
+"""Survey waves declared as configuration: pydantic models (:class:`Wave`), validated when read.
 
 A wave (``waves/<id>.yaml``) says where each canonical field is in that wave's file (the variable
 name) and what its codes mean: the value label the data dictionary gives each code and the
@@ -7,23 +7,26 @@ Variable names and codes differ between waves, as they do in the real files: 200
 ethnic group in five groups, later waves in sixteen; 2007-08 on number the regions from 11 with
 Wales first; belonging is coded 1 = very strongly in 2001-2005 and 4 = very strongly later. Adding
 a wave (or a Community Life Survey wave: ``survey: community_life_survey``) is a YAML file; a
-mistake in one is a clear error naming the file and the key.
+mistake in one (a wrong value, a missing or an unknown key) is a clear error naming the file and the
+key. The reader (:mod:`.read`) and the SYNTHETIC generator (``housing_need.synth.survey``) both
+work from these models.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BeforeValidator, PrivateAttr, StrictInt, ValidationInfo, field_validator, model_validator
 
 from ...errors import ParseError
-from ..config_files import ConfigError, read_yaml, require
+from ..config_files import ConfigError, ConfigModel, load
 
 HERE = Path(__file__).resolve().parent
-SURVEYS = ("citizenship_survey", "community_life_survey")
+Survey = Literal["citizenship_survey", "community_life_survey"]
+SURVEYS = get_args(Survey)
 WEIGHTS = (
     "weight_core_individual",
     "weight_core_household",
@@ -56,36 +59,118 @@ CANONICAL: dict[str, tuple[str, ...]] = {
 CODED = tuple(CANONICAL)
 FIELDS = ("serial", *CODED, *WEIGHTS)
 WAVE_ID = re.compile(r"^\d{4}(-\d{2})?$")
+FULLY_MAPPED = ("sample_type", "region")  # every canonical code of these must have a code in the wave
 
 
 class WaveError(ConfigError):
     """A wave file is malformed; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(ConfigModel):
+    """One code of a variable: the value label the data dictionary gives it and its canonical code."""
+
     label: str
-    to: str | None  # the canonical code; None for a missing-value code
+    to: str | None  # the canonical code; null for a missing-value code ("Don't know", "Refused")
 
 
-@dataclass(frozen=True)
-class Variable:
-    field: str  # canonical
+class Variable(ConfigModel):
+    """Where a canonical field is in the wave's file (its variable name) and what its codes mean."""
+
     name: str  # in the wave's file
     label: str
-    codes: Mapping[int, Code]  # empty for the serial number and the weights
+    codes: dict[StrictInt, Code] = {}  # empty for the serial number and the weights
+    _field: str = PrivateAttr(default="")
+
+    @property
+    def field(self) -> str:
+        """The canonical field the variable holds."""
+        return self._field
 
 
-@dataclass(frozen=True)
-class Wave:
-    wave: str  # "2001", "2007-08"
-    survey: str
+class Variables(ConfigModel):
+    """Every canonical field's variable, in the canonical order."""
+
+    serial: Variable
+    sample_type: Variable
+    region: Variable
+    ethnic_group: Variable
+    country_of_birth: Variable
+    years_in_uk: Variable
+    tenure: Variable
+    belonging: Variable
+    housing_treated_worse: Variable
+    weight_core_individual: Variable
+    weight_core_household: Variable
+    weight_full_individual: Variable
+    weight_full_household: Variable
+
+    @field_validator(*CODED)
+    @classmethod
+    def _canonical_codes(cls, variable: Variable, info: ValidationInfo) -> Variable:
+        field = str(info.field_name)
+        allowed = CANONICAL[field]
+        if not variable.codes:
+            raise ValueError("codes: a coded field maps its codes (code: {label, to})")
+        for code, spec in variable.codes.items():
+            if spec.to is not None and spec.to not in allowed:
+                raise ValueError(f"codes.{code}: 'to' {spec.to!r} is not one of {', '.join(allowed)}")
+        unmapped = sorted(set(allowed) - {c.to for c in variable.codes.values()})
+        if field in FULLY_MAPPED and unmapped:
+            raise ValueError(f"no code maps to {unmapped}")
+        return variable
+
+    @model_validator(mode="after")
+    def _named_once(self) -> Variables:
+        names: set[str] = set()
+        for field, variable in self.items():
+            if variable.name.lower() in names:
+                raise ValueError(f"{field}: variable {variable.name!r} is mapped twice")
+            names.add(variable.name.lower())
+            variable._field = field
+        return self
+
+    def __getitem__(self, field: str) -> Variable:
+        return getattr(self, field)  # type: ignore[no-any-return]
+
+    def items(self) -> list[tuple[str, Variable]]:
+        return [(field, self[field]) for field in FIELDS]
+
+    def values(self) -> list[Variable]:
+        return [self[field] for field in FIELDS]
+
+
+assert tuple(Variables.model_fields) == FIELDS, "Variables declares the canonical fields in FIELDS order"
+
+
+def _wave_id(value: Any) -> Any:
+    """YAML reads an unquoted ``2001`` as a number: a wave id is text."""
+    return str(value) if isinstance(value, int) else value
+
+
+class Wave(ConfigModel):
+    """One wave (``waves/<id>.yaml``): its release, study, file stem and variables."""
+
+    wave: Annotated[str, BeforeValidator(_wave_id)]  # "2001", "2007-08"
+    survey: Survey
     study_number: int
-    fieldwork: str
+    fieldwork: str = ""
     file_stem: str  # e.g. cs0708: file names of the wave carry it
-    respondents: Mapping[str, int]  # generator sizes where published (core, boost); may be empty
-    variables: Mapping[str, Variable]
-    source: Path
+    # generator sizes where published (core, boost); may be empty
+    respondents: dict[Literal["core", "boost"], StrictInt] = {}
+    variables: Variables
+    _source: Path = PrivateAttr(default=Path())
+
+    @field_validator("wave")
+    @classmethod
+    def _year_or_financial_year(cls, wave: str) -> str:
+        if not WAVE_ID.match(wave):
+            raise ValueError(f"{wave!r} is not a year or a financial year (2001, 2007-08)")
+        return wave
+
+    @property
+    def source(self) -> Path:
+        """The file the wave was read from."""
+        return self._source
 
     @property
     def year(self) -> int:
@@ -93,64 +178,10 @@ class Wave:
         return int(self.wave[:4])
 
 
-def _require(data: Mapping[str, Any], key: str, path: Path) -> Any:
-    return require(data, key, path, WaveError)
-
-
 def read_wave(path: Path) -> Wave:
-    data = read_yaml(path, "wave", WaveError)
-    if not isinstance(data, dict):
-        raise WaveError(f"{path}: a wave is a mapping of keys")
-    wave = str(_require(data, "wave", path))
-    if not WAVE_ID.match(wave):
-        raise WaveError(f"{path}: wave {wave!r} is not a year or a financial year (2001, 2007-08)")
-    survey = _require(data, "survey", path)
-    if survey not in SURVEYS:
-        raise WaveError(f"{path}: survey {survey!r} is not one of {', '.join(SURVEYS)}")
-    declared = _require(data, "variables", path)
-    missing = [f for f in FIELDS if f not in declared]
-    unknown = [f for f in declared if f not in FIELDS]
-    if missing or unknown:
-        raise WaveError(f"{path}: variables missing {missing} / not canonical {unknown}")
-    variables: dict[str, Variable] = {}
-    names: set[str] = set()
-    for field in FIELDS:
-        entry = declared[field]
-        name = str(_require(entry, "name", path))
-        if name.lower() in names:
-            raise WaveError(f"{path}: variables.{field}: variable {name!r} is mapped twice")
-        names.add(name.lower())
-        codes: dict[int, Code] = {}
-        if field in CANONICAL:
-            raw = _require(entry, "codes", path)
-            for code, spec in raw.items():
-                if not isinstance(code, int) or not isinstance(spec, dict) or "label" not in spec:
-                    raise WaveError(
-                        f"{path}: variables.{field}.codes.{code}: a whole-number code with a label and 'to'"
-                    )
-                to = spec.get("to")
-                if to is not None and to not in CANONICAL[field]:
-                    raise WaveError(
-                        f"{path}: variables.{field}.codes.{code}: 'to' {to!r} is not one of {', '.join(CANONICAL[field])}"
-                    )
-                codes[code] = Code(str(spec["label"]), to)
-            unmapped = sorted(set(CANONICAL[field]) - {c.to for c in codes.values()})
-            if field in ("sample_type", "region") and unmapped:
-                raise WaveError(f"{path}: variables.{field}: no code maps to {unmapped}")
-        variables[field] = Variable(field, name, str(entry.get("label", field)), codes)
-    respondents = data.get("respondents") or {}
-    if not all(isinstance(respondents.get(k, 1), int) for k in ("core", "boost")):
-        raise WaveError(f"{path}: respondents: whole numbers of core and boost respondents")
-    return Wave(
-        wave=wave,
-        survey=survey,
-        study_number=int(_require(data, "study_number", path)),
-        fieldwork=str(data.get("fieldwork", "")),
-        file_stem=str(_require(data, "file_stem", path)),
-        respondents=respondents,
-        variables=variables,
-        source=path,
-    )
+    wave = load(Wave, path, "wave", WaveError)
+    wave._source = path
+    return wave
 
 
 @cache

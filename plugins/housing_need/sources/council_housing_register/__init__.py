@@ -9,7 +9,8 @@ Layouts and councils are configuration (:mod:`.layouts`: ``layouts/*.yaml``, ``c
 SYNTHETIC (``housing_need.synth.register``): no real register ships, and every file says so.
 
 The spec is in :mod:`.source`; the bundled deployment's sample is generated on its first run
-(``generate_sample``).
+(``synthetic_sample``: the refresh hands the extract its writer, ``housing_need.synth.samples``).
+The nationality code lists the layouts write are the feed's reference data (:mod:`.nationalities`).
 """
 
 from .source import SOURCE

@@ -13,6 +13,12 @@ The rows are read as columns, not a dict per row (a national register is 16M row
 layout's records become one frame of text fields, every check is a column operation (codes and
 dates looked up once per distinct value), and a row's reason is the first check it fails, in the
 order of :func:`_checked`.
+
+The fixed-width reader (:func:`_records_fixed`) is written by hand on purpose: ``pandas.read_fwf``
+reads one record layout, while these files mix a header, detail records and a trailer of different
+layouts (the trailer's count is what catches a truncated file); a detail record of the wrong type
+or width must quarantine its row, not fail the file or shift the columns; and the cut is a
+vectorised slice of each field's ``[start, width]`` from the layout, a few lines.
 """
 
 from __future__ import annotations

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ...privacy.pseudonymise import AgeBand, Drop, KeyedHash, PostcodeDistrict
 from ..spec import PrivacyClass, SourceSpec
 from .read import inspect_register, parse_register
@@ -38,12 +36,6 @@ COLUMNS: dict[str, str] = {
 }
 
 
-def _generate_sample(folder: Path) -> None:
-    from ...synth.register import write_sample
-
-    write_sample(folder)
-
-
 SOURCE = SourceSpec(
     name=NAME,
     raw_table="council__housing_register",
@@ -63,6 +55,6 @@ SOURCE = SourceSpec(
         "date_of_birth": AgeBand(at="snapshot_date", to="age_band"),
         "postcode": PostcodeDistrict(to="postcode_district"),
     },
-    generate_sample=_generate_sample,
+    synthetic_sample=True,  # its writer: housing_need.synth.samples
     inspect=inspect_register,
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -126,6 +126,14 @@ def _check_columns(header: Header, file_name: str) -> None:
             )
 
 
+class _Refused(Exception):
+    """A row fails a check: quarantined with the column, the value and the reason."""
+
+    def __init__(self, key: str, value: Any, reason: str) -> None:
+        super().__init__(reason)
+        self.key, self.value, self.reason = key, value, reason
+
+
 class _Parser:
     def __init__(self, file_name: str, header: Header, sheet: str | None) -> None:
         self.file_name = file_name
@@ -179,115 +187,18 @@ class _Parser:
             self._row(row_number, cells)
 
     def _row(self, n: int, cells: Sequence[Any]) -> None:
-        raw_date = self._cell(cells, "date")
-        cache_key = raw_date if isinstance(raw_date, str | date) else repr(raw_date)
-        if cache_key not in self._dates:
-            self._dates[cache_key] = read_date(raw_date)
-        period_end = self._dates[cache_key]
-        if period_end is None:
-            self._quarantine(
-                n,
-                cells,
-                "date",
-                raw_date,
-                f"Date must be a date such as '31 Mar 2023' or '2023-03-31', got {cell_text(raw_date)!r}",
-            )
+        """One data row, typed; or quarantined with the first check it fails, in column order."""
+        try:
+            period_end = self._period_end(cells)
+            self._check_year_and_quarter(cells, period_end)
+            support = self._coded(cells, "support_type", self._support, support_type)
+            accommodation = self._coded(cells, "accommodation_type", self._accommodation, accommodation_type)
+            local_authority, lad_code, is_placeholder, region_text = self._place(cells)
+            uk_region = self._region(region_text)
+            people = self._people(cells)
+        except _Refused as refused:
+            self._quarantine(n, cells, refused.key, refused.value, refused.reason)
             return
-
-        if "year" in self.header.index:
-            raw = cell_text(self._cell(cells, "year"))
-            wrong_year = year_mismatch(period_end, raw)
-            if wrong_year:
-                self._quarantine(n, cells, "year", raw, wrong_year)
-                return
-        if "quarter" in self.header.index:
-            raw = cell_text(self._cell(cells, "quarter"))
-            expected = (period_end.month - 1) // 3 + 1
-            m = _QUARTER.match(raw.removesuffix(".0"))
-            if m is None or int(m[1]) != expected:
-                self._quarantine(
-                    n,
-                    cells,
-                    "quarter",
-                    raw,
-                    f"Quarter must agree with Date {period_end.isoformat()} (expected {expected}), "
-                    f"got {raw!r}",
-                )
-                return
-
-        support_text = label(self._cell(cells, "support_type"))
-        if support_text not in self._support:
-            self._support[support_text] = support_type(support_text)
-        support = self._support[support_text]
-        if support is None:
-            self._quarantine(
-                n,
-                cells,
-                "support_type",
-                support_text,
-                f"Support Type must be one of {SUPPORT_TYPES_EXPECTED}, got {support_text!r}",
-            )
-            return
-
-        accommodation_text = label(self._cell(cells, "accommodation_type"))
-        if accommodation_text not in self._accommodation:
-            self._accommodation[accommodation_text] = accommodation_type(accommodation_text)
-        accommodation = self._accommodation[accommodation_text]
-        if accommodation is None:
-            self._quarantine(
-                n,
-                cells,
-                "accommodation_type",
-                accommodation_text,
-                f"{self.col['accommodation_type']} must be one of {ACCOMMODATION_EXPECTED}, "
-                f"got {accommodation_text!r}",
-            )
-            return
-
-        local_authority = label(self._cell(cells, "local_authority"))
-        region_text = label(self._cell(cells, "uk_region"))
-        code_text = label(self._cell(cells, "lad_code")).upper()
-        code_is_na = not code_text or is_placeholder_text(code_text)
-        is_placeholder = (
-            is_placeholder_text(local_authority)
-            or (not local_authority and code_is_na)
-            or (is_placeholder_text(region_text) and code_is_na)
-        )
-        lad_code: str | None = None
-        if not is_placeholder and not code_is_na:
-            if not GSS_CODE.match(code_text):
-                self._quarantine(
-                    n,
-                    cells,
-                    "lad_code",
-                    code_text,
-                    f"LAD Code must be a GSS code (E, K, N, S or W and 8 digits, e.g. {GSS_CODE_EXAMPLE!r}), "
-                    f"or blank/N/A for rows outside any local authority, got {code_text!r}",
-                )
-                return
-            lad_code = code_text
-
-        if region_text not in self._regions:
-            self._regions[region_text] = region(region_text)
-        uk_region: str | None = self._regions[region_text]
-        if uk_region is None:
-            uk_region = region_text or None
-            if region_text and not is_placeholder_text(region_text):
-                self.unknown_regions[region_text] += 1
-        elif uk_region != region_text:
-            self.relabelled[(region_text, uk_region)] += 1
-
-        raw_people = self._cell(cells, "people")
-        people = read_count(raw_people)
-        if isinstance(people, NotACount):
-            if people.kind == "suppressed":
-                reason = f"People is the {people.reason()}, expected a whole number >= 0"
-            else:
-                got = "blank" if people.kind == "blank" else repr(people.text)
-                reason = f"People must be a whole number >= 0, got {got}"
-            self._quarantine(n, cells, "people", raw_people, reason)
-            return
-
         self.rows.append(
             {
                 "period_end": period_end,
@@ -301,6 +212,105 @@ class _Parser:
                 "_row_number": n,
             }
         )
+
+    def _period_end(self, cells: Sequence[Any]) -> date:
+        raw_date = self._cell(cells, "date")
+        cache_key = raw_date if isinstance(raw_date, str | date) else repr(raw_date)
+        if cache_key not in self._dates:
+            self._dates[cache_key] = read_date(raw_date)
+        period_end = self._dates[cache_key]
+        if period_end is None:
+            raise _Refused(
+                "date",
+                raw_date,
+                f"Date must be a date such as '31 Mar 2023' or '2023-03-31', got {cell_text(raw_date)!r}",
+            )
+        return period_end
+
+    def _check_year_and_quarter(self, cells: Sequence[Any], period_end: date) -> None:
+        """The re-packaged CSV's Year and Quarter must agree with Date."""
+        if "year" in self.header.index:
+            raw = cell_text(self._cell(cells, "year"))
+            wrong_year = year_mismatch(period_end, raw)
+            if wrong_year:
+                raise _Refused("year", raw, wrong_year)
+        if "quarter" in self.header.index:
+            raw = cell_text(self._cell(cells, "quarter"))
+            expected = (period_end.month - 1) // 3 + 1
+            m = _QUARTER.match(raw.removesuffix(".0"))
+            if m is None or int(m[1]) != expected:
+                raise _Refused(
+                    "quarter",
+                    raw,
+                    f"Quarter must agree with Date {period_end.isoformat()} (expected {expected}), got {raw!r}",
+                )
+
+    def _coded(
+        self, cells: Sequence[Any], key: str, seen: dict[str, str | None], read: Callable[[str], str | None]
+    ) -> str:
+        """The canonical support or accommodation type of a label (each distinct label read once)."""
+        text = label(self._cell(cells, key))
+        if text not in seen:
+            seen[text] = read(text)
+        value = seen[text]
+        if value is None:
+            if key == "support_type":
+                raise _Refused(
+                    key, text, f"Support Type must be one of {SUPPORT_TYPES_EXPECTED}, got {text!r}"
+                )
+            raise _Refused(
+                key, text, f"{self.col[key]} must be one of {ACCOMMODATION_EXPECTED}, got {text!r}"
+            )
+        return value
+
+    def _place(self, cells: Sequence[Any]) -> tuple[str, str | None, bool, str]:
+        """(local authority as published, LAD code or None, whether the row is a placeholder outside any
+        local authority, region as published)."""
+        local_authority = label(self._cell(cells, "local_authority"))
+        region_text = label(self._cell(cells, "uk_region"))
+        code_text = label(self._cell(cells, "lad_code")).upper()
+        code_is_na = not code_text or is_placeholder_text(code_text)
+        is_placeholder = (
+            is_placeholder_text(local_authority)
+            or (not local_authority and code_is_na)
+            or (is_placeholder_text(region_text) and code_is_na)
+        )
+        lad_code: str | None = None
+        if not is_placeholder and not code_is_na:
+            if not GSS_CODE.match(code_text):
+                raise _Refused(
+                    "lad_code",
+                    code_text,
+                    f"LAD Code must be a GSS code (E, K, N, S or W and 8 digits, e.g. {GSS_CODE_EXAMPLE!r}), "
+                    f"or blank/N/A for rows outside any local authority, got {code_text!r}",
+                )
+            lad_code = code_text
+        return local_authority, lad_code, is_placeholder, region_text
+
+    def _region(self, region_text: str) -> str | None:
+        """The canonical region; an unknown one is kept as published and counted for a warning."""
+        if region_text not in self._regions:
+            self._regions[region_text] = region(region_text)
+        uk_region: str | None = self._regions[region_text]
+        if uk_region is None:
+            uk_region = region_text or None
+            if region_text and not is_placeholder_text(region_text):
+                self.unknown_regions[region_text] += 1
+        elif uk_region != region_text:
+            self.relabelled[(region_text, uk_region)] += 1
+        return uk_region
+
+    def _people(self, cells: Sequence[Any]) -> int:
+        raw_people = self._cell(cells, "people")
+        people = read_count(raw_people)
+        if isinstance(people, NotACount):
+            if people.kind == "suppressed":
+                reason = f"People is the {people.reason()}, expected a whole number >= 0"
+            else:
+                got = "blank" if people.kind == "blank" else repr(people.text)
+                reason = f"People must be a whole number >= 0, got {got}"
+            raise _Refused("people", raw_people, reason)
+        return people
 
     def result(self, file_format: str) -> ParseResult:
         release = max(r["period_end"] for r in self.rows).isoformat() if self.rows else "empty"

@@ -96,6 +96,132 @@ class Hierarchy:
     notes: list[str]
 
 
+Segments = list[tuple[str, ...] | None]  # per column: the category path, None for the total
+
+
+def _segments(
+    entries: Sequence[tuple[str, Sequence[str] | None]], file_name: str, row: int | None
+) -> Segments:
+    """Each column's path as labels; at most one total column and no empty category name."""
+    segs: Segments = [None if s is None else tuple(label(x) for x in s) for _, s in entries]
+    totals = [i for i, s in enumerate(segs) if s is None]
+    if len(totals) > 1:
+        raise ParseError(
+            file_name,
+            f"more than one total column: {[entries[i][0] for i in totals]}",
+            row=row,
+            column=entries[totals[1]][0],
+        )
+    for i, s in enumerate(segs):
+        if s is not None and (not s or not all(s)):
+            raise ParseError(file_name, "column has an empty category name", row=row, column=entries[i][0])
+    return segs
+
+
+def _keys(segs: Segments) -> dict[tuple[str, ...], int]:
+    return {category_key(s): i for i, s in enumerate(segs) if s is not None}
+
+
+def _without_shared_title(segs: Segments, table: str, notes: list[str]) -> Segments:
+    """A classification title shared by every category and not a category itself (Nomis TS052) is
+    read as part of the variable name."""
+    others = [s for s in segs if s is not None]
+    if others and all(len(s) >= 2 for s in others):
+        first = {s[0].casefold() for s in others}
+        if len(first) == 1 and (others[0][0].casefold(),) not in _keys(segs):
+            notes.append(
+                f"{table}: every category sits under {others[0][0]!r}, which is not a category itself; "
+                "read as part of the variable name"
+            )
+            return [None if s is None else s[1:] for s in segs]
+    return segs
+
+
+def _check_unique(
+    segs: Segments, entries: Sequence[tuple[str, Sequence[str] | None]], file_name: str, row: int | None
+) -> None:
+    seen: set[tuple[str, ...]] = set()
+    for i, s in enumerate(segs):
+        if s is None:
+            continue
+        if category_key(s) in seen:
+            raise ParseError(
+                file_name,
+                f"category {PATH_SEP.join(s)!r} appears in more than one column",
+                row=row,
+                column=entries[i][0],
+            )
+        seen.add(category_key(s))
+
+
+class _Parents:
+    """Each category's parent (its path minus the last segment, or the table's override) and its
+    path under that parent; a parent not in the file is an error, or noted when ``missing_ok``."""
+
+    def __init__(
+        self,
+        segs: Segments,
+        entries: Sequence[tuple[str, Sequence[str] | None]],
+        *,
+        file_name: str,
+        table: str,
+        row: int | None,
+        missing_ok: bool,
+        notes: list[str],
+    ) -> None:
+        self.segs, self.entries, self.file_name, self.table, self.row = segs, entries, file_name, table, row
+        self.missing_ok, self.notes = missing_ok, notes
+        self.keys = _keys(segs)
+        self.overrides = PARENT_OVERRIDES.get(table, {})
+        self.total = next((i for i, s in enumerate(segs) if s is None), None)
+        self.parent_of: dict[int, int | None] = {}  # index -> parent index (None = the total / not in file)
+        self.paths: dict[int, tuple[str, ...]] = {}
+        self.missing: list[str] = []
+        for i, s in enumerate(segs):
+            if s is not None:
+                self.resolve(i)
+
+    def resolve(self, i: int, depth: int = 0) -> tuple[str, ...]:
+        if i in self.paths:
+            return self.paths[i]
+        s = self.segs[i]
+        assert s is not None
+        key = category_key(s)
+        parent_key = self.overrides.get(key, key[:-1])
+        if not parent_key:
+            self.parent_of[i], self.paths[i] = self.total, s
+            return s
+        parent = self.keys.get(parent_key)
+        if parent is None or depth > len(self.segs):
+            wanted = PATH_SEP.join(s[: len(parent_key)])
+            if not self.missing_ok:
+                raise ParseError(
+                    self.file_name,
+                    f"missing category: {PATH_SEP.join(s)!r} is published but its parent category "
+                    f"{wanted!r} is not in the file",
+                    row=self.row,
+                    column=self.entries[i][0],
+                )
+            self.missing.append(wanted)
+            self.parent_of[i], self.paths[i] = None, s
+            return s
+        parent_path = self.resolve(parent, depth + 1)
+        self.parent_of[i], self.paths[i] = parent, parent_path + (s[-1],)
+        if key in self.overrides:
+            self.notes.append(
+                f"{self.table}: {self.entries[i][0]!r} is counted in {PATH_SEP.join(parent_path)!r} and placed "
+                "under it (its header nests it elsewhere)"
+            )
+        return self.paths[i]
+
+    def children(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for i, p in self.parent_of.items():
+            if p is not None:
+                out.setdefault(p, []).append(i)
+        return out
+
+
 def build_hierarchy(
     entries: Sequence[tuple[str, Sequence[str] | None]],
     *,
@@ -112,102 +238,21 @@ def build_hierarchy(
     case the path is kept as published and additivity is not checked.
     """
     notes: list[str] = []
-    segs: list[tuple[str, ...] | None] = [
-        None if s is None else tuple(label(x) for x in s) for _, s in entries
-    ]
-    totals = [i for i, s in enumerate(segs) if s is None]
-    if len(totals) > 1:
-        raise ParseError(
-            file_name,
-            f"more than one total column: {[entries[i][0] for i in totals]}",
-            row=row,
-            column=entries[totals[1]][0],
-        )
-    for i, s in enumerate(segs):
-        if s is not None and (not s or not all(s)):
-            raise ParseError(file_name, "column has an empty category name", row=row, column=entries[i][0])
-
-    keys = {category_key(s): i for i, s in enumerate(segs) if s is not None}
-    # A classification title shared by every category and not a category itself (Nomis TS052).
-    others = [s for s in segs if s is not None]
-    if others and all(len(s) >= 2 for s in others):
-        first = {s[0].casefold() for s in others}
-        if len(first) == 1 and (others[0][0].casefold(),) not in keys:
-            notes.append(
-                f"{table}: every category sits under {others[0][0]!r}, which is not a category itself; "
-                "read as part of the variable name"
-            )
-            segs = [None if s is None else s[1:] for s in segs]
-            keys = {category_key(s): i for i, s in enumerate(segs) if s is not None}
-    if len(keys) != len([s for s in segs if s is not None]):
-        seen: set[tuple[str, ...]] = set()
-        for i, s in enumerate(segs):
-            if s is None:
-                continue
-            if category_key(s) in seen:
-                raise ParseError(
-                    file_name,
-                    f"category {PATH_SEP.join(s)!r} appears in more than one column",
-                    row=row,
-                    column=entries[i][0],
-                )
-            seen.add(category_key(s))
-
-    overrides = PARENT_OVERRIDES.get(table, {})
-    parent_of: dict[int, int | None] = {}  # index -> parent index (None = the total / not in file)
-    paths: dict[int, tuple[str, ...]] = {}
-    missing: list[str] = []
-    total_index = totals[0] if totals else None
-
-    def resolve(i: int, depth: int = 0) -> tuple[str, ...]:
-        if i in paths:
-            return paths[i]
-        s = segs[i]
-        assert s is not None
-        key = category_key(s)
-        parent_key = overrides.get(key, key[:-1])
-        if not parent_key:
-            parent_of[i], paths[i] = total_index, s
-            return s
-        parent = keys.get(parent_key)
-        if parent is None or depth > len(segs):
-            if not missing_parent_ok:
-                wanted = PATH_SEP.join(s[: len(parent_key)])
-                raise ParseError(
-                    file_name,
-                    f"missing category: {PATH_SEP.join(s)!r} is published but its parent category "
-                    f"{wanted!r} is not in the file",
-                    row=row,
-                    column=entries[i][0],
-                )
-            missing.append(PATH_SEP.join(s[: len(parent_key)]))
-            parent_of[i], paths[i] = None, s
-            return s
-        parent_path = resolve(parent, depth + 1)
-        parent_of[i], paths[i] = parent, parent_path + (s[-1],)
-        if key in overrides:
-            notes.append(
-                f"{table}: {entries[i][0]!r} is counted in {PATH_SEP.join(parent_path)!r} and placed "
-                "under it (its header nests it elsewhere)"
-            )
-        return paths[i]
-
-    for i, s in enumerate(segs):
-        if s is not None:
-            resolve(i)
-
-    children: dict[int, list[int]] = {}
-    for i, p in parent_of.items():
-        if p is not None:
-            children.setdefault(p, []).append(i)
+    segs = _without_shared_title(_segments(entries, file_name, row), table, notes)
+    if len(_keys(segs)) != len([s for s in segs if s is not None]):
+        _check_unique(segs, entries, file_name, row)
+    parents = _Parents(
+        segs, entries, file_name=file_name, table=table, row=row, missing_ok=missing_parent_ok, notes=notes
+    )
+    children = parents.children()
     categories = [
-        Category(column=entries[i][0], path=() if s is None else paths[i], is_subtotal=i in children)
+        Category(column=entries[i][0], path=() if s is None else parents.paths[i], is_subtotal=i in children)
         for i, s in enumerate(segs)
     ]
     checks: list[tuple[int, list[int]]] = []
-    if missing:
+    if parents.missing:
         notes.append(
-            f"{table}: parent categories not in this extract: {sorted(set(missing))}; subtotal "
+            f"{table}: parent categories not in this extract: {sorted(set(parents.missing))}; subtotal "
             "additivity not checked"
         )
     elif not additive:

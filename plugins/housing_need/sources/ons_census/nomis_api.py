@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from ...errors import ParseError
@@ -84,8 +85,23 @@ def _api_level(geography_type: str, file_name: str) -> str | None:
     return m[1].lower() if m else None
 
 
-def parse_api(header: list[str], records: Iterator[tuple[int, list[str]]], file_name: str) -> ParseResult:
-    """An API extract: ``header`` read already, ``records`` the lines after it."""
+@dataclass(frozen=True)
+class _Columns:
+    """Where an API extract keeps what the parse reads (indices into a record's fields)."""
+
+    names: list[str]
+    category: str  # the C<...>_NAME column
+    table: str
+    code: int
+    value: int
+    cat: int
+    name: int | None
+    type: int | None
+    measure: int | None
+    date: int | None
+
+
+def _columns(header: list[str], file_name: str) -> _Columns:
     check_duplicate_headers(header, file_name, 1)
     upper = {h.strip().upper(): i for i, h in enumerate(header)}
     if "GEOGRAPHY_CODE" not in upper:
@@ -107,40 +123,57 @@ def parse_api(header: list[str], records: Iterator[tuple[int, list[str]]], file_
             row=1,
         )
     cat_col = category_columns[0]
-    table = _api_table(file_name, cat_col)
-    i_code, i_value, i_cat = upper["GEOGRAPHY_CODE"], upper["OBS_VALUE"], upper[cat_col.upper()]
-    i_name = upper.get("GEOGRAPHY_NAME")
-    i_type = upper.get("GEOGRAPHY_TYPE")
-    i_measure = upper.get("MEASURES_NAME")
-    i_date = upper.get("DATE_NAME", upper.get("DATE"))
-    names = [h.strip() for h in header]
+    return _Columns(
+        names=[h.strip() for h in header],
+        category=cat_col,
+        table=_api_table(file_name, cat_col),
+        code=upper["GEOGRAPHY_CODE"],
+        value=upper["OBS_VALUE"],
+        cat=upper[cat_col.upper()],
+        name=upper.get("GEOGRAPHY_NAME"),
+        type=upper.get("GEOGRAPHY_TYPE"),
+        measure=upper.get("MEASURES_NAME"),
+        date=upper.get("DATE_NAME", upper.get("DATE")),
+    )
 
-    # Group Value rows by area, keeping file order.
-    areas: dict[tuple[str, str, str], list[tuple[int, list[str]]]] = {}
+
+Lines = list[tuple[int, list[str]]]
+
+
+def _value_rows(
+    cols: _Columns, records: Iterator[tuple[int, list[str]]], file_name: str
+) -> tuple[dict[tuple[str, str, str], Lines], dict[str, str], dict[str, int]]:
+    """The Value rows grouped by (area, year, geography type) in file order, the category labels as
+    first published (by normalised label), and the number of rows of each other measure."""
+    width = len(cols.names)
+    areas: dict[tuple[str, str, str], Lines] = {}
     labels: dict[str, str] = {}  # normalised label -> label as first published
     excluded: dict[str, int] = {}
     for line, fields in records:
         if not any(f.strip() for f in fields):
             continue
-        if len(fields) < len(header):
-            fields = fields + [""] * (len(header) - len(fields))
-        if i_measure is not None:
-            measure = fields[i_measure].strip()
+        if len(fields) < width:
+            fields = fields + [""] * (width - len(fields))
+        if cols.measure is not None:
+            measure = fields[cols.measure].strip()
             if measure.casefold() != "value":
                 excluded[measure] = excluded.get(measure, 0) + 1
                 continue
-        category = label(fields[i_cat])
+        category = label(fields[cols.cat])
         labels.setdefault(category.casefold(), category)
-        year = fields[i_date].strip() if i_date is not None else "2021"
-        gtype = fields[i_type].strip() if i_type is not None else ""
-        areas.setdefault((fields[i_code].strip(), year, gtype), []).append((line, fields))
+        year = fields[cols.date].strip() if cols.date is not None else "2021"
+        gtype = fields[cols.type].strip() if cols.type is not None else ""
+        areas.setdefault((fields[cols.code].strip(), year, gtype), []).append((line, fields))
     if not areas:
         raise ParseError(
             file_name, "no 'Value' rows in this Nomis API extract", row=2, column="MEASURES_NAME"
         )
+    return areas, labels, excluded
 
+
+def _api_hierarchy(labels: Iterable[str], file_name: str, table: str) -> Hierarchy:
     entries: list[tuple[str, list[str] | None]] = []
-    for category in labels.values():
+    for category in labels:
         segments = [s.strip() for s in category.split(": ")]
         entries.append((category, None if segments[0].casefold() == "total" else segments))
     hierarchy = build_hierarchy(entries, file_name=file_name, table=table, row=None, missing_parent_ok=True)
@@ -151,72 +184,96 @@ def parse_api(header: list[str], records: Iterator[tuple[int, list[str]]], file_
             f"{table}: category names carry no parent path, so every category is read as level 1 and "
             "subtotal additivity is not checked"
         )
-    index = {c.column.casefold(): i for i, c in enumerate(hierarchy.categories)}
+    return hierarchy
 
-    parts: dict[tuple[int, ...], Cells] = {}  # one collector per category set (areas may lack categories)
-    collector = Cells(file_name, table, hierarchy)
-    for (code, year, gtype), lines in areas.items():
-        by_cat: dict[int, tuple[int, list[str]]] = {}
-        duplicate: tuple[int, list[str]] | None = None
-        for line, fields in lines:
-            i = index[label(fields[i_cat]).casefold()]
-            if i in by_cat:
-                duplicate = (line, fields)
-            by_cat.setdefault(i, (line, fields))
-        present = sorted(by_cat)
-        sub = collector
-        if len(present) != len(hierarchy.categories):
-            # This area lacks some categories: check only subtotals whose children are all here.
-            key = tuple(present)
-            if key not in parts:
-                cats = [hierarchy.categories[i] for i in present]
-                pos = {i: n for n, i in enumerate(present)}
-                checks = [
-                    (pos[s], [pos[k] for k in kids])
-                    for s, kids in hierarchy.checks
-                    if s in pos and all(k in pos for k in kids)
-                ]
-                parts[key] = Cells(file_name, table, Hierarchy(cats, checks, []))
-            sub = parts[key]
-        first_fields = lines[0][1]
-        record = dict(zip(names, first_fields, strict=False))
-        numbers = [by_cat[i][0] for i in present]
-        if duplicate is not None:
-            sub.rows_in_file += len(lines)
-            sub.areas += 1
-            sub.rejected_areas += 1
-            repeated = label(duplicate[1][i_cat])
-            for line, fields in lines:
-                sub.quarantined.append(
-                    QuarantinedRow(
-                        row_number=line,
-                        column=cat_col,
-                        value=repeated,
-                        reason=f"area {code}: category {repeated!r} appears twice "
-                        f"(rows {by_cat[index[repeated.casefold()]][0]} and {duplicate[0]})",
-                        record={**dict(zip(names, fields, strict=False)), "_cell": label(fields[i_cat])},
-                    )
-                )
-            continue
-        level = _api_level(gtype, file_name)
-        sub.add(
-            numbers,
-            year=year,
-            level=level,
-            level_problem=(
-                "cannot tell the geography level (no GEOGRAPHY_TYPE and no level in the file name)"
-                if level is None
-                else level_problem(code, level)
-                if GSS_CODE.match(code)
-                else None
-            ),
-            code=code,
-            name=first_fields[i_name].strip() if i_name is not None else None,
-            values=[by_cat[i][1][i_value] for i in present],
-            record=record,
-            code_column=names[i_code],
-            year_column=names[i_date] if i_date is not None else None,
+
+class _Collectors:
+    """One cell collector per set of categories present (an API selection may leave some out for an
+    area: it is then checked only on the subtotals whose children are all there)."""
+
+    def __init__(self, file_name: str, table: str, hierarchy: Hierarchy) -> None:
+        self.file_name, self.table, self.hierarchy = file_name, table, hierarchy
+        self.whole = Cells(file_name, table, hierarchy)
+        self.index = {c.column.casefold(): i for i, c in enumerate(hierarchy.categories)}
+        self.parts: dict[tuple[int, ...], Cells] = {}
+
+    def for_categories(self, present: list[int]) -> Cells:
+        if len(present) == len(self.hierarchy.categories):
+            return self.whole
+        key = tuple(present)
+        if key not in self.parts:
+            cats = [self.hierarchy.categories[i] for i in present]
+            pos = {i: n for n, i in enumerate(present)}
+            checks = [
+                (pos[s], [pos[k] for k in kids])
+                for s, kids in self.hierarchy.checks
+                if s in pos and all(k in pos for k in kids)
+            ]
+            self.parts[key] = Cells(self.file_name, self.table, Hierarchy(cats, checks, []))
+        return self.parts[key]
+
+
+def _quarantine_area(
+    sub: Cells, cols: _Columns, code: str, lines: Lines, first: int, again: tuple[int, list[str]]
+) -> None:
+    """An area with a category twice: every row of the area quarantined, the area not loaded."""
+    sub.rows_in_file += len(lines)
+    sub.areas += 1
+    sub.rejected_areas += 1
+    repeated = label(again[1][cols.cat])
+    for line, fields in lines:
+        sub.quarantined.append(
+            QuarantinedRow(
+                row_number=line,
+                column=cols.category,
+                value=repeated,
+                reason=f"area {code}: category {repeated!r} appears twice (rows {first} and {again[0]})",
+                record={**dict(zip(cols.names, fields, strict=False)), "_cell": label(fields[cols.cat])},
+            )
         )
+
+
+def _add_area(
+    collectors: _Collectors, cols: _Columns, area: tuple[str, str, str], lines: Lines, file_name: str
+) -> None:
+    code, year, gtype = area
+    index = collectors.index
+    by_cat: dict[int, tuple[int, list[str]]] = {}
+    duplicate: tuple[int, list[str]] | None = None
+    for line, fields in lines:
+        i = index[label(fields[cols.cat]).casefold()]
+        if i in by_cat:
+            duplicate = (line, fields)
+        by_cat.setdefault(i, (line, fields))
+    present = sorted(by_cat)
+    sub = collectors.for_categories(present)
+    if duplicate is not None:
+        first = by_cat[index[label(duplicate[1][cols.cat]).casefold()]][0]
+        _quarantine_area(sub, cols, code, lines, first, duplicate)
+        return
+    first_fields = lines[0][1]
+    level = _api_level(gtype, file_name)
+    sub.add(
+        [by_cat[i][0] for i in present],
+        year=year,
+        level=level,
+        level_problem=(
+            "cannot tell the geography level (no GEOGRAPHY_TYPE and no level in the file name)"
+            if level is None
+            else level_problem(code, level)
+            if GSS_CODE.match(code)
+            else None
+        ),
+        code=code,
+        name=first_fields[cols.name].strip() if cols.name is not None else None,
+        values=[by_cat[i][1][cols.value] for i in present],
+        record=dict(zip(cols.names, first_fields, strict=False)),
+        code_column=cols.names[cols.code],
+        year_column=cols.names[cols.date] if cols.date is not None else None,
+    )
+
+
+def _result(cols: _Columns, collectors: _Collectors, excluded: dict[str, int]) -> ParseResult:
     notes = []
     if excluded:
         notes.append(
@@ -225,23 +282,36 @@ def parse_api(header: list[str], records: Iterator[tuple[int, list[str]]], file_
         )
     else:
         notes.append("no MEASURES_NAME other than 'Value'")
-    all_parts = [collector, *parts.values()]
+    parts = collectors.parts
+    all_parts = [collectors.whole, *parts.values()]
     if parts:
         notes.append(f"{sum(p.areas for p in parts.values())} area(s) lack some categories of this extract")
     years = Counter(r["census_year"] for p in all_parts for r in p.rows)
-    release_year = years.most_common(1)[0][0] if years else (2011 if table.endswith("EW") else 2021)
-    published = {"geography_code": names[i_code]}
-    published |= dict.fromkeys(("category_path", "category_label", "parent_path", "source_column"), cat_col)
-    if i_name is not None:
-        published["geography_name"] = names[i_name]
-    if i_date is not None:
-        published["census_year"] = names[i_date]
+    release_year = years.most_common(1)[0][0] if years else (2011 if cols.table.endswith("EW") else 2021)
+    published = {"geography_code": cols.names[cols.code]}
+    published |= dict.fromkeys(
+        ("category_path", "category_label", "parent_path", "source_column"), cols.category
+    )
+    if cols.name is not None:
+        published["geography_name"] = cols.names[cols.name]
+    if cols.date is not None:
+        published["census_year"] = cols.names[cols.date]
     result = cells_result(
         [p for p in all_parts if p.areas],
-        release_name(release_year, table),
+        release_name(release_year, cols.table),
         "nomis_api_csv",
         notes,
         published,
     )
     result.rows.sort(key=lambda r: r["_row_number"])
     return result
+
+
+def parse_api(header: list[str], records: Iterator[tuple[int, list[str]]], file_name: str) -> ParseResult:
+    """An API extract: ``header`` read already, ``records`` the lines after it."""
+    cols = _columns(header, file_name)
+    areas, labels, excluded = _value_rows(cols, records, file_name)
+    collectors = _Collectors(file_name, cols.table, _api_hierarchy(labels.values(), file_name, cols.table))
+    for area, lines in areas.items():
+        _add_area(collectors, cols, area, lines, file_name)
+    return _result(cols, collectors, excluded)

@@ -15,7 +15,8 @@ and support/accommodation type pairs are drawn, independently, from the distinct
 raw table (e.g. the bundled Asy_D11 sample loaded into a warehouse), so every raw expectation
 passes. People counts are skewed towards small numbers as published (median about 8, up to
 4,999), and dates are quarter ends from 2014 Q1 to 2023 Q4. Generated on demand into a temporary
-folder (``benchmarks/bench_quality_gate.py``), never committed.
+folder (``benchmarks/bench_quality_gate.py``), never committed. Test support, not the package: it
+serves that benchmark and ``tests/integration/test_synth_raw_tables.py`` only.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..pipeline.load import ensure_raw_table, ensure_schema
-from ..sources import get_source
+from housing_need.pipeline.load import ensure_raw_table, ensure_schema
+from housing_need.sources import get_source
 
 SOURCE = "home_office_asylum_support"
 DEFAULT_ROWS = 15_000_000
