@@ -2,7 +2,7 @@
 
 DAG files import this; Airflow itself is only imported inside functions, so the rest of the
 package (and its tests) never needs a scheduler. Task bodies call the pipeline's step registry
-(``pipeline/steps.py``) and return its typed records.
+(``refresh/steps.py``) and return its typed records.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .config import settings
-from .pipeline import steps
+from .refresh import steps
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def _context() -> tuple[str, dict[str, Any]]:
 
 
 def run_step(name: str) -> dict[str, Any]:
-    """Task body: one step of the refresh (see pipeline/steps.py); its record goes to XCom."""
+    """Task body: one step of the refresh (see refresh/steps.py); its record goes to XCom."""
     from airflow.sdk.exceptions import AirflowFailException
 
     from .errors import HousingNeedError

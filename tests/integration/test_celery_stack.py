@@ -21,7 +21,7 @@ import requests
 from housing_need.config import settings
 from housing_need.ops import processes
 from housing_need.ops import stack as st
-from housing_need.pipeline.steps import STEPS
+from housing_need.refresh.steps import STEPS
 from tests.conftest import ROOT, Project, temporary_database
 
 pytestmark = pytest.mark.integration

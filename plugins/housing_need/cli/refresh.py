@@ -114,7 +114,7 @@ def _local_keys_note(s: Settings) -> None:
 
 def _report(s: Settings, results: list[dict], log_file: object, seconds: float) -> int:
     from ..errors import HousingNeedError
-    from ..pipeline.report import FAILED, PARTIAL, load_report
+    from ..refresh.report import FAILED, PARTIAL, load_report
     from ..sources import SOURCES
     from .summary import render_run, render_status
 
