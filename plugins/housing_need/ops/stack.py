@@ -40,7 +40,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..config import Settings
 from .airflow_env import airflow_env
-from .processes import Managed, free_port, start_ticks, stop_processes
+from .processes import Managed, free_port, start_time, stop_processes
 from .servers import EmbeddedUnavailable, pg_answers, redis_answers, start_embedded_postgres
 
 EMBEDDED = "embedded"
@@ -203,7 +203,7 @@ class Stack:
                 start_new_session=True,  # own session and process group: stop() signals the group
                 cwd=self.stack_dir,
             )
-        managed = Managed(name, popen.pid, start_ticks(popen.pid), str(log_path))
+        managed = Managed(name, popen.pid, start_time(popen.pid), str(log_path))
         self._popens[popen.pid] = popen
         (self.servers if server else self.processes).append(managed)
         self.save()
@@ -304,7 +304,7 @@ def _start_embedded_postgres(stack: Stack) -> str:
     # PostgreSQL's fast shutdown.
     pid = server.pid
     stack.servers.append(
-        Managed("postgres", pid, start_ticks(pid), str(server.pgdata / "log"), int(signal.SIGINT))
+        Managed("postgres", pid, start_time(pid), str(server.pgdata / "log"), int(signal.SIGINT))
     )
     stack.server_dirs.append(str(server.pgdata))
     stack.save()
