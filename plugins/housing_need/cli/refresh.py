@@ -28,6 +28,10 @@ EXIT_BUSY = 75
 REFRESH_DAG = "housing_need_refresh"
 
 
+# The imports inside the commands are on purpose: each command loads only what it runs, so a quick
+# command (`sql "select 1"`, `--help`) stays under half a second (see cli/__init__.py).
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
     from ..config import settings
     from ..ops.airflow_env import ensure_airflow_db, run_dags

@@ -4,6 +4,10 @@ Used by every source's extract. ``previous`` (persisted as JSON next to the arch
 request conditional (``If-None-Match`` / ``If-Modified-Since``) so an unchanged file costs a 304.
 Connection errors, timeouts, truncated bodies, 429 and 5xx are retried with backoff
 ``backoff_seconds * 2**attempt`` (capped), honouring ``Retry-After``; other 4xx fail at once.
+
+Why the retry loop is written here and not urllib3's ``Retry``: a body cut short (fewer bytes than
+``Content-Length``) must be retried like a dropped connection, and ``Retry`` no longer sees the
+request once the headers have arrived; each attempt is also logged with its reason.
 """
 
 from __future__ import annotations

@@ -16,6 +16,11 @@ A second writer gets :class:`WarehouseBusy` at once, naming the holder. A lease 
 gone (its process exited, or no heartbeat for ``STALE_AFTER`` seconds) is taken over. Child
 processes of a holder (``airflow dags test`` started by the CLI) carry its token in the
 environment variable ``HOUSING_NEED_WRITER_TOKEN`` and write under the same lease.
+
+Why this is written here: a file-lock library gives the mutual exclusion only (the one ``flock``
+helper, :func:`exclusive`, also serves the archive and the test harness); a lease that outlives
+one process, names its holder, and is taken over when the holder's process is gone or its heartbeat
+stops is this project's own rule. Whether a holder's process lives is asked of psutil.
 """
 
 from __future__ import annotations

@@ -6,11 +6,11 @@ then publish_postgres, briefing and backtest from the published warehouse.
 
 Each step is a function of a :class:`Context` that fills its part of the run report
 (``report.py``) and returns a one-line summary, or raises :class:`Skip` when there is nothing for it
-to do. :func:`run_step` records every step in the report, saves it, and re-raises failures, so the
-DAG (one task per step), :func:`run_refresh` (all steps in one process) and the CLI read one
-record. Adding a step is one function and one line in ``STEPS``.
+to do. ``run.py`` runs them: :func:`~.run.run_step` records every step in the report, saves it,
+and re-raises failures, so the DAG (one task per step), :func:`~.run.run_refresh` (all steps in one
+process) and the CLI read one record. Adding a step is one function and one line in ``STEPS``.
 
-Steps before ``publish`` are guarded: if one fails, ``abandon`` drops the run's shadow copy and the
+Steps before ``publish`` are guarded: if one fails, :func:`~.run.abandon` drops the run's shadow copy and the
 published warehouse stays exactly as it was. A source whose delivery fails to load or fails its raw
 gate is set aside alone: its new loads are taken back out of the shadow, the run goes on for the
 other sources, and the report marks that source failed.
@@ -24,7 +24,6 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,18 +46,13 @@ from ..publish.swap import install_dbt_docs
 from ..quality import GateResult, run_gate
 from ..sources import SourceSpec, sources
 from .report import (
-    DONE,
     FAILED,
     PARTIAL,
-    SKIPPED,
-    STEP_FAILED,
     SUCCESS,
     UNCHANGED,
     BuildRecord,
     GateRecord,
     RunReport,
-    StepRecord,
-    load_report,
     now_iso,
     record_run,
 )
@@ -286,7 +280,7 @@ def publish(ctx: Context) -> str:
     ):
         report.status = FAILED if report.failed_sources else UNCHANGED
         warehouse.discard_shadow(s.shadow_dir, ctx.run_id)
-        _release(ctx)
+        release(ctx)
         raise Skip("nothing changed: the published warehouse stays as it is")
     report.status = PARTIAL if report.failed_sources else SUCCESS
     report.finished_at = now_iso()
@@ -301,7 +295,7 @@ def publish(ctx: Context) -> str:
         warehouse.publish(ctx.shadow, s.warehouse_path)
     install_dbt_docs(ctx.dbt_target, s.dbt_docs_dir)
     warehouse.discard_shadow(s.shadow_dir, ctx.run_id)
-    _release(ctx)
+    release(ctx)
     return f"published {s.warehouse_path} ({report.status})"
 
 
@@ -361,93 +355,7 @@ GUARDED = tuple(step.name for step in STEPS if step.guarded)
 
 
 # --------------------------------------------------------------------------------------------
-# Running steps
-
-
-def run_step(settings: Settings, name: str, run_id: str, *, full: bool = False) -> StepRecord:
-    """Run one step of run ``run_id``: record it in the run report, save the report, re-raise failures."""
-    step = STEPS_BY_NAME[name]
-    report = load_report(settings.runs_dir, run_id)
-    if report is None:
-        if name != "begin":
-            raise HousingNeedError(f"run {run_id} has no report: it must start with the 'begin' step")
-        report = RunReport(run_id=run_id, full=full)
-    ctx = Context(settings, run_id, report)
-    started_at, started = now_iso(), time.monotonic()
-    try:
-        if step.in_shadow and report.shadow is None:
-            raise Skip("nothing new: this run made no shadow copy")
-        if step.writes and name != "begin":
-            ctx.lease.check(ctx.token)
-        if step.writes and not os.environ.get(TOKEN_ENV) and name != "begin":
-            with ctx.lease.beating(ctx.token):
-                summary = step.run(ctx)
-        else:
-            summary = step.run(ctx)
-        record = StepRecord(
-            name=name, status=DONE, started_at=started_at, seconds=_since(started), summary=summary
-        )
-    except Skip as skip:
-        record = StepRecord(
-            name=name, status=SKIPPED, started_at=started_at, seconds=_since(started), summary=str(skip)
-        )
-    except BaseException as exc:
-        record = StepRecord(
-            name=name,
-            status=STEP_FAILED,
-            started_at=started_at,
-            seconds=_since(started),
-            error=f"{type(exc).__name__}: {exc}",
-        )
-        report.steps.append(record)
-        report.error = f"step {name} failed: {exc}"
-        report.save(settings.runs_dir)
-        raise
-    report.steps.append(record)
-    log.info("step %s: %s%s", name, record.status, f": {record.summary}" if record.summary else "")
-    report.save(settings.runs_dir)
-    return record
-
-
-def abandon(settings: Settings, run_id: str) -> RunReport:
-    """A guarded step failed: drop this run's shadow, record the failure, give the lease back.
-    The published warehouse is exactly as it was."""
-    report = load_report(settings.runs_dir, run_id) or RunReport(run_id=run_id)
-    warehouse.discard_shadow(settings.shadow_dir, run_id)
-    report.status = FAILED
-    report.finished_at = now_iso()
-    report.error = report.error or "a refresh step failed; see the task logs of this run"
-    report.save(settings.runs_dir)
-    _release(Context(settings, run_id, report))
-    return report
-
-
-def run_refresh(settings: Settings, run_id: str | None = None, *, full: bool = False) -> RunReport:
-    """Every step in order in this process (no Airflow): for benchmarks, tests and debugging."""
-    run_id = run_id or f"local__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S.%f')}"
-    for step in STEPS:
-        try:
-            run_step(settings, step.name, run_id, full=full)
-        except BaseException:
-            if step.guarded:
-                abandon(settings, run_id)
-            raise
-    report = load_report(settings.runs_dir, run_id)
-    assert report is not None
-    return report
-
-
-def step_record(record: StepRecord) -> dict[str, Any]:
-    """A step record as Airflow passes it on (XCom)."""
-    return record.model_dump()
-
-
-# --------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _since(started: float) -> float:
-    return round(time.monotonic() - started, 2)
 
 
 def _private_sources(ctx: Context) -> list[str]:
@@ -504,7 +412,7 @@ def _gate_record(result: GateResult) -> GateRecord:
     )
 
 
-def _release(ctx: Context) -> None:
+def release(ctx: Context) -> None:
     """Runs of their own give the lease back; a CLI-held lease is released by the CLI."""
     if not os.environ.get(TOKEN_ENV):
         ctx.lease.release(ctx.token)

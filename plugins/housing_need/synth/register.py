@@ -217,12 +217,40 @@ def _names(rng: np.random.Generator, n: int, parts: tuple[int, int]) -> np.ndarr
     )
 
 
+@dataclass
+class _Timeline:
+    """Every application of one council's window: when it starts and ends, how, and whose it is
+    (``person``: a re-registration is the same person again)."""
+
+    start_month: np.ndarray  # month index in the window; -1 = on the register before it
+    registered: np.ndarray
+    exit_month: np.ndarray
+    exit_kind: np.ndarray
+    person: np.ndarray
+
+
 def simulate(
     council: Council, size: int, mix: dict[str, float], *, seed: int, months: int = MONTHS
 ) -> pd.DataFrame:
-    """One row per application and snapshot it appears in (canonical columns, before a layout)."""
+    """One row per application and snapshot it appears in (canonical columns, before a layout).
+    The draws come from one generator in a fixed order: applications, people, their attributes,
+    then the monthly snapshots."""
     rng = np.random.default_rng([seed, int(council.lad_code[1:])])
     snaps = pd.DatetimeIndex(snapshot_dates(months=months))
+    timeline = _timeline(rng, size, snaps, months)
+    by_person = _people(rng, council, int(timeline.person.max()) + 1, mix, snaps)
+    apps = _applications(rng, council, timeline, uk=np.isin(by_person["community_key"], list(UK_BORN)))
+    apps = apps.merge(by_person, on="person", how="left")
+    apps["application_seq"] = np.arange(len(apps))
+    out = _snapshots(apps, snaps, suspended_draw=rng.random(len(apps)))
+    out["bedrooms_min"] = np.clip((out["household_size"] + 1) // 2, 1, 5)
+    out["bedrooms_max"] = np.clip(out["bedrooms_min"] + (out["household_size"] % 2 == 0), 1, 5)
+    out["lad_code"] = council.lad_code
+    return out.drop(columns=["start_month", "exit_month", "exit_kind"])
+
+
+def _timeline(rng: np.random.Generator, size: int, snaps: pd.DatetimeIndex, months: int) -> _Timeline:
+    """The initial pool and each month's new applications, their exits, and re-registrations."""
     month0 = snaps[0] - pd.offsets.MonthBegin(1)
     inflow = size * EXIT_HAZARD / (1 - REJECTED_SHARE)
     # the initial pool (month index -1 = before the window) and the new applications of each month
@@ -264,15 +292,18 @@ def simulate(
                 + rng.integers(0, 28, size=m),
             ]
         )
-        rejected = np.concatenate([rejected, np.zeros(m, dtype=bool)])
         exit_month = np.concatenate([exit_month, back_month + rng.geometric(EXIT_HAZARD, size=m) - 1])
         exit_kind = np.concatenate(
             [exit_kind, kinds[rng.choice(len(kinds), size=m, p=list(EXIT_SHARES.values()))]]
         )
         person = np.concatenate([person, person[back]])
-        n += m
-    # people: drawn once per person, so a re-registration is the same person
-    people = int(person.max()) + 1
+    return _Timeline(start_month, registered, exit_month, exit_kind, person)
+
+
+def _people(
+    rng: np.random.Generator, council: Council, people: int, mix: dict[str, float], snaps: pd.DatetimeIndex
+) -> pd.DataFrame:
+    """Who applies: drawn once per person, so a re-registration is the same person."""
     communities = np.asarray(list(mix), dtype=object)
     community = communities[
         rng.choice(len(communities), size=people, p=np.asarray(list(mix.values())) / sum(mix.values()))
@@ -311,27 +342,7 @@ def simulate(
             "settled_status",
         ),
     )
-    band_rank = rng.choice(np.arange(1, 4), size=n, p=BANDS)
-    if BAND_CODES[council.scheme][3] is not None:
-        band_rank[rng.random(n) < PENALTY_SHARE] = 4
-    disqualified = np.asarray(DISQUALIFICATIONS, dtype=object)[
-        np.where(uk[person], 2, rng.integers(0, len(DISQUALIFICATIONS), size=n))
-    ]
-    effective = registered + rng.integers(0, 90, size=n).astype("timedelta64[D]")
-    apps = pd.DataFrame(
-        {
-            "person": person,
-            "start_month": start_month,
-            "exit_month": exit_month,
-            "exit_kind": exit_kind,
-            "registration_date": registered,
-            "effective_date": effective,
-            "band_rank": band_rank,
-            "preference": [",".join(rng.choice(PREFERENCES[r], size=1)) for r in band_rank],
-            "disqualification": np.where(exit_kind == "rejected", disqualified, ""),
-        }
-    )
-    by_person = pd.DataFrame(
+    return pd.DataFrame(
         {
             "person": np.arange(people),
             "community_key": community,
@@ -344,9 +355,37 @@ def simulate(
             "immigration_status": status,
         }
     )
-    apps = apps.merge(by_person, on="person", how="left")
-    apps["application_seq"] = np.arange(len(apps))
-    suspended_draw = rng.random(len(apps))
+
+
+def _applications(
+    rng: np.random.Generator, council: Council, timeline: _Timeline, uk: np.ndarray
+) -> pd.DataFrame:
+    """Each application's band, preference, dates and (when rejected) why; ``uk``: by person."""
+    n = len(timeline.person)
+    band_rank = rng.choice(np.arange(1, 4), size=n, p=BANDS)
+    if BAND_CODES[council.scheme][3] is not None:
+        band_rank[rng.random(n) < PENALTY_SHARE] = 4
+    disqualified = np.asarray(DISQUALIFICATIONS, dtype=object)[
+        np.where(uk[timeline.person], 2, rng.integers(0, len(DISQUALIFICATIONS), size=n))
+    ]
+    effective = timeline.registered + rng.integers(0, 90, size=n).astype("timedelta64[D]")
+    return pd.DataFrame(
+        {
+            "person": timeline.person,
+            "start_month": timeline.start_month,
+            "exit_month": timeline.exit_month,
+            "exit_kind": timeline.exit_kind,
+            "registration_date": timeline.registered,
+            "effective_date": effective,
+            "band_rank": band_rank,
+            "preference": [",".join(rng.choice(PREFERENCES[r], size=1)) for r in band_rank],
+            "disqualification": np.where(timeline.exit_kind == "rejected", disqualified, ""),
+        }
+    )
+
+
+def _snapshots(apps: pd.DataFrame, snaps: pd.DatetimeIndex, suspended_draw: np.ndarray) -> pd.DataFrame:
+    """The register as each monthly snapshot shows it: live applications, with their status."""
     rows = []
     for m, snap in enumerate(snaps):
         live = apps[(apps["start_month"] <= m) & (apps["exit_month"] >= m)].copy()
@@ -365,11 +404,7 @@ def simulate(
         )
         live["status_date"] = np.where(live["exit_month"] == m, snap.date(), None)
         rows.append(live)
-    out = pd.concat(rows, ignore_index=True)
-    out["bedrooms_min"] = np.clip((out["household_size"] + 1) // 2, 1, 5)
-    out["bedrooms_max"] = np.clip(out["bedrooms_min"] + (out["household_size"] % 2 == 0), 1, 5)
-    out["lad_code"] = council.lad_code
-    return out.drop(columns=["start_month", "exit_month", "exit_kind"])
+    return pd.concat(rows, ignore_index=True)
 
 
 # ---------------------------------------------------------------------------------------------
