@@ -1,4 +1,4 @@
-"""The refresh, one task per step of the pipeline's step registry (housing_need.pipeline.steps):
+"""The refresh, one task per step of the refresh's step registry (housing_need.refresh.steps):
 begin → load_raw → raw_gate → dbt_build → account → marts_gate → dbt_docs → publish, then
 publish_postgres and briefing from the published warehouse.
 
@@ -10,7 +10,7 @@ drops the shadow copy and the published warehouse is untouched.
 from airflow.sdk import Asset, AssetAny, TriggerRule, dag, task
 
 from housing_need import orchestration as hn
-from housing_need.pipeline.steps import STEPS
+from housing_need.refresh.steps import STEPS
 from housing_need.sources import SOURCES
 
 

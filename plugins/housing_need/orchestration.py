@@ -1,8 +1,8 @@
 """The thin layer between Airflow and the package: asset names, default args, task bodies, callbacks.
 
-DAG files import this; Airflow itself is only imported inside functions, so the rest of the
-package (and its tests) never needs a scheduler. Task bodies call the pipeline's step registry
-(``pipeline/steps.py``) and return its typed records.
+DAG files import this; Airflow itself is only imported inside functions (the only imports there), so
+the rest of the package (and its tests) never needs a scheduler. Task bodies call the pipeline's step registry
+(``refresh/steps.py``, run by ``refresh/run.py``) and return its typed records.
 """
 
 from __future__ import annotations
@@ -12,8 +12,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .config import settings
-from .pipeline import steps
+from .errors import HousingNeedError
+from .pipeline.extract import extract_source
 from .pipeline.fetch import FETCH_RETRIES
+from .refresh import run
+from .sources import get_source
+from .synth.samples import sample_writers
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +66,6 @@ def extract(source: str) -> dict[str, Any]:
     it stands for, a backfill on its own day)."""
     from airflow.sdk import get_current_context
 
-    from .pipeline.extract import extract_source
-    from .sources import get_source
-    from .synth.samples import sample_writers
-
     logical = get_current_context().get("logical_date")
     today = logical.date() if logical is not None else None
     return extract_source(get_source(source), settings(), today, sample_writers()).to_dict()
@@ -91,17 +91,15 @@ def _context() -> tuple[str, dict[str, Any]]:
 
 
 def run_step(name: str) -> dict[str, Any]:
-    """Task body: one step of the refresh (see pipeline/steps.py); its record goes to XCom."""
+    """Task body: one step of the refresh (see refresh/steps.py); its record goes to XCom."""
     from airflow.sdk.exceptions import AirflowFailException
-
-    from .errors import HousingNeedError
 
     run_id, conf = _context()
     try:
-        record = steps.run_step(settings(), name, run_id, full=bool(conf.get("full")))
+        record = run.run_step(settings(), name, run_id, full=bool(conf.get("full")))
     except HousingNeedError as exc:  # bad data or a busy warehouse: retrying the same input cannot help
         raise AirflowFailException(str(exc)) from exc
-    return steps.step_record(record)
+    return run.step_record(record)
 
 
 def abandon() -> None:
@@ -110,5 +108,5 @@ def abandon() -> None:
     from airflow.sdk.exceptions import AirflowFailException
 
     run_id, _ = _context()
-    report = steps.abandon(settings(), run_id)
+    report = run.abandon(settings(), run_id)
     raise AirflowFailException(f"refresh {run_id} failed: {report.error}; published warehouse unchanged")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
+import psutil
 import psycopg
 import pytest
 import requests
@@ -21,7 +22,7 @@ import requests
 from housing_need.config import settings
 from housing_need.ops import processes
 from housing_need.ops import stack as st
-from housing_need.pipeline.steps import STEPS
+from housing_need.refresh.steps import STEPS
 from tests.conftest import ROOT, Project, temporary_database
 
 pytestmark = pytest.mark.integration
@@ -47,7 +48,7 @@ class Running:
     project: Project
     stack: st.Stack
     bi_uri: str
-    outside: dict[str, tuple[int, int | None]]  # servers this test did not start: name -> (pid, start)
+    outside: dict[str, tuple[int, float | None]]  # servers this test did not start: name -> (pid, start)
     timings: dict[str, float] = field(default_factory=dict)
     token: str = ""
 
@@ -59,20 +60,20 @@ def _local_process(pid: int, name: str) -> bool:
         return False
 
 
-def _postmaster(uri: str) -> tuple[int, int | None] | None:
+def _postmaster(uri: str) -> tuple[int, float | None] | None:
     """The PostgreSQL server process behind ``uri`` (the parent of our backend), if on this machine."""
     with psycopg.connect(uri) as conn:
         backend = conn.execute("select pg_backend_pid()").fetchone()
         if backend is None or not _local_process(int(backend[0]), "postgres"):
             return None
-        fields = processes._proc_stat(int(backend[0]))
-    if not fields:
-        return None
-    pid = int(fields[1])  # ppid
-    return pid, processes.start_ticks(pid)
+        try:
+            pid = psutil.Process(int(backend[0])).ppid()
+        except psutil.NoSuchProcess:
+            return None
+    return pid, processes.start_time(pid)
 
 
-def _redis_server(url: str) -> tuple[int, int | None] | None:
+def _redis_server(url: str) -> tuple[int, float | None] | None:
     import redis
 
     client = redis.Redis.from_url(url, socket_connect_timeout=3)
@@ -80,7 +81,7 @@ def _redis_server(url: str) -> tuple[int, int | None] | None:
         pid = int(client.info("server")["process_id"])
     finally:
         client.close()
-    return (pid, processes.start_ticks(pid)) if _local_process(pid, "redis-server") else None
+    return (pid, processes.start_time(pid)) if _local_process(pid, "redis-server") else None
 
 
 def diagnostics(stack: st.Stack) -> str:
@@ -101,7 +102,7 @@ def running(make_project, pg_server: str, tmp_path_factory: pytest.TempPathFacto
     project: Project = make_project("celery-stack")
     with temporary_database(pg_server, "hn_test_stack_bi") as bi_uri:
         env = {**project.env, "HOUSING_NEED_PG_URI": bi_uri} if PUBLISHES_TO_POSTGRES else project.env
-        outside: dict[str, tuple[int, int | None]] = {}
+        outside: dict[str, tuple[int, float | None]] = {}
         if (pg := _postmaster(pg_server)) is not None:
             outside["postgresql"] = pg
         started = time.monotonic()
@@ -338,9 +339,9 @@ def test_stop_ends_exactly_the_processes_it_started(running: Running, pg_server:
     stack.stop()
     running.timings["stop (s)"] = time.monotonic() - stopped
 
-    alive = {name: pid for name, pid in pids.items() if processes.start_ticks(pid) is not None}
+    alive = {name: pid for name, pid in pids.items() if processes.start_time(pid) is not None}
     assert not alive, alive
-    assert not [pid for pid in members if processes.start_ticks(pid) is not None], (
+    assert not [pid for pid in members if processes.start_time(pid) is not None], (
         "a child of a stack process survived"
     )
     assert not [g for g in groups if processes.group_members(g)]
@@ -350,7 +351,7 @@ def test_stop_ends_exactly_the_processes_it_started(running: Running, pg_server:
 
     # What the test did not start is still running, and still the same process.
     for name, (pid, ticks) in running.outside.items():
-        assert processes.start_ticks(pid) == ticks, f"{name} (pid {pid}) was stopped"
+        assert processes.start_time(pid) == ticks, f"{name} (pid {pid}) was stopped"
     with psycopg.connect(pg_server) as conn:
         assert conn.execute("select 1").fetchone() == (1,)
         left = conn.execute(

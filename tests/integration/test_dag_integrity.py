@@ -53,9 +53,9 @@ def test_expected_dags_exist(dagbag: dict) -> None:
 
 
 def test_refresh_tasks_are_the_step_registry_in_order(dagbag: dict) -> None:
-    """One task per step of housing_need.pipeline.steps.STEPS, guarded steps chained in registry
+    """One task per step of housing_need.refresh.steps.STEPS, guarded steps chained in registry
     order, so adding a step to the registry adds its task."""
-    from housing_need.pipeline.steps import STEPS
+    from housing_need.refresh.steps import STEPS
 
     refresh = dagbag["dags"]["housing_need_refresh"]
     up = refresh["upstream"]

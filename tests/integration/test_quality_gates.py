@@ -23,7 +23,8 @@ import sqlalchemy as sa
 
 from housing_need.errors import HousingNeedError, QualityGateFailed
 from housing_need.pipeline.archive import ArchivedFile, sha256_of
-from housing_need.pipeline.load import ensure_raw_table, ensure_schema, load_file
+from housing_need.pipeline.load import load_file
+from housing_need.pipeline.raw_schema import ensure_raw_table, ensure_schema
 from housing_need.quality import GateResult, SuiteDefinitionError, load_suites, run_gate
 from housing_need.sources import get_source
 from tests.conftest import ROOT, SAMPLE_CSV

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from housing_need.pipeline.load import METADATA_COLUMNS
+from housing_need.pipeline.raw_schema import METADATA_COLUMNS
 from housing_need.quality import run_gate
 from housing_need.sources import get_source
 from tests.conftest import ROOT

@@ -1,5 +1,5 @@
-"""The processes a deployment has running, found the way an operator would: in /proc, by the
-deployment's var/ folder in their environment (every process a command starts inherits it)."""
+"""The processes a deployment has running, found the way an operator would: by the deployment's var/
+folder in their environment (every process a command starts inherits it), read with psutil."""
 
 from __future__ import annotations
 
@@ -8,25 +8,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from housing_need.ops.processes import start_ticks
+import psutil
 
 T = TypeVar("T")
 
 
 def deployment_processes(var_dir: Path) -> dict[int, str]:
     """Live processes (pid: command line) whose environment has ``HOUSING_NEED_VAR_DIR=<var_dir>``."""
-    marker = f"HOUSING_NEED_VAR_DIR={var_dir}".encode()
     found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+    for process in psutil.process_iter(["status"]):
+        if process.info["status"] in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):  # zombies have ended
             continue
         try:
-            environ = (entry / "environ").read_bytes().split(b"\0")
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:  # gone meanwhile, or not ours to read
+            if process.environ().get("HOUSING_NEED_VAR_DIR") == str(var_dir):
+                found[process.pid] = " ".join(process.cmdline()).strip()
+        except psutil.Error:  # gone meanwhile, or not ours to read
             continue
-        if marker in environ and start_ticks(int(entry.name)) is not None:  # zombies have ended
-            found[int(entry.name)] = cmdline.replace(b"\0", b" ").decode(errors="replace").strip()
     return found
 
 

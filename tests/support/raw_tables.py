@@ -5,7 +5,7 @@ DuckDB SQL only, in one ``insert ... select`` over ``range(N)``: seeded and dete
 value is a function of the row number and the seed through DuckDB's ``hash``, stable for a given
 DuckDB version), and about 40 s for 15M rows on two idle cores (longer on busy ones), most of
 it DuckDB writing the text columns. The table is created by the loader's own
-:func:`~housing_need.pipeline.load.ensure_raw_table`, so its columns and types are the loader's. Every row
+:func:`~housing_need.pipeline.raw_schema.ensure_raw_table`, so its columns and types are the loader's. Every row
 is labelled synthetic: ``_source_file`` is ``SYNTHETIC-asy_d11-<seed>.csv``, ``_release`` is
 ``synthetic-<seed>`` and the whole table is one load, ``home_office_asylum_support:synthetic-<seed>``,
 recorded in ``meta.loads`` like a real one.
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from housing_need.pipeline.load import ensure_raw_table, ensure_schema
+from housing_need.pipeline.raw_schema import ensure_raw_table, ensure_schema
 from housing_need.sources import get_source
 
 SOURCE = "home_office_asylum_support"

@@ -16,9 +16,10 @@ import pytest
 
 from housing_need.errors import HousingNeedError
 from housing_need.pipeline.archive import archive_bytes, list_archived
-from housing_need.pipeline.load import ensure_raw_table, ensure_schema, load_file, plan
-from housing_need.pipeline.warehouse import OWNER, prepare_shadow
-from housing_need.publish.swap import publish
+from housing_need.pipeline.load import load_file
+from housing_need.pipeline.plan import plan
+from housing_need.pipeline.raw_schema import ensure_raw_table, ensure_schema
+from housing_need.pipeline.warehouse import OWNER, prepare_shadow, publish
 from housing_need.sources import get_source
 from tests.conftest import SAMPLE_CSV
 from tests.support import asy_d11

@@ -14,12 +14,10 @@ from housing_need.model.backtest import (
     OriginScore,
     backtest,
     coverage,
-    render_markdown,
     score_origin,
     static_baseline,
     summarise,
     wape,
-    wape_chart,
 )
 from housing_need.model.projection import (
     ProjectionParams,
@@ -29,6 +27,7 @@ from housing_need.model.projection import (
     reallocations,
     trend_growth,
 )
+from housing_need.publish.backtest import render_markdown, wape_chart
 
 COLUMNS = ["period_end", "lad_code", "support_type", "accommodation_type", "people"]
 NO_DECISIONS = pd.DataFrame({"period_end": pd.Series(dtype="datetime64[ns]"), "decisions_on_merits": []})

@@ -193,7 +193,7 @@ def test_the_columnar_load_path_writes_what_the_row_path_writes(files) -> None:
     Screening, pseudonymisation and the Arrow table the loader inserts must not depend on which."""
     import dataclasses
 
-    from housing_need.pipeline.load import LOAD_COLUMNS, _frame_to_arrow, _to_arrow, raw_columns
+    from housing_need.pipeline.raw_schema import LOAD_COLUMNS, frame_to_arrow, raw_columns, rows_to_arrow
     from housing_need.privacy import pseudonymise
     from housing_need.sources import get_source
     from housing_need.sources.screening import screen
@@ -225,7 +225,7 @@ def test_the_columnar_load_path_writes_what_the_row_path_writes(files) -> None:
             pseudonymise.apply(row, spec.pseudonymise, key)
             rows.append(row)
         columns = {k: v for k, v in raw_columns(spec).items() if k not in LOAD_COLUMNS}
-        assert _frame_to_arrow(frame, columns).equals(_to_arrow(rows, columns))
+        assert frame_to_arrow(frame, columns).equals(rows_to_arrow(rows, columns))
 
 
 def test_the_keyed_hasher_is_hmac_sha256() -> None:
@@ -248,14 +248,16 @@ def test_worker_processes_load_what_one_process_loads_and_report_a_bad_file(
     from housing_need.errors import ParseError as LoadParseError
     from housing_need.pipeline import load
     from housing_need.pipeline.archive import archive_bytes
-    from housing_need.privacy.keys import new_key
+    from housing_need.pipeline.plan import plan
+    from housing_need.pipeline.raw_schema import ensure_schema
+    from housing_need.privacy.keys import ARCHIVE_KEY, load_key, new_key
     from housing_need.sources import get_source
 
     spec = get_source("council_housing_register")
     for name in ("HOUSING_NEED_ARCHIVE_KEY", "HOUSING_NEED_PSEUDONYMISATION_KEY"):
         monkeypatch.setenv(name, new_key())
     archive = tmp_path / "archive"
-    key = load.load_key(load.ARCHIVE_KEY)
+    key = load_key(ARCHIVE_KEY)
     for path in files:
         archive_bytes(archive, spec.name, path.read_bytes(), original_name=path.name, origin="sample",
                       release=inspect_register(path.read_bytes(), path.name), key=key)  # fmt: skip
@@ -263,8 +265,8 @@ def test_worker_processes_load_what_one_process_loads_and_report_a_bad_file(
     for workers in ("1", "2"):
         monkeypatch.setenv(load.WORKERS_ENV, workers)
         con = duckdb.connect(str(tmp_path / f"wh{workers}.duckdb"))
-        load.ensure_schema(con)
-        pending = load.plan(con, [spec], archive)[spec.name].pending
+        ensure_schema(con)
+        pending = plan(con, [spec], archive)[spec.name].pending
         records = list(load.load_files(con, spec, pending, archive))
         assert [r.rows_loaded for r in records] == [
             parse_register(p.read_bytes(), p.name).row_count for p in files
@@ -280,7 +282,7 @@ def test_worker_processes_load_what_one_process_loads_and_report_a_bad_file(
     archive_bytes(archive, spec.name, truncated, original_name="SYNTHETIC-register-E06000015-academy_fixed_width-2099-01.txt",
                   origin="inbox", release="2099-01-31", key=key)  # fmt: skip
     con = duckdb.connect(str(tmp_path / "wh2.duckdb"))
-    pending = load.plan(con, [spec], archive)[spec.name].pending
+    pending = plan(con, [spec], archive)[spec.name].pending
     assert len(pending) == 1
     with pytest.raises(LoadParseError, match="2099-01.txt'.*truncated"):
         list(load.load_files(con, spec, pending * 2, archive))

@@ -17,7 +17,7 @@ import pyreadstat
 import pytest
 
 from housing_need.errors import ParseError
-from housing_need.pipeline.load import raw_columns
+from housing_need.pipeline.raw_schema import raw_columns
 from housing_need.sources import PrivacyClass, get_source
 from housing_need.sources.citizenship_survey import waves as wave_config
 from housing_need.sources.citizenship_survey.read import parse_survey

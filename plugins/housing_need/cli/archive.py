@@ -22,6 +22,9 @@ from ..config import settings
 from ..errors import HousingNeedError
 from .parsing import add_command
 
+# The imports inside the commands are on purpose: each command loads only what it runs, so a quick
+# command (`sql "select 1"`, `--help`) stays under half a second (see cli/__init__.py).
+
 
 def _loaded(warehouse: Path) -> dict[str, tuple]:
     """sha256 -> (rows in file, loaded, quarantined, in facts, set aside) of the published loads."""

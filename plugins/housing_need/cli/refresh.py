@@ -28,6 +28,10 @@ EXIT_BUSY = 75
 REFRESH_DAG = "housing_need_refresh"
 
 
+# The imports inside the commands are on purpose: each command loads only what it runs, so a quick
+# command (`sql "select 1"`, `--help`) stays under half a second (see cli/__init__.py).
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
     from ..config import settings
     from ..ops.airflow_env import ensure_airflow_db, run_dags
@@ -114,7 +118,7 @@ def _local_keys_note(s: Settings) -> None:
 
 def _report(s: Settings, results: list[dict], log_file: object, seconds: float) -> int:
     from ..errors import HousingNeedError
-    from ..pipeline.report import FAILED, PARTIAL, load_report
+    from ..refresh.report import FAILED, PARTIAL, load_report
     from ..sources import SOURCES
     from .summary import render_run, render_status
 

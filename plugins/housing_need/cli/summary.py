@@ -8,9 +8,9 @@ from typing import Any
 import duckdb
 
 from ..config import Settings
-from ..pipeline.report import RunReport
 from ..privacy.policy import policy_for
 from ..publish.marts import mart_sizes
+from ..refresh.report import RunReport
 from ..sources import SOURCES
 
 

@@ -16,14 +16,13 @@ come from the full history.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from ..publish.briefing.svg import line_chart
 from .projection import DEFAULT, ProjectionParams, project, published_by, quarter_end
 
 
@@ -241,64 +240,3 @@ def wape_by_year(report: BacktestReport, horizon: int) -> list[tuple[str, float,
             (str(year), sum(s.abs_error for s in at) / actual, sum(s.abs_error_static for s in at) / actual)
         )
     return out
-
-
-def wape_chart(report: BacktestReport, horizons: Sequence[int] = (1, 4)) -> str:
-    """SVG lines of the projection's and the static baseline's WAPE by origin year."""
-    series: dict[str, Sequence[tuple[str, float]]] = {}
-    for k in horizons:
-        rows = wape_by_year(report, k)
-        ahead = f"{k} quarter{'s' if k > 1 else ''} ahead"
-        series[f"Projection, {ahead}"] = [(year, w) for year, w, _ in rows]
-        series[f"Static, {ahead}"] = [(year, s) for year, _, s in rows]
-    return line_chart(series, title="Backtest WAPE by origin year", y_label="WAPE")
-
-
-def _table(scores: Sequence[HorizonScore]) -> list[str]:
-    lines = [
-        "| Horizon | Origins | LA-quarters | WAPE projection | WAPE static | Ratio | P10–P90 coverage | P10–P90 width |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for s in scores:
-        lines.append(
-            f"| {s.horizon} quarter{'s' if s.horizon > 1 else ''} | {s.origins} | {s.n:,} | {s.wape:.3f} | "
-            f"{s.wape_static:.3f} | {s.ratio:.2f} | {s.coverage:.1%} | {s.relative_width:.2f} |"
-        )
-    return lines
-
-
-def render_markdown(
-    report: BacktestReport,
-    *,
-    periods: Mapping[str, tuple[date, date]] | None = None,
-    chart: str | None = "backtest-wape.svg",
-) -> str:
-    """The backtest as markdown: a table per horizon over all origins, one more per named origin
-    period (e.g. in-sample and out-of-sample), and a link to the chart of :func:`wape_chart`."""
-    if not report.origins:
-        return "# Backtest: asylum support by local authority\n\nNo origin had a published target.\n"
-    first = min(s.origin for s in report.origins)
-    last = max(s.origin for s in report.origins)
-    p = report.params
-    lines = [
-        "# Backtest: asylum support by local authority",
-        "",
-        f"People in receipt of asylum support per local authority (Asy_D11, all support types), projected from "
-        f"every origin {quarter_label(first)} to {quarter_label(last)} with the data published by then and "
-        "scored against the published figures. WAPE = sum |forecast − actual| / sum actual over the LAs with "
-        "people at the origin or the target; the static baseline carries each LA's value at the origin forward; "
-        "coverage is the share of those LA-quarters inside the projection's P10–P90 range; width is "
-        "sum (P90 − P10) / sum actual.",
-        "",
-        f"Model: national_model={p.national_model}, phi={p.phi}, trend_quarters={p.trend_quarters}, "
-        f"coverage target {p.coverage:.0%}, aci_gamma={p.aci_gamma}.",
-        "",
-        "## All origins",
-        "",
-        *_table(report.horizons),
-    ]
-    for name, (start, end) in (periods or {}).items():
-        lines += ["", f"## {name}", "", *_table(report.between(start, end).horizons)]
-    if chart:
-        lines += ["", f"![WAPE by origin year, projection and static baseline]({chart})"]
-    return "\n".join(lines) + "\n"

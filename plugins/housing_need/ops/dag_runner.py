@@ -25,6 +25,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .airflow_env import DAG_RUNNER_GRACE
+from .processes import exit_with_parent
+
 
 def run_dags(dag_ids: Sequence[str], confs: dict[str, dict], results: Path) -> int:
     from airflow.utils.cli import get_bagged_dag
@@ -67,9 +70,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--conf", action="append", default=[], help="DAG_ID=JSON run configuration")
     parser.add_argument("dag_ids", nargs="+")
     args = parser.parse_args(argv)
-    from .airflow_env import DAG_RUNNER_GRACE
-    from .processes import exit_with_parent
-
     exit_with_parent(grace=DAG_RUNNER_GRACE)
     confs = {}
     for item in args.conf:

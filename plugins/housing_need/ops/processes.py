@@ -8,6 +8,9 @@ taken for ours), stopping a process group cleanly, and running a child that neve
 - :func:`exit_with_parent`: for a long-running child (the DAG runner) whose own children must not
   outlive it either: when its parent is gone it stops its process group.
 
+Which processes live, when each started and which belong to a group is asked of psutil (on every
+platform it supports); the signals, process groups and parent-death signal are the OS's own.
+
 Used by the CLI, the native stack, the writer lease and the test harness."""
 
 from __future__ import annotations
@@ -22,50 +25,39 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 
-def _proc_stat(pid: int) -> list[str] | None:
-    """Fields of /proc/<pid>/stat after the command name (index 0 = state), None if no such process."""
+def start_time(pid: int) -> float | None:
+    """When ``pid`` started (seconds since the epoch, as the kernel recorded it), or None if it is not
+    running (exited, or a zombie); 0 when it runs but may not be asked. Two readings of the same
+    process are equal; a reused PID's differ."""
+    import psutil  # here, not at the top: every command imports this module, few need psutil (45 ms)
+
     try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+        process = psutil.Process(pid)
+        if process.status() in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):
+            return None
+        return process.create_time()
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
         return None
-    return text[text.rindex(")") + 2 :].split()
-
-
-def start_ticks(pid: int) -> int | None:
-    """When ``pid`` started (clock ticks since boot), or None if it is not running (exited, zombie)."""
-    fields = _proc_stat(pid)
-    if fields is None:
-        if Path("/proc/self/stat").exists():
-            return None
-        try:  # no /proc (macOS): existence only
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        except PermissionError:
-            pass
-        return 0
-    return None if fields[0] in ("Z", "X") else int(fields[19])
+    except psutil.AccessDenied:  # running, but not ours to ask (another user's, on macOS): start unknown
+        return 0.0
 
 
 def group_members(pgid: int) -> list[int]:
     """Live (non-zombie) processes in process group ``pgid``."""
-    proc = Path("/proc")
-    if not (proc / "self" / "stat").exists():
-        try:
-            os.killpg(pgid, 0)
-        except (ProcessLookupError, PermissionError):
-            return []
-        return [pgid]
+    import psutil  # see start_time
+
     members = []
-    for entry in proc.iterdir():
-        if entry.name.isdigit():
-            fields = _proc_stat(int(entry.name))
-            if fields and fields[0] not in ("Z", "X") and int(fields[2]) == pgid:
-                members.append(int(entry.name))
+    for process in psutil.process_iter(["status"]):
+        if process.info["status"] in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):
+            continue
+        try:
+            if os.getpgid(process.pid) == pgid:
+                members.append(process.pid)
+        except (ProcessLookupError, PermissionError):  # ended meanwhile
+            continue
     return members
 
 
@@ -75,13 +67,13 @@ class Managed:
 
     name: str
     pid: int
-    started: int | None  # start_ticks() when it was started: tells our process from a reused PID
+    started: float | None  # start_time() when it was started: tells our process from a reused PID
     log: str
     stop_signal: int = int(signal.SIGTERM)
 
     def alive(self) -> bool:
-        ticks = start_ticks(self.pid)
-        return ticks is not None and (self.started in (None, 0) or ticks == self.started)
+        started = start_time(self.pid)
+        return started is not None and (self.started in (None, 0) or started == self.started)
 
     def group_alive(self) -> bool:
         return self._ours() and bool(group_members(self.pid))
@@ -89,8 +81,8 @@ class Managed:
     def _ours(self) -> bool:
         # While any member of our group lives, the kernel cannot hand our leader's PID to another
         # process. A live process with that PID and another start time means our group is gone.
-        ticks = start_ticks(self.pid)
-        return ticks is None or self.started in (None, 0) or ticks == self.started
+        started = start_time(self.pid)
+        return started is None or self.started in (None, 0) or started == self.started
 
     def signal_group(self, sig: int) -> None:
         if self._ours():

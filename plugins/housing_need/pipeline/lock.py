@@ -16,6 +16,11 @@ A second writer gets :class:`WarehouseBusy` at once, naming the holder. A lease 
 gone (its process exited, or no heartbeat for ``STALE_AFTER`` seconds) is taken over. Child
 processes of a holder (``airflow dags test`` started by the CLI) carry its token in the
 environment variable ``HOUSING_NEED_WRITER_TOKEN`` and write under the same lease.
+
+Why this is written here: a file-lock library gives the mutual exclusion only (the one ``flock``
+helper, :func:`exclusive`, also serves the archive and the test harness); a lease that outlives
+one process, names its holder, and is taken over when the holder's process is gone or its heartbeat
+stops is this project's own rule. Whether a holder's process lives is asked of psutil.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import HousingNeedError
-from ..ops.processes import start_ticks
+from ..ops.processes import start_time
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +61,7 @@ class Lease:
     holder: str  # who, in words: "housing-need refresh (pid 4242)", "Airflow run manual__2026-…"
     run_id: str | None
     pid: int | None  # set when one process holds the lease for the whole refresh
-    pid_started: int | None
+    pid_started: float | None  # ops.processes.start_time of that process
     host: str
     acquired_at: float
     heartbeat_at: float
@@ -64,8 +69,8 @@ class Lease:
     def alive(self, now: float | None = None) -> bool:
         now = time.time() if now is None else now
         if self.pid is not None and self.host == socket.gethostname():
-            ticks = start_ticks(self.pid)
-            return ticks is not None and self.pid_started in (None, 0, ticks)
+            started = start_time(self.pid)
+            return started is not None and self.pid_started in (None, 0, started)
         return now - self.heartbeat_at < STALE_AFTER
 
     def describe(self) -> str:
@@ -151,7 +156,7 @@ class WriterLease:
                     holder=holder,
                     run_id=run_id,
                     pid=pid,
-                    pid_started=start_ticks(pid) if pid is not None else None,
+                    pid_started=start_time(pid) if pid is not None else None,
                     host=socket.gethostname(),
                     acquired_at=now,
                     heartbeat_at=now,

@@ -1,8 +1,9 @@
 """The published DuckDB warehouse and its shadow copies.
 
 A refresh never writes the published file. It copies it to ``warehouse/.shadow/<run>/``, loads,
-checks and builds there; ``publish/swap.py`` swaps it in with an atomic rename. A run killed at
-any point leaves the published warehouse exactly as it was.
+checks and builds there; :func:`publish` swaps it in with an atomic rename. A run killed at any
+point leaves the published warehouse exactly as it was; readers that already opened the old file
+keep their snapshot.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+from ..errors import PublishError
 
 log = logging.getLogger(__name__)
 
@@ -75,3 +78,24 @@ def discard_shadow(shadow_dir: Path, run_id: str) -> None:
     marker = shadow_dir / OWNER
     if marker.exists() and marker.read_text().strip() == run_id:
         shutil.rmtree(shadow_dir)
+
+
+def publish(shadow: Path, published: Path) -> None:
+    """Atomically replace the published warehouse with the shadow copy."""
+    if not shadow.exists():
+        raise PublishError(f"shadow warehouse {shadow} does not exist: nothing to publish")
+    with connect(shadow) as con:
+        con.execute("checkpoint")
+    wal = shadow.with_name(shadow.name + ".wal")
+    if wal.exists():
+        raise PublishError(f"shadow warehouse {shadow} still has a write-ahead log; a writer is open")
+    published.parent.mkdir(parents=True, exist_ok=True)
+    with open(shadow, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(shadow, published)
+    dir_fd = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    log.info("published %s", published)

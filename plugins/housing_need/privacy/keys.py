@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import settings
 from ..errors import HousingNeedError
 
 
@@ -101,8 +102,6 @@ def load_key(spec: KeySpec, env: Mapping[str, str] | None = None) -> bytes:
     env = os.environ if env is None else env
     text = env.get(spec.env) or (_from_airflow(spec.connection) if env is os.environ else None)
     if not text and env is os.environ:
-        from ..config import settings
-
         text = _local_keys(settings().var_dir).get(spec.env)
     if not text:
         raise MissingKey(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..sources.spec import PrivacyClass
+from .classes import PrivacyClass
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,11 @@ import hmac
 import re
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from ..sources.conventions import read_date
 
 
 @dataclass(frozen=True)
@@ -91,6 +89,23 @@ def age_band(born: date, at: date, bands: tuple[int, ...]) -> str:
     return f"{lower}+"
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+
+
+def parsed_date(value: Any) -> date | None:
+    """A value of a parsed DATE column (a date, a datetime or pandas Timestamp, or ISO text), or None.
+    Parsers read the publishers' many date formats; this only reads what they hand on."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    m = _ISO_DATE.match(value.strip()) if isinstance(value, str) else None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])) if m else None
+    except ValueError:
+        return None
+
+
 def postcode_district(value: str) -> str | None:
     m = _POSTCODE.match(value or "")
     return m[1].upper() if m else None
@@ -123,7 +138,7 @@ def apply(row: MutableMapping[str, Any], transforms: Mapping[str, Transform], ke
         elif isinstance(rule, PostcodeDistrict):
             row[rule.to or name] = postcode_district(str(value)) if value else None
         elif isinstance(rule, AgeBand):
-            born, at = read_date(value), read_date(row.get(rule.at))
+            born, at = parsed_date(value), parsed_date(row.get(rule.at))
             row[rule.to] = age_band(born, at, rule.bands) if born and at else None
 
 

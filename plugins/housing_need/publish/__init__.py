@@ -1,2 +1,3 @@
-"""Publishing: the DuckDB swap (``swap``), the PostgreSQL copy for BI (``postgres``), the briefing
-pages (``briefing``), the served site (``site``) and what the marts offer (``marts``)."""
+"""Publishing: the PostgreSQL copy for BI (``postgres``), the briefing pages (``briefing``), the
+backtest and hindcast reports (``backtest``, ``hindcast``), the served site (``site``), site folders
+swapped in whole (``swap``) and what the marts offer (``marts``)."""

@@ -14,10 +14,14 @@ from __future__ import annotations
 import html
 import io
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from ..config import settings
 
 DOCS_PREFIX = "/docs/"
 # The documents the pages and reports cite, in the order a reader wants them; the other docs/*.md
@@ -167,12 +171,7 @@ def serve_site(  # type: ignore[no-untyped-def]
 ):
     """An HTTP server for the site folder and the docs (see the module); call serve_forever() on it.
     ``docs_dir``: the method docs (default: the project's docs/)."""
-    from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
     if docs_dir is None:
-        from ..config import settings
-
         docs_dir = settings().home / "docs"
     site_dir.mkdir(parents=True, exist_ok=True)
     docs_root = docs_dir

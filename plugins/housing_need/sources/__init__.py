@@ -24,7 +24,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..errors import HousingNeedError
-from .spec import ParseResult, PrivacyClass, QuarantinedRow, SourceSpec
+from ..privacy.classes import PrivacyClass
+from .spec import ParseResult, QuarantinedRow, SourceSpec
 
 EXTRA_SOURCES_ENV = "HOUSING_NEED_EXTRA_SOURCES"
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ...privacy.classes import PrivacyClass
 from ...privacy.pseudonymise import KeyedHash
-from ..spec import PrivacyClass, SourceSpec
+from ..spec import SourceSpec
 from .read import FILE_EXTENSIONS, parse_survey
 from .waves import CODED, WEIGHTS
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ...privacy.classes import PrivacyClass
 from ...privacy.pseudonymise import AgeBand, Drop, KeyedHash, PostcodeDistrict
-from ..spec import PrivacyClass, SourceSpec
+from ..spec import SourceSpec
 from .read import inspect_register, parse_register
 
 NAME = "council_housing_register"

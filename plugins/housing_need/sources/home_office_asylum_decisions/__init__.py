@@ -15,9 +15,10 @@ records are :mod:`housing_need.sources.csv_table`'s). Dates, counts and text dec
 
 from __future__ import annotations
 
+from ...privacy.classes import PrivacyClass
 from ..csv_table import CSV_EXTENSIONS
 from ..home_office import IMMIGRATION_STATISTICS_QUARTERLY
-from ..spec import ParseResult, PrivacyClass, SourceSpec
+from ..spec import ParseResult, SourceSpec
 from .table import parse_csv
 
 NAME = "home_office_asylum_decisions"

@@ -14,10 +14,11 @@ decoding follow :mod:`housing_need.sources.conventions`.
 
 from __future__ import annotations
 
+from ...privacy.classes import PrivacyClass
 from ..conventions import check_delivery
 from ..home_office import IMMIGRATION_STATISTICS_QUARTERLY
 from ..publication import Discovery
-from ..spec import ParseResult, PrivacyClass, SourceSpec
+from ..spec import ParseResult, SourceSpec
 from .formats import parse_csv, parse_xlsx
 
 NAME = "home_office_asylum_support"

@@ -16,9 +16,10 @@ follow :mod:`housing_need.sources.conventions`.
 
 from __future__ import annotations
 
+from ...privacy.classes import PrivacyClass
 from ..csv_table import CSV_EXTENSIONS
 from ..home_office import IMMIGRATION_STATISTICS_QUARTERLY
-from ..spec import ParseResult, PrivacyClass, SourceSpec
+from ..spec import ParseResult, SourceSpec
 from .table import parse_csv
 
 NAME = "home_office_resettlement"

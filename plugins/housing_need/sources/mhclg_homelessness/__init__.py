@@ -30,9 +30,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from ...errors import ParseError
+from ...privacy.classes import PrivacyClass
 from ..conventions import Workbook, check_delivery, label
 from ..publication import ReleaseCalendar
-from ..spec import ParseResult, PrivacyClass, SourceSpec
+from ..spec import ParseResult, SourceSpec
 from .rows import TableRows, read_rows
 from .tables import (
     Layout,

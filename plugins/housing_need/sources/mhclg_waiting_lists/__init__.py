@@ -20,9 +20,10 @@ records are :mod:`housing_need.sources.csv_table`'s). Counts, GSS codes and text
 
 from __future__ import annotations
 
+from ...privacy.classes import PrivacyClass
 from ..csv_table import CSV_EXTENSIONS
 from ..publication import ReleaseCalendar
-from ..spec import ParseResult, PrivacyClass, SourceSpec
+from ..spec import ParseResult, SourceSpec
 from .table import parse_csv
 
 NAME = "mhclg_waiting_lists"

@@ -29,8 +29,9 @@ from __future__ import annotations
 import itertools
 
 from ...errors import ParseError
+from ...privacy.classes import PrivacyClass
 from ..conventions import check_delivery, label, read_csv
-from ..spec import ParseResult, PrivacyClass, SourceSpec
+from ..spec import ParseResult, SourceSpec
 from .demographr_long import long_layout_for, parse_long
 from .nomis_api import parse_api
 from .nomis_bulk import parse_bulk_csv, parse_zip

@@ -1,15 +1,16 @@
 """The refresh as one ordered registry of steps, read by the Airflow DAG, the CLI and the benchmarks.
+It sits above what it composes (pipeline, quality, publish, model) and imports them directly.
 
 begin → load_raw → raw_gate → dbt_build (and its docs) → account → marts_gate → publish,
 then publish_postgres, briefing and backtest from the published warehouse.
 
 Each step is a function of a :class:`Context` that fills its part of the run report
 (``report.py``) and returns a one-line summary, or raises :class:`Skip` when there is nothing for it
-to do. :func:`run_step` records every step in the report, saves it, and re-raises failures, so the
-DAG (one task per step), :func:`run_refresh` (all steps in one process) and the CLI read one
-record. Adding a step is one function and one line in ``STEPS``.
+to do. ``run.py`` runs them: :func:`~.run.run_step` records every step in the report, saves it,
+and re-raises failures, so the DAG (one task per step), :func:`~.run.run_refresh` (all steps in one
+process) and the CLI read one record. Adding a step is one function and one line in ``STEPS``.
 
-Steps before ``publish`` are guarded: if one fails, ``abandon`` drops the run's shadow copy and the
+Steps before ``publish`` are guarded: if one fails, :func:`~.run.abandon` drops the run's shadow copy and the
 published warehouse stays exactly as it was. A source whose delivery fails to load or fails its raw
 gate is set aside alone: its new loads are taken back out of the shadow, the run goes on for the
 other sources, and the report marks that source failed.
@@ -22,31 +23,38 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from ..config import Settings
 from ..errors import HousingNeedError
+from ..pipeline import build_state, warehouse
+from ..pipeline.accounting import account as account_rows
+from ..pipeline.dbt_runner import COMMAND_RESULTS, run_dbt
+from ..pipeline.load import load_files, withdraw
+from ..pipeline.lock import TOKEN_ENV, WriterLease, run_token
+from ..pipeline.plan import SourcePlan, archived, mark_refusals_seen, new_refusals, plan
+from ..pipeline.raw_schema import ensure_raw_table, ensure_schema
+from ..privacy.policy import policy_for
+from ..publish.backtest import write_backtest
+from ..publish.briefing import build_briefing
+from ..publish.postgres import last_published_run, pg_uri_from_env, publish_marts, redact
+from ..publish.swap import install_dbt_docs
+from ..quality import GateResult, run_gate
 from ..sources import SourceSpec, sources
-from . import build_state, load, warehouse
-from .dbt_runner import COMMAND_RESULTS, run_dbt
-from .lock import TOKEN_ENV, WriterLease, run_token
 from .report import (
-    DONE,
     FAILED,
     PARTIAL,
-    SKIPPED,
-    STEP_FAILED,
     SUCCESS,
     UNCHANGED,
     BuildRecord,
     GateRecord,
     RunReport,
-    StepRecord,
-    load_report,
     now_iso,
+    record_run,
 )
 
 log = logging.getLogger(__name__)
@@ -104,63 +112,62 @@ def begin(ctx: Context) -> str:
     ctx.lease.acquire(holder, token=ctx.token, run_id=ctx.run_id)
     first_build = not s.warehouse_path.exists()
     if first_build:
-        plan = {
-            name: load.SourcePlan(pending=load.archived(s.archive_dir, spec))
-            for name, spec in ctx.specs.items()
-        }
+        plans = {name: SourcePlan(pending=archived(s.archive_dir, spec)) for name, spec in ctx.specs.items()}
         changed: str | None = "first build of this warehouse"
-        refusals = {name: load.new_refusals(None, s.archive_dir, name) for name in ctx.specs}
+        refusals = {name: new_refusals(None, s.archive_dir, name) for name in ctx.specs}
     else:
         with warehouse.connect(s.warehouse_path, read_only=True) as con:
-            plan = load.plan(con, ctx.specs.values(), s.archive_dir)
+            plans = plan(con, ctx.specs.values(), s.archive_dir)
             changed = build_state.changes(con, s)
-            refusals = {name: load.new_refusals(con, s.archive_dir, name) for name in ctx.specs}
+            refusals = {name: new_refusals(con, s.archive_dir, name) for name in ctx.specs}
     for name, spec in ctx.specs.items():
         record = report.source(name)
-        policy = load.policy_of(spec)
+        policy = policy_for(spec.privacy)
         record.privacy, record.policy = policy.privacy, policy.sentence()
-        record.skipped_rejected = [e.original_name for e in plan[name].skipped_rejected]
+        record.skipped_rejected = [e.original_name for e in plans[name].skipped_rejected]
         record.refused = refusals[name]
         record.failures += [f"delivery refused: {r}" for r in record.refused]
         if record.refused:
             record.status = "failed"
-    pending = sorted(n for n, p in plan.items() if p.pending or p.withdraw)
+    pending = sorted(n for n, p in plans.items() if p.pending or p.withdraw)
     if report.full:
-        report.build = BuildRecord("full", "full rebuild requested (--full)")
+        report.build = BuildRecord(mode="full", reason="full rebuild requested (--full)")
     elif changed:
-        report.build = BuildRecord("full", changed)
+        report.build = BuildRecord(mode="full", reason=changed)
     elif pending:
-        report.build = BuildRecord("incremental", "new or withdrawn deliveries: " + ", ".join(pending))
+        report.build = BuildRecord(
+            mode="incremental", reason="new or withdrawn deliveries: " + ", ".join(pending)
+        )
     else:
-        report.build = BuildRecord("none", "no new deliveries and no change to the dbt project")
-    files = sum(len(p.pending) for p in plan.values())
-    withdraw = sum(len(p.withdraw) for p in plan.values())
+        report.build = BuildRecord(mode="none", reason="no new deliveries and no change to the dbt project")
+    files = sum(len(p.pending) for p in plans.values())
+    withdrawing = sum(len(p.withdraw) for p in plans.values())
     if report.build.mode == "none" and not any(refusals.values()):
         return "nothing new: no shadow copy made"
     shadow = warehouse.prepare_shadow(s.warehouse_path, s.shadow_dir, ctx.run_id)
     report.shadow = str(shadow)
     with warehouse.connect(shadow) as con:
-        load.ensure_schema(con)
+        ensure_schema(con)
         for name, spec in ctx.specs.items():
-            load.ensure_raw_table(con, spec)  # dbt reads every source's raw table, delivered or not
-            load.mark_refusals_seen(con, s.archive_dir, name)
-    return f"shadow copy made; {files} file(s) to load, {withdraw} to withdraw; build: {report.build.mode}"
+            ensure_raw_table(con, spec)  # dbt reads every source's raw table, delivered or not
+            mark_refusals_seen(con, s.archive_dir, name)
+    return f"shadow copy made; {files} file(s) to load, {withdrawing} to withdraw; build: {report.build.mode}"
 
 
 def load_raw(ctx: Context) -> str:
     """Withdraw rejected loads, then load every archived file not loaded yet (one transaction each)."""
     report = ctx.report
     with warehouse.connect(ctx.shadow) as con:
-        plan = load.plan(con, ctx.specs.values(), ctx.settings.archive_dir)
+        plans = plan(con, ctx.specs.values(), ctx.settings.archive_dir)
         loaded = withdrawn = 0
-        for name, source_plan in plan.items():
+        for name, source_plan in plans.items():
             record = report.source(name)
             if source_plan.withdraw:
-                record.withdrawn = load.withdraw(con, [e.load_id for e in source_plan.withdraw])
+                record.withdrawn = withdraw(con, [e.load_id for e in source_plan.withdraw])
                 withdrawn += len(record.withdrawn)
                 record.status = "withdrawn"
             try:
-                for load_record in load.load_files(
+                for load_record in load_files(
                     con, ctx.specs[name], source_plan.pending, ctx.settings.archive_dir, run_id=ctx.run_id
                 ):
                     record.loads.append(load_record)
@@ -245,7 +252,7 @@ def account(ctx: Context) -> str:
         for name in names:
             spec = ctx.specs[name]
             this_run = [r.load_id for r in report.source(name).loads]
-            report.source(name).outcomes = load.account(con, spec, this_run)
+            report.source(name).outcomes = account_rows(con, spec, this_run)
     return "rows accounted for: " + ", ".join(names)
 
 
@@ -266,8 +273,6 @@ def marts_gate(ctx: Context) -> str:
 
 def publish(ctx: Context) -> str:
     """Record the run in the shadow, then swap it in (atomic rename) while holding the lease."""
-    from ..publish import swap
-
     s, report = ctx.settings, ctx.report
     refused = any(record.refused for record in report.sources.values())
     if report.shadow is None or (
@@ -275,7 +280,7 @@ def publish(ctx: Context) -> str:
     ):
         report.status = FAILED if report.failed_sources else UNCHANGED
         warehouse.discard_shadow(s.shadow_dir, ctx.run_id)
-        _release(ctx)
+        release(ctx)
         raise Skip("nothing changed: the published warehouse stays as it is")
     report.status = PARTIAL if report.failed_sources else SUCCESS
     report.finished_at = now_iso()
@@ -284,20 +289,18 @@ def publish(ctx: Context) -> str:
     if (ctx.dbt_target / "static_index.html").exists():
         report.dbt_docs = str(s.dbt_docs_dir / "static_index.html")
     with warehouse.connect(ctx.shadow) as con:
-        load.record_run(con, report)
+        record_run(con, report)
     with ctx.lease.locked():
         ctx.lease._owned(ctx.token)
-        swap.publish(ctx.shadow, s.warehouse_path)
-    swap.install_dbt_docs(ctx.dbt_target, s.dbt_docs_dir)
+        warehouse.publish(ctx.shadow, s.warehouse_path)
+    install_dbt_docs(ctx.dbt_target, s.dbt_docs_dir)
     warehouse.discard_shadow(s.shadow_dir, ctx.run_id)
-    _release(ctx)
+    release(ctx)
     return f"published {s.warehouse_path} ({report.status})"
 
 
 def publish_postgres(ctx: Context) -> str:
     """Copy the marts to the BI PostgreSQL, when one is configured and the marts changed."""
-    from ..publish.postgres import pg_uri_from_env, publish_marts, redact
-
     uri = pg_uri_from_env()
     if uri is None:
         raise Skip("no BI database configured (HOUSING_NEED_PG_URI / HOUSING_NEED_PG_HOST)")
@@ -310,8 +313,6 @@ def publish_postgres(ctx: Context) -> str:
 
 def briefing(ctx: Context) -> str:
     """Rebuild the briefing pages from the published warehouse."""
-    from ..publish.briefing import build_briefing
-
     out = ctx.settings.site_dir / "briefing"
     if not ctx.report.published and (out / "index.html").exists():
         raise Skip("the published warehouse did not change: the pages are current")
@@ -325,8 +326,6 @@ def briefing(ctx: Context) -> str:
 def backtest(ctx: Context) -> str:
     """Re-run the asylum-support projection from every origin since 2016 Q1 on the published warehouse
     and write the scored report to the site (``backtest/backtest.md``)."""
-    from ..publish.backtest import write_backtest
-
     out = ctx.settings.site_dir / "backtest"
     if not ctx.report.published and (out / "backtest.md").exists():
         raise Skip("the published warehouse did not change: the backtest is current")
@@ -356,95 +355,17 @@ GUARDED = tuple(step.name for step in STEPS if step.guarded)
 
 
 # --------------------------------------------------------------------------------------------
-# Running steps
-
-
-def run_step(settings: Settings, name: str, run_id: str, *, full: bool = False) -> StepRecord:
-    """Run one step of run ``run_id``: record it in the run report, save the report, re-raise failures."""
-    step = STEPS_BY_NAME[name]
-    report = load_report(settings.runs_dir, run_id)
-    if report is None:
-        if name != "begin":
-            raise HousingNeedError(f"run {run_id} has no report: it must start with the 'begin' step")
-        report = RunReport(run_id=run_id, full=full)
-    ctx = Context(settings, run_id, report)
-    started_at, started = now_iso(), time.monotonic()
-    try:
-        if step.in_shadow and report.shadow is None:
-            raise Skip("nothing new: this run made no shadow copy")
-        if step.writes and name != "begin":
-            ctx.lease.check(ctx.token)
-        if step.writes and not os.environ.get(TOKEN_ENV) and name != "begin":
-            with ctx.lease.beating(ctx.token):
-                summary = step.run(ctx)
-        else:
-            summary = step.run(ctx)
-        record = StepRecord(name, DONE, started_at, round(time.monotonic() - started, 2), summary)
-    except Skip as skip:
-        record = StepRecord(name, SKIPPED, started_at, round(time.monotonic() - started, 2), str(skip))
-    except BaseException as exc:
-        record = StepRecord(
-            name,
-            STEP_FAILED,
-            started_at,
-            round(time.monotonic() - started, 2),
-            error=f"{type(exc).__name__}: {exc}",
-        )
-        report.steps.append(record)
-        report.error = f"step {name} failed: {exc}"
-        report.save(settings.runs_dir)
-        raise
-    report.steps.append(record)
-    log.info("step %s: %s%s", name, record.status, f": {record.summary}" if record.summary else "")
-    report.save(settings.runs_dir)
-    return record
-
-
-def abandon(settings: Settings, run_id: str) -> RunReport:
-    """A guarded step failed: drop this run's shadow, record the failure, give the lease back.
-    The published warehouse is exactly as it was."""
-    report = load_report(settings.runs_dir, run_id) or RunReport(run_id=run_id)
-    warehouse.discard_shadow(settings.shadow_dir, run_id)
-    report.status = FAILED
-    report.finished_at = now_iso()
-    report.error = report.error or "a refresh step failed; see the task logs of this run"
-    report.save(settings.runs_dir)
-    _release(Context(settings, run_id, report))
-    return report
-
-
-def run_refresh(settings: Settings, run_id: str | None = None, *, full: bool = False) -> RunReport:
-    """Every step in order in this process (no Airflow): for benchmarks, tests and debugging."""
-    run_id = run_id or f"local__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S.%f')}"
-    for step in STEPS:
-        try:
-            run_step(settings, step.name, run_id, full=full)
-        except BaseException:
-            if step.guarded:
-                abandon(settings, run_id)
-            raise
-    report = load_report(settings.runs_dir, run_id)
-    assert report is not None
-    return report
-
-
-def step_record(record: StepRecord) -> dict[str, Any]:
-    """A step record as Airflow passes it on (XCom)."""
-    return asdict(record)
-
-
-# --------------------------------------------------------------------------------------------
 # Helpers
 
 
 def _private_sources(ctx: Context) -> list[str]:
-    return [name for name, spec in ctx.specs.items() if load.policy_of(spec).encrypt_archive]
+    return [name for name, spec in ctx.specs.items() if policy_for(spec.privacy).encrypt_archive]
 
 
-def _set_aside(con: Any, report: RunReport, name: str, *failures: str) -> None:
+def _set_aside(con: duckdb.DuckDBPyConnection, report: RunReport, name: str, *failures: str) -> None:
     record = report.source(name)
     ids = [load_record.load_id for load_record in record.loads]
-    load.withdraw(con, ids)
+    withdraw(con, ids)
     record.set_aside += ids
     record.loads = []
     record.failures += list(failures)
@@ -455,13 +376,11 @@ def _set_aside(con: Any, report: RunReport, name: str, *failures: str) -> None:
 def _settle_build_mode(report: RunReport) -> None:
     """An incremental build with nothing left to build (every changed source set aside) is none."""
     if report.build and report.build.mode == "incremental" and not report.changed_sources:
-        report.build = BuildRecord("none", "every new delivery was set aside")
+        report.build = BuildRecord(mode="none", reason="every new delivery was set aside")
 
 
-def _gate(ctx: Context, name: str, **scope: Any) -> Any:
+def _gate(ctx: Context, name: str, **scope: Any) -> GateResult:
     """Run gate ``name`` on the shadow (values withheld for private sources) and record it."""
-    from ..quality import run_gate
-
     result = run_gate(
         name,
         ctx.shadow,
@@ -479,7 +398,7 @@ def _gate(ctx: Context, name: str, **scope: Any) -> Any:
     return result
 
 
-def _gate_record(result: Any) -> GateRecord:
+def _gate_record(result: GateResult) -> GateRecord:
     lines = result.summary().splitlines()
     return GateRecord(
         gate=result.gate,
@@ -493,21 +412,17 @@ def _gate_record(result: Any) -> GateRecord:
     )
 
 
-def _release(ctx: Context) -> None:
+def release(ctx: Context) -> None:
     """Runs of their own give the lease back; a CLI-held lease is released by the CLI."""
     if not os.environ.get(TOKEN_ENV):
         ctx.lease.release(ctx.token)
 
 
 def _published_run(ctx: Context) -> str | None:
-    from .warehouse import connect
-
-    with connect(ctx.settings.warehouse_path, read_only=True) as con:
+    with warehouse.connect(ctx.settings.warehouse_path, read_only=True) as con:
         row = con.execute("select run_id from meta.runs order by finished_at desc limit 1").fetchone()
     return str(row[0]) if row else None
 
 
 def _postgres_behind(ctx: Context, uri: str) -> bool:
-    from ..publish.postgres import last_published_run
-
     return last_published_run(uri) != _published_run(ctx)
