@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from ..errors import HousingNeedError
 
@@ -28,6 +28,21 @@ class ConfigModel(BaseModel):
     """A piece of declared configuration: immutable, and no key it does not declare."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FileConfig(ConfigModel):
+    """Configuration read from a file of its own (a register layout, a survey wave), which it remembers
+    so that messages about it can name the file."""
+
+    _source: Path = PrivateAttr(default=Path())
+
+    @property
+    def source(self) -> Path:
+        """The file it was read from."""
+        return self._source
+
+
+F = TypeVar("F", bound=FileConfig)
 
 
 def read_yaml(path: Path, what: str, error: type[ConfigError] = ConfigError) -> Any:
@@ -70,3 +85,10 @@ def load(model: type[M], path: Path, what: str, error: type[ConfigError], **cont
     if not isinstance(data, dict):
         raise error(f"{path}: the {what} is a mapping of keys, not {type(data).__name__}")
     return validate(model, data, path, error, **context)
+
+
+def load_file(model: type[F], path: Path, what: str, error: type[ConfigError]) -> F:
+    """:func:`load`, remembering ``path`` as the model's :attr:`~FileConfig.source`."""
+    config = load(model, path, what, error)
+    config._source = path
+    return config

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BeforeValidator, PrivateAttr, StrictInt, ValidationInfo, field_validator, model_validator
 
 from ...errors import ParseError
-from ..config_files import ConfigError, ConfigModel, load
+from ..config_files import ConfigError, ConfigModel, FileConfig, load_file
 
 HERE = Path(__file__).resolve().parent
 Survey = Literal["citizenship_survey", "community_life_survey"]
@@ -147,7 +147,7 @@ def _wave_id(value: Any) -> Any:
     return str(value) if isinstance(value, int) else value
 
 
-class Wave(ConfigModel):
+class Wave(FileConfig):
     """One wave (``waves/<id>.yaml``): its release, study, file stem and variables."""
 
     wave: Annotated[str, BeforeValidator(_wave_id)]  # "2001", "2007-08"
@@ -158,7 +158,6 @@ class Wave(ConfigModel):
     # generator sizes where published (core, boost); may be empty
     respondents: dict[Literal["core", "boost"], StrictInt] = {}
     variables: Variables
-    _source: Path = PrivateAttr(default=Path())
 
     @field_validator("wave")
     @classmethod
@@ -168,20 +167,13 @@ class Wave(ConfigModel):
         return wave
 
     @property
-    def source(self) -> Path:
-        """The file the wave was read from."""
-        return self._source
-
-    @property
     def year(self) -> int:
         """The year fieldwork started."""
         return int(self.wave[:4])
 
 
 def read_wave(path: Path) -> Wave:
-    wave = load(Wave, path, "wave", WaveError)
-    wave._source = path
-    return wave
+    return load_file(Wave, path, "wave", WaveError)
 
 
 @cache

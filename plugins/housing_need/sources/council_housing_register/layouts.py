@@ -26,14 +26,13 @@ from pydantic import (
     AfterValidator,
     BeforeValidator,
     Field,
-    PrivateAttr,
     RootModel,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from ..config_files import ConfigError, ConfigModel, load, read_yaml, validate
+from ..config_files import ConfigError, ConfigModel, FileConfig, load_file, read_yaml, validate
 
 HERE = Path(__file__).resolve().parent
 COUNCILS_ENV = "HOUSING_NEED_REGISTER_COUNCILS"
@@ -100,7 +99,7 @@ def _position(value: Any, where: str) -> Position:
     return (value[0], value[1])
 
 
-class Layout(ConfigModel):
+class Layout(FileConfig):
     """One vendor's export layout (``layouts/<name>.yaml``)."""
 
     name: str = Field(alias="layout")
@@ -119,12 +118,6 @@ class Layout(ConfigModel):
     detail_record_type: str | None = None
     records: str | None = None  # json: the dotted path of the array of applications
     snapshot_date: SnapshotColumn | None = None  # csv: the column holding the snapshot date
-    _source: Path = PrivateAttr(default=Path())
-
-    @property
-    def source(self) -> Path:
-        """The file the layout was read from."""
-        return self._source
 
     @property
     def snapshot_field(self) -> str | None:
@@ -171,9 +164,7 @@ class Layout(ConfigModel):
 
 
 def read_layout(path: Path) -> Layout:
-    layout = load(Layout, path, "layout", LayoutError)
-    layout._source = path
-    return layout
+    return load_file(Layout, path, "layout", LayoutError)
 
 
 @cache
