@@ -26,6 +26,11 @@ import pandas as pd
 from .projection import DEFAULT, ProjectionParams, project, published_by, quarter_end
 
 
+def per(value: float, base: float) -> float:
+    """``value / base``, or NaN where ``base`` is zero: a score over nothing is not a number."""
+    return value / base if base else float("nan")
+
+
 @dataclass(frozen=True)
 class OriginScore:
     """The sums behind the scores of one origin at one horizon."""
@@ -41,19 +46,19 @@ class OriginScore:
 
     @property
     def relative_width(self) -> float:
-        return self.width / self.actual if self.actual else float("nan")
+        return per(self.width, self.actual)
 
     @property
     def wape(self) -> float:
-        return self.abs_error / self.actual if self.actual else float("nan")
+        return per(self.abs_error, self.actual)
 
     @property
     def wape_static(self) -> float:
-        return self.abs_error_static / self.actual if self.actual else float("nan")
+        return per(self.abs_error_static, self.actual)
 
     @property
     def coverage(self) -> float:
-        return self.covered / self.n if self.n else float("nan")
+        return per(self.covered, self.n)
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ class HorizonScore:
 
     @property
     def ratio(self) -> float:
-        return self.wape / self.wape_static if self.wape_static else float("nan")
+        return per(self.wape, self.wape_static)
 
 
 @dataclass(frozen=True)
@@ -175,10 +180,10 @@ def summarise(scores: Sequence[OriginScore]) -> tuple[HorizonScore, ...]:
                 horizon=k,
                 origins=len(at),
                 n=n,
-                wape=sum(s.abs_error for s in at) / actual if actual else float("nan"),
-                wape_static=sum(s.abs_error_static for s in at) / actual if actual else float("nan"),
-                coverage=sum(s.covered for s in at) / n if n else float("nan"),
-                relative_width=sum(s.width for s in at) / actual if actual else float("nan"),
+                wape=per(sum(s.abs_error for s in at), actual),
+                wape_static=per(sum(s.abs_error_static for s in at), actual),
+                coverage=per(sum(s.covered for s in at), n),
+                relative_width=per(sum(s.width for s in at), actual),
             )
         )
     return tuple(out)

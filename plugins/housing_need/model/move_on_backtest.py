@@ -52,6 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .backtest import per
 from .projection import quarter_end
 
 STOCK_COLUMNS = ("lad_code", "period_end", "people")
@@ -102,32 +103,29 @@ class MoveOnScore:
     allocated_share: float = float("nan")  # share of the UK stock allocated to LAs at T
     allocated_share_before: float = float("nan")  # the same, mean over T-4..T-1
 
-    def _per_actual(self, value: float) -> float:
-        return value / self.actual if self.actual else float("nan")
-
     @property
     def wape_model(self) -> float:
-        return self._per_actual(self.abs_model)
+        return per(self.abs_model, self.actual)
 
     @property
     def wape_static(self) -> float:
-        return self._per_actual(self.abs_static)
+        return per(self.abs_static, self.actual)
 
     @property
     def wape_mean4(self) -> float:
-        return self._per_actual(self.abs_mean4)
+        return per(self.abs_mean4, self.actual)
 
     @property
     def wape_oracle(self) -> float:
-        return self._per_actual(self.abs_oracle)
+        return per(self.abs_oracle, self.actual)
 
     @property
     def ratio(self) -> float:
-        return self.abs_model / self.abs_static if self.abs_static else float("nan")
+        return per(self.abs_model, self.abs_static)
 
     @property
     def coverage(self) -> float:
-        return self.covered / self.n if self.n else float("nan")
+        return per(self.covered, self.n)
 
     @property
     def held_out(self) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -329,7 +327,7 @@ def local_errors(known: MoveOnInputs, inner: pd.Timestamp, share: float) -> np.n
 def wape(forecast: Sequence[float] | np.ndarray, actual: Sequence[float] | np.ndarray) -> float:
     """sum |forecast - actual| / sum actual."""
     f, a = np.asarray(forecast, dtype=float), np.asarray(actual, dtype=float)
-    return float(np.abs(f - a).sum() / a.sum()) if a.sum() else float("nan")
+    return float(per(np.abs(f - a).sum(), a.sum()))
 
 
 def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
