@@ -311,13 +311,19 @@ def publish_postgres(ctx: Context) -> str:
     return summary.line()
 
 
+def _site_part_needed(ctx: Context, made: Path, what: str) -> None:
+    """Skip a part of the site built from the published warehouse when it is already current (the
+    warehouse did not change and ``made`` exists) or when nothing is published yet."""
+    if not ctx.report.published and made.exists():
+        raise Skip(f"the published warehouse did not change: {what}")
+    if not ctx.settings.warehouse_path.exists():
+        raise Skip("nothing published yet")
+
+
 def briefing(ctx: Context) -> str:
     """Rebuild the briefing pages from the published warehouse."""
     out = ctx.settings.site_dir / "briefing"
-    if not ctx.report.published and (out / "index.html").exists():
-        raise Skip("the published warehouse did not change: the pages are current")
-    if not ctx.settings.warehouse_path.exists():
-        raise Skip("nothing published yet")
+    _site_part_needed(ctx, out / "index.html", "the pages are current")
     summary = build_briefing(ctx.settings.warehouse_path, out)
     ctx.report.briefing = str(summary.out_dir / "index.html")
     return f"{summary.pages} pages, {summary.sections_rendered} sections"
@@ -327,10 +333,7 @@ def backtest(ctx: Context) -> str:
     """Re-run the asylum-support projection from every origin since 2016 Q1 on the published warehouse
     and write the scored report to the site (``backtest/backtest.md``)."""
     out = ctx.settings.site_dir / "backtest"
-    if not ctx.report.published and (out / "backtest.md").exists():
-        raise Skip("the published warehouse did not change: the backtest is current")
-    if not ctx.settings.warehouse_path.exists():
-        raise Skip("nothing published yet")
+    _site_part_needed(ctx, out / "backtest.md", "the backtest is current")
     files = write_backtest(ctx.settings.warehouse_path, out)
     return ", ".join(
         f"{h.horizon}q WAPE {h.wape:.3f} (static {h.wape_static:.3f}, cover {h.coverage:.0%})"
