@@ -124,70 +124,17 @@ def fetch_url(
     Raises :class:`FetchError` (naming the URL) on a non-retryable status or when retries are
     exhausted (naming the number of attempts and the last error).
     """
-    headers = {"User-Agent": USER_AGENT}
-    if previous is not None and previous.url == url:
-        if previous.etag:
-            headers["If-None-Match"] = previous.etag
-        if previous.last_modified:
-            headers["If-Modified-Since"] = previous.last_modified
+    headers = _conditional_headers(url, previous)
     http = session or requests.Session()
     attempts = retries + 1
     last_error = "no attempt made"
     try:
         for attempt in range(attempts):
             log.info("GET %s (attempt %d of %d)", url, attempt + 1, attempts)
-            wait: float | None = None
-            try:
-                response = http.get(url, headers=headers, timeout=timeout)
-                content = response.content  # may raise on a truncated body
-            except (
-                requests.ConnectionError,
-                requests.Timeout,
-                requests.exceptions.ChunkedEncodingError,
-            ) as exc:
-                last_error = f"{type(exc).__name__}: {exc}"
-            except requests.RequestException as exc:
-                raise FetchError(f"GET {url} failed: {type(exc).__name__}: {exc}") from exc
-            else:
-                status = response.status_code
-                if status == 304:
-                    log.info("GET %s: 304 Not Modified", url)
-                    return FetchResult(
-                        url=url,
-                        status=304,
-                        content=None,
-                        filename=filename_from(response.url or url, None),
-                        etag=response.headers.get("ETag") or (previous.etag if previous else None),
-                        last_modified=response.headers.get("Last-Modified")
-                        or (previous.last_modified if previous else None),
-                        sha256=previous.sha256 if previous else None,
-                        attempts=attempt + 1,
-                        not_modified=True,
-                    )
-                if 200 <= status < 300:
-                    sha256 = hashlib.sha256(content).hexdigest()
-                    name = filename_from(response.url or url, response.headers.get("Content-Disposition"))
-                    log.info(
-                        "GET %s: %d, %d bytes, %s, sha256 %s", url, status, len(content), name, sha256[:12]
-                    )
-                    return FetchResult(
-                        url=url,
-                        status=status,
-                        content=content,
-                        filename=name,
-                        etag=response.headers.get("ETag"),
-                        last_modified=response.headers.get("Last-Modified"),
-                        sha256=sha256,
-                        attempts=attempt + 1,
-                        same_as_previous=previous is not None and previous.sha256 == sha256,
-                    )
-                last_error = f"HTTP {status} {response.reason}"
-                if status not in RETRY_STATUSES:
-                    raise FetchError(
-                        f"GET {url} failed: {last_error} "
-                        "(not retried: client errors other than 429 are permanent)"
-                    )
-                wait = _retry_after(response.headers.get("Retry-After"))
+            outcome = _attempt(http, url, headers, timeout, previous, attempt)
+            if isinstance(outcome, FetchResult):
+                return outcome
+            last_error, wait = outcome
             if attempt + 1 >= attempts:
                 break
             delay = min(backoff_seconds * 2**attempt if wait is None else wait, max_wait_seconds)
@@ -197,3 +144,88 @@ def fetch_url(
         if session is None:
             http.close()
     raise FetchError(f"GET {url} failed after {attempts} attempts; last error: {last_error}")
+
+
+def _conditional_headers(url: str, previous: FetchState | None) -> dict[str, str]:
+    """The request headers: our User-Agent, and the previous fetch's validators of the same URL."""
+    headers = {"User-Agent": USER_AGENT}
+    if previous is not None and previous.url == url:
+        if previous.etag:
+            headers["If-None-Match"] = previous.etag
+        if previous.last_modified:
+            headers["If-Modified-Since"] = previous.last_modified
+    return headers
+
+
+def _attempt(
+    http: requests.Session,
+    url: str,
+    headers: Mapping[str, str],
+    timeout: float,
+    previous: FetchState | None,
+    attempt: int,
+) -> FetchResult | tuple[str, float | None]:
+    """One GET: its result (200-299 or 304), or (the error, the server's Retry-After in seconds)
+    when it may be retried. Raises FetchError on a failure that retrying cannot mend."""
+    try:
+        response = http.get(url, headers=headers, timeout=timeout)
+        content = response.content  # may raise on a truncated body
+    except (
+        requests.ConnectionError,
+        requests.Timeout,
+        requests.exceptions.ChunkedEncodingError,
+    ) as exc:
+        return f"{type(exc).__name__}: {exc}", None
+    except requests.RequestException as exc:
+        raise FetchError(f"GET {url} failed: {type(exc).__name__}: {exc}") from exc
+    status = response.status_code
+    if status == 304:
+        return _not_modified(url, response, previous, attempt)
+    if 200 <= status < 300:
+        return _fetched(url, response, content, previous, attempt)
+    error = f"HTTP {status} {response.reason}"
+    if status not in RETRY_STATUSES:
+        raise FetchError(
+            f"GET {url} failed: {error} (not retried: client errors other than 429 are permanent)"
+        )
+    return error, _retry_after(response.headers.get("Retry-After"))
+
+
+def _not_modified(
+    url: str, response: requests.Response, previous: FetchState | None, attempt: int
+) -> FetchResult:
+    """The result of a 304: no content; the previous fetch's validators and digest where the
+    response does not renew them."""
+    log.info("GET %s: 304 Not Modified", url)
+    return FetchResult(
+        url=url,
+        status=304,
+        content=None,
+        filename=filename_from(response.url or url, None),
+        etag=response.headers.get("ETag") or (previous.etag if previous else None),
+        last_modified=response.headers.get("Last-Modified") or (previous.last_modified if previous else None),
+        sha256=previous.sha256 if previous else None,
+        attempts=attempt + 1,
+        not_modified=True,
+    )
+
+
+def _fetched(
+    url: str, response: requests.Response, content: bytes, previous: FetchState | None, attempt: int
+) -> FetchResult:
+    """The result of a 2xx: the content, its digest and file name, and the response's validators."""
+    status = response.status_code
+    sha256 = hashlib.sha256(content).hexdigest()
+    name = filename_from(response.url or url, response.headers.get("Content-Disposition"))
+    log.info("GET %s: %d, %d bytes, %s, sha256 %s", url, status, len(content), name, sha256[:12])
+    return FetchResult(
+        url=url,
+        status=status,
+        content=content,
+        filename=name,
+        etag=response.headers.get("ETag"),
+        last_modified=response.headers.get("Last-Modified"),
+        sha256=sha256,
+        attempts=attempt + 1,
+        same_as_previous=previous is not None and previous.sha256 == sha256,
+    )

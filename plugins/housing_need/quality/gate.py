@@ -164,49 +164,21 @@ def run_gate(
     docs_resources: list[Any] = []
     try:
         with gx_context.WarehouseDatasource(gx, warehouse_path) as warehouse:
-            loaded = loaded_sources(warehouse.connection) if new_loads is None else set()
+            run = _SuiteRun(
+                gate=gate,
+                gx=gx,
+                gx_context=gx_context,
+                warehouse=warehouse,
+                run_id=run_id,
+                parameters=parameters,
+                new_loads=new_loads,
+                rebuilt=rebuilt,
+                loaded=loaded_sources(warehouse.connection) if new_loads is None else set(),
+                private=private,
+                docs_resources=docs_resources,
+            )
             for definition in suites:
-                suite_started = time.perf_counter()
-                redacted = bool(private.intersection(definition.requires_loads_from))
-                skipped = _why_skipped(definition, new_loads=new_loads, rebuilt=rebuilt, loaded=loaded)
-                if skipped:
-                    outcomes.append(_not_run(definition, redacted, success=True, skipped=skipped))
-                    log.info("%s gate: %s", gate, outcomes[-1].line())
-                    continue
-                gx_suite = gx.suites.add_or_update(definition.to_gx())
-                docs_resources.append(gx_context.suite_identifier(definition.name))
-                load_ids = _load_ids(definition, new_loads)
-                try:
-                    batch = batch_for(
-                        warehouse.connection,
-                        definition.table,
-                        columns_needed=definition.columns_needed(),
-                        load_ids=load_ids,
-                    )
-                except TableUnavailable as e:
-                    outcomes.append(
-                        _not_run(
-                            definition, redacted, success=False, failures=[str(e)], started=suite_started
-                        )
-                    )
-                    log.warning("%s gate: suite %s: %s", gate, definition.name, e)
-                    continue
-                rows = batch_rows(warehouse.connection, batch)
-                result = warehouse.validate(
-                    warehouse.batch_definition(definition.name, batch.query),
-                    gx_suite,
-                    run_id=run_id,
-                    parameters=parameters,
-                    id_columns=definition.id_columns,
-                    redacted=redacted,
-                )
-                docs_resources.append(gx_context.result_identifier(definition.name, run_id, result))
-                positions = {e.id: i for i, e in enumerate(gx_suite.expectations) if e.id}
-                outcome = _outcome(definition, result, positions, redacted=redacted)
-                outcome.rows, outcome.scope = rows, batch.describe()
-                outcome.seconds = time.perf_counter() - suite_started
-                log.info("%s gate: %s", gate, outcome.line())
-                outcomes.append(outcome)
+                outcomes.append(run.suite(definition))
     finally:
         # Pass, fail or error: the docs show whatever was validated (building never raises).
         index, docs_warning = gx_context.build_data_docs(
@@ -225,6 +197,63 @@ def run_gate(
         error.result = gate_result  # type: ignore[attr-defined]
         raise error
     return gate_result
+
+
+@dataclass
+class _SuiteRun:
+    """What every suite of one gate run shares: the GX context and warehouse datasource, the run's
+    id and parameters, what decides a skip, and the Data Docs resources gathered so far."""
+
+    gate: str
+    gx: Any
+    gx_context: Any  # the .context module (imported only when a gate runs)
+    warehouse: Any
+    run_id: Any
+    parameters: dict[str, Any]
+    new_loads: Mapping[str, Sequence[str]] | None
+    rebuilt: set[str] | None
+    loaded: set[str]
+    private: set[str]
+    docs_resources: list[Any]
+
+    def suite(self, definition: SuiteDefinition) -> SuiteOutcome:
+        """Skip, or validate one suite on its batch and record its result for Data Docs."""
+        started = time.perf_counter()
+        redacted = bool(self.private.intersection(definition.requires_loads_from))
+        skipped = _why_skipped(definition, new_loads=self.new_loads, rebuilt=self.rebuilt, loaded=self.loaded)
+        if skipped:
+            outcome = _not_run(definition, redacted, success=True, skipped=skipped)
+            log.info("%s gate: %s", self.gate, outcome.line())
+            return outcome
+        gx_suite = self.gx.suites.add_or_update(definition.to_gx())
+        self.docs_resources.append(self.gx_context.suite_identifier(definition.name))
+        try:
+            batch = batch_for(
+                self.warehouse.connection,
+                definition.table,
+                columns_needed=definition.columns_needed(),
+                load_ids=_load_ids(definition, self.new_loads),
+            )
+        except TableUnavailable as e:
+            outcome = _not_run(definition, redacted, success=False, failures=[str(e)], started=started)
+            log.warning("%s gate: suite %s: %s", self.gate, definition.name, e)
+            return outcome
+        rows = batch_rows(self.warehouse.connection, batch)
+        result = self.warehouse.validate(
+            self.warehouse.batch_definition(definition.name, batch.query),
+            gx_suite,
+            run_id=self.run_id,
+            parameters=self.parameters,
+            id_columns=definition.id_columns,
+            redacted=redacted,
+        )
+        self.docs_resources.append(self.gx_context.result_identifier(definition.name, self.run_id, result))
+        positions = {e.id: i for i, e in enumerate(gx_suite.expectations) if e.id}
+        outcome = _outcome(definition, result, positions, redacted=redacted)
+        outcome.rows, outcome.scope = rows, batch.describe()
+        outcome.seconds = time.perf_counter() - started
+        log.info("%s gate: %s", self.gate, outcome.line())
+        return outcome
 
 
 def _why_skipped(

@@ -37,6 +37,9 @@ LEVELS = ("ctry", "rgn", "utla", "ltla", "msoa", "lsoa", "oa")
 
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?$")
 
+# Why an area row is refused: (the column to name, the offending value, the reason).
+Refusal = tuple[str | None, Any, str]
+
 
 def level_problem(code: str, level: str) -> str | None:
     """Why ``code`` cannot be an area of ``level``, or None."""
@@ -44,6 +47,14 @@ def level_problem(code: str, level: str) -> str | None:
     if code[:3] in allowed:
         return None
     return f"area code {code!r} is not a {level} code (expected a code starting {', '.join(sorted(allowed))})"
+
+
+def read_census_year(year: Any) -> int | None:
+    """The census year of a cell: an int as is, text such as ``2021`` or ``2021.0``; else None."""
+    if isinstance(year, int):
+        return year
+    m = _YEAR.match(cell_text(year))
+    return int(m[1]) if m else None
 
 
 def check_duplicate_headers(names: Sequence[str], file_name: str, row: int) -> None:
@@ -147,89 +158,33 @@ class Cells:
         code_column: str,
         year_column: str | None,
     ) -> None:
-        """One area row: ``values`` and ``row_numbers`` in category order (one per cell)."""
-        cats = self.hierarchy.categories
-        self.rows_in_file += len(cats)
+        """One area row: ``values`` and ``row_numbers`` in category order (one per cell).
+
+        The area is checked first (:meth:`_area_refusal`), then its counts (:meth:`_read_counts`,
+        :meth:`_subtotal_refusal`); the first refusal quarantines the whole area row, else its
+        cells are recorded (:meth:`_record_cells`)."""
+        self.rows_in_file += len(self.hierarchy.categories)
         self.areas += 1
-        where = self.where
-
-        census_year: int | None
-        if isinstance(year, int):
-            census_year = year
-        else:
-            m = _YEAR.match(cell_text(year))
-            census_year = int(m[1]) if m else None
-        if census_year is None:
-            self.reject(
-                row_numbers,
-                record,
-                year_column,
-                year,
-                f"{where}census year must be a year, got {cell_text(year)!r}",
-            )
-            return
-        if not GSS_CODE.match(code):
-            self.reject(
-                row_numbers,
-                record,
-                code_column,
-                code,
-                f"{where}malformed area code {code!r}: expected a GSS code like {GSS_CODE_EXAMPLE} "
-                f"({GSS_CODE.pattern})",
-            )
-            return
-        if level_problem is not None or level is None:
-            self.reject(row_numbers, record, code_column, code, f"{where}{level_problem}")
-            return
-        seen_key = (census_year, level, code)
-        if seen_key in self.seen:
-            self.reject(
-                row_numbers,
-                record,
-                code_column,
-                code,
-                f"{where}area {code} appears twice in this file (first on row {self.seen[seen_key]}); "
-                "a repeated area would be double counted",
-            )
-            return
-        self.seen[seen_key] = row_numbers[0] if row_numbers else 0
-
+        census_year = read_census_year(year)
+        refusal = self._area_refusal(
+            row_numbers,
+            census_year=census_year,
+            year=year,
+            year_column=year_column,
+            level=level,
+            level_problem=level_problem,
+            code=code,
+            code_column=code_column,
+        )
         counts: list[int] = []
-        problems: list[tuple[str, Any, NotACount]] = []
-        for category, raw in zip(cats, values, strict=True):
-            got = read_count(raw)
-            if isinstance(got, NotACount):
-                problems.append((category.column, raw, got))
-                counts.append(0)
-            else:
-                counts.append(got)
-        if problems:
-            column, raw, problem = problems[0]
-            more = (
-                f" (and {len(problems) - 1} more bad cell(s) in this area row)" if len(problems) > 1 else ""
-            )
-            self.reject(
-                row_numbers,
-                record,
-                column,
-                raw,
-                f"{where}area {code}: {problem.reason()}, expected a whole number >= 0{more}",
-            )
+        if refusal is None:
+            counts, refusal = self._read_counts(code, values)
+        if refusal is None:
+            refusal = self._subtotal_refusal(code, counts)
+        if refusal is not None:
+            column, value, reason = refusal
+            self.reject(row_numbers, record, column, value, f"{self.where}{reason}")
             return
-        for subtotal, kids in self.hierarchy.checks:
-            expected = sum(counts[k] for k in kids)
-            if counts[subtotal] != expected:
-                sub = cats[subtotal]
-                self.reject(
-                    row_numbers,
-                    record,
-                    sub.column,
-                    counts[subtotal],
-                    f"{where}area {code}: subtotal {sub.path_text!r} is {counts[subtotal]} but its "
-                    f"{len(kids)} child categories sum to {expected}",
-                )
-                return
-
         head = {
             "census_year": census_year,
             "table_code": self.table.split("-")[0],
@@ -237,6 +192,79 @@ class Cells:
             "geography_code": code,
             "geography_name": name or None,
         }
+        self._record_cells(row_numbers, head, counts)
+
+    def _area_refusal(
+        self,
+        row_numbers: Sequence[int],
+        *,
+        census_year: int | None,
+        year: Any,
+        year_column: str | None,
+        level: str | None,
+        level_problem: str | None,
+        code: str,
+        code_column: str,
+    ) -> Refusal | None:
+        """Why the area row cannot be an area of this file (its year, code, level, or a repeat of
+        an area already read), or None; an area that passes is remembered with its first row."""
+        if census_year is None:
+            return (year_column, year, f"census year must be a year, got {cell_text(year)!r}")
+        if not GSS_CODE.match(code):
+            return (
+                code_column,
+                code,
+                f"malformed area code {code!r}: expected a GSS code like {GSS_CODE_EXAMPLE} "
+                f"({GSS_CODE.pattern})",
+            )
+        if level_problem is not None or level is None:
+            return (code_column, code, f"{level_problem}")
+        seen_key = (census_year, level, code)
+        if seen_key in self.seen:
+            return (
+                code_column,
+                code,
+                f"area {code} appears twice in this file (first on row {self.seen[seen_key]}); "
+                "a repeated area would be double counted",
+            )
+        self.seen[seen_key] = row_numbers[0] if row_numbers else 0
+        return None
+
+    def _read_counts(self, code: str, values: Sequence[Any]) -> tuple[list[int], Refusal | None]:
+        """The area row's counts in category order, or the refusal naming its first bad cell."""
+        counts: list[int] = []
+        problems: list[tuple[str, Any, NotACount]] = []
+        for category, raw in zip(self.hierarchy.categories, values, strict=True):
+            got = read_count(raw)
+            if isinstance(got, NotACount):
+                problems.append((category.column, raw, got))
+                counts.append(0)
+            else:
+                counts.append(got)
+        if not problems:
+            return counts, None
+        column, raw, problem = problems[0]
+        more = f" (and {len(problems) - 1} more bad cell(s) in this area row)" if len(problems) > 1 else ""
+        return counts, (column, raw, f"area {code}: {problem.reason()}, expected a whole number >= 0{more}")
+
+    def _subtotal_refusal(self, code: str, counts: Sequence[int]) -> Refusal | None:
+        """The first subtotal that is not the sum of its child categories, or None."""
+        for subtotal, kids in self.hierarchy.checks:
+            expected = sum(counts[k] for k in kids)
+            if counts[subtotal] != expected:
+                sub = self.hierarchy.categories[subtotal]
+                return (
+                    sub.column,
+                    counts[subtotal],
+                    f"area {code}: subtotal {sub.path_text!r} is {counts[subtotal]} but its "
+                    f"{len(kids)} child categories sum to {expected}",
+                )
+        return None
+
+    def _record_cells(
+        self, row_numbers: Sequence[int], head: Mapping[str, Any], counts: Sequence[int]
+    ) -> None:
+        """One row per cell: the area's ``head``, the category's static columns and the count."""
         for number, static, column, value in zip(row_numbers, self.static, self.columns, counts, strict=True):
             self.rows.append(
                 {**head, **static, "value": value, "source_column": column, "_row_number": number}

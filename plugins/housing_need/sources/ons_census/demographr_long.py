@@ -193,44 +193,9 @@ def long_layout_for(names: set[str]) -> LongLayout | None:
 def parse_long(
     layout: LongLayout, header: list[str], records: Iterator[tuple[int, list[str]]], file_name: str
 ) -> ParseResult:
-    check_duplicate_headers(header, file_name, 1)
-    names = [label(h) for h in header]
-    known = {
-        layout.code_column,
-        layout.name_column,
-        layout.total_column,
-        layout.category_column,
-        layout.value_column,
-        *layout.derived,
-    }
-    for h in names:
-        if h and h not in known:
-            raise ParseError(
-                file_name,
-                f"changed header: unexpected column for {layout.table} (expected {sorted(known)})",
-                row=1,
-                column=h,
-            )
-    for h in known - layout.derived:
-        if h not in names:
-            raise ParseError(file_name, f"missing column {h!r} for {layout.table}", row=1, column=h)
-    at = {h: names.index(h) for h in known if h in names}
-
-    # Lines grouped by area, in file order; categories in order of first appearance.
-    areas: dict[str, list[tuple[int, list[str]]]] = {}
-    categories: dict[str, None] = {}
-    for line, fields in records:
-        if not any(f.strip() for f in fields):
-            continue
-        if len(fields) != len(header):
-            raise ParseError(
-                file_name, f"line has {len(fields)} fields but the header has {len(header)}", row=line
-            )
-        areas.setdefault(fields[at[layout.code_column]].strip(), []).append((line, fields))
-        categories.setdefault(fields[at[layout.category_column]].strip(), None)
-    if not areas:
-        raise ParseError(file_name, "no area rows after the header")
-    order = list(categories)
+    """Cells of a long file: its lines grouped by area, each area checked whole then added."""
+    names, at = _column_positions(layout, header, file_name)
+    areas, order = _lines_by_area(layout, header, at, records, file_name)
     paths = snake_paths(order)
     hierarchy = build_hierarchy(
         [(layout.total_column, None)] + [(c, list(paths[c])) for c in order],
@@ -246,32 +211,7 @@ def parse_long(
             layout.code_column: code,
             layout.name_column: first[at[layout.name_column]],
         }
-        by_category: dict[str, tuple[int, str]] = {}
-        problem: tuple[str, Any, str] | None = None
-        for line, fields in lines:
-            category = fields[at[layout.category_column]].strip()
-            if category in by_category:
-                problem = (
-                    layout.category_column,
-                    category,
-                    f"category {category!r} appears twice for area {code} (lines {by_category[category][0]} and {line})",
-                )
-                break
-            if fields[at[layout.total_column]].strip() != first[at[layout.total_column]].strip():
-                problem = (
-                    layout.total_column,
-                    fields[at[layout.total_column]],
-                    f"area {code}: line {line} gives another total than line {first_line}",
-                )
-                break
-            by_category[category] = (line, fields[at[layout.value_column]])
-        if problem is None and len(by_category) != len(order):
-            missing = [c for c in order if c not in by_category]
-            problem = (
-                layout.category_column,
-                None,
-                f"area {code}: categories missing: {missing[:3]}{' ...' if len(missing) > 3 else ''}",
-            )
+        by_category, problem = _area_values(layout, at, code, lines, order)
         if problem is not None:
             numbers = [line for line, _ in lines][:width] + [first_line] * max(0, width - len(lines))
             cells.refuse_row(numbers, record, problem[0], problem[1], problem[2])
@@ -293,3 +233,93 @@ def parse_long(
         notes.append(f"derived column(s) not loaded: {sorted(layout.derived & set(names))}")
     published = {"geography_code": layout.code_column, "geography_name": layout.name_column}
     return cells_result([cells], layout.release, layout.file_format, notes, published)
+
+
+def _column_positions(
+    layout: LongLayout, header: list[str], file_name: str
+) -> tuple[list[str], dict[str, int]]:
+    """The header's labels and the position of each of the layout's columns; refuses a header
+    with a repeated, unexpected or missing column."""
+    check_duplicate_headers(header, file_name, 1)
+    names = [label(h) for h in header]
+    known = {
+        layout.code_column,
+        layout.name_column,
+        layout.total_column,
+        layout.category_column,
+        layout.value_column,
+        *layout.derived,
+    }
+    for h in names:
+        if h and h not in known:
+            raise ParseError(
+                file_name,
+                f"changed header: unexpected column for {layout.table} (expected {sorted(known)})",
+                row=1,
+                column=h,
+            )
+    for h in known - layout.derived:
+        if h not in names:
+            raise ParseError(file_name, f"missing column {h!r} for {layout.table}", row=1, column=h)
+    return names, {h: names.index(h) for h in known if h in names}
+
+
+def _lines_by_area(
+    layout: LongLayout,
+    header: list[str],
+    at: dict[str, int],
+    records: Iterator[tuple[int, list[str]]],
+    file_name: str,
+) -> tuple[dict[str, list[tuple[int, list[str]]]], list[str]]:
+    """Lines grouped by area, in file order, and the categories in order of first appearance;
+    blank lines skipped, a line without the header's number of fields refused."""
+    areas: dict[str, list[tuple[int, list[str]]]] = {}
+    categories: dict[str, None] = {}
+    for line, fields in records:
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            raise ParseError(
+                file_name, f"line has {len(fields)} fields but the header has {len(header)}", row=line
+            )
+        areas.setdefault(fields[at[layout.code_column]].strip(), []).append((line, fields))
+        categories.setdefault(fields[at[layout.category_column]].strip(), None)
+    if not areas:
+        raise ParseError(file_name, "no area rows after the header")
+    return areas, list(categories)
+
+
+def _area_values(
+    layout: LongLayout,
+    at: dict[str, int],
+    code: str,
+    lines: list[tuple[int, list[str]]],
+    order: list[str],
+) -> tuple[dict[str, tuple[int, str]], tuple[str, Any, str] | None]:
+    """Category -> (line, value) of one area, and the (column, value, reason) that refuses the
+    area whole (a category repeated or missing, or lines disagreeing on the total), or None."""
+    first_line, first = lines[0]
+    by_category: dict[str, tuple[int, str]] = {}
+    for line, fields in lines:
+        category = fields[at[layout.category_column]].strip()
+        if category in by_category:
+            return by_category, (
+                layout.category_column,
+                category,
+                f"category {category!r} appears twice for area {code} (lines {by_category[category][0]} and {line})",
+            )
+        if fields[at[layout.total_column]].strip() != first[at[layout.total_column]].strip():
+            return by_category, (
+                layout.total_column,
+                fields[at[layout.total_column]],
+                f"area {code}: line {line} gives another total than line {first_line}",
+            )
+        by_category[category] = (line, fields[at[layout.value_column]])
+    if len(by_category) != len(order):
+        missing = [c for c in order if c not in by_category]
+        return by_category, (
+            layout.category_column,
+            None,
+            f"area {code}: categories missing: {missing[:3]}{' ...' if len(missing) > 3 else ''}",
+        )
+    return by_category, None
