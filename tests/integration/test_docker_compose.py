@@ -539,6 +539,7 @@ def test_runtime_requirements_drop_only_the_dev_tools() -> None:
         "ruff",
         "mypy",
         "sqlfluff",
+        "dbt-score",
     }
     assert pins(lock.read_text()) - pins(result.stdout) == dev
     assert {"apache-airflow", "apache-airflow-providers-celery", "celery", "dbt-core", "flower"} <= pins(
