@@ -215,11 +215,11 @@ def test_extract_triggered_over_the_api_schedules_the_refresh_on_celery(running:
     assert ("127.0.0.1", stack.port) in sockets and {a for a, _ in sockets} == {"127.0.0.1"}, sockets
 
     parsed = time.monotonic()
-    wait_for(
+    wait_for(  # both DAG files: the DAG processor parses them one at a time, in no set order
         running,
         "the DAGs to be parsed",
         120,
-        lambda: True if api(running, "GET", f"/dags/{REFRESH}").ok else None,
+        lambda: True if all(api(running, "GET", f"/dags/{d}").ok for d in (REFRESH, EXTRACT)) else None,
     )
     running.timings["DAGs parsed (s)"] = time.monotonic() - parsed
     for dag_id in (REFRESH, EXTRACT):
