@@ -57,7 +57,7 @@ COPY requirements.lock pyproject.toml docker/runtime_requirements.py /tmp/lock/
 RUN pip install "uv==${UV_VERSION}" \
  && python /tmp/lock/runtime_requirements.py /tmp/lock/requirements.lock /tmp/lock/pyproject.toml \
       > /tmp/lock/requirements.runtime.lock \
- && uv pip sync --system --strict /tmp/lock/requirements.runtime.lock \
+ && uv pip sync --system --strict --compile-bytecode /tmp/lock/requirements.runtime.lock \
  && pip uninstall -y uv \
  && rm -rf /tmp/lock
 

@@ -222,3 +222,32 @@ def test_a_delivery_that_fails_its_gate_is_set_aside_until_someone_rejects_it(de
     restored = deployment.cli("archive", "restore", sha)
     assert restored.returncode == 0 and "the next refresh loads it" in restored.stdout
     assert "waiting for the next refresh" in deployment.cli("archive", "list").stdout
+
+
+def test_a_refresh_with_nothing_new_starts_no_dag_run_and_one_delivery_runs_only_its_extract(fork) -> None:
+    """Nothing to collect and a current warehouse: the refresh answers without starting Airflow and
+    changes nothing. A file in one source's inbox (here the bundled Asy_D11 file again) runs that
+    source's extract DAG and the refresh DAG only; the refresh finds it archived already."""
+    project = fork("nothing-new")
+    before = marts_fingerprint(project.warehouse)
+    logs = project.var_dir / "logs"
+    logs_before = sorted(logs.glob("*dag-runs.log")) if logs.exists() else []
+
+    quiet = project.cli("refresh")
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    assert "Refresh: nothing new, no DAG run started" in quiet.stdout
+    assert "council_housing_register: 9 file(s), 75469 rows in" in quiet.stdout  # the status follows
+    assert (sorted(logs.glob("*dag-runs.log")) if logs.exists() else []) == logs_before
+    assert marts_fingerprint(project.warehouse) == before
+
+    (project.inbox() / "asy_d11_again.csv").write_bytes(SAMPLE_CSV.read_bytes())
+    one = project.cli("refresh")
+    assert one.returncode == 0, one.stdout + one.stderr
+    assert "==> 2 DAG runs: extract_home_office_asylum_support, housing_need_refresh" in one.stdout
+    assert "extract_home_office_asylum_support: files are waiting in its inbox" in one.stdout
+    skipped = next(
+        ln for ln in one.stdout.splitlines() if "no extract DAG run (nothing new to collect)" in ln
+    )
+    assert "ons_census" in skipped and "home_office_asylum_support" not in skipped
+    assert "build: none" in one.stdout
+    assert marts_fingerprint(project.warehouse) == before

@@ -37,6 +37,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from ..ops.airflow_env import ensure_airflow_db, run_dags
     from ..ops.processes import stop_signal
     from ..pipeline.lock import TOKEN_ENV, WarehouseBusy, WriterLease
+    from ..refresh.quick_look import runs_needed
     from ..sources import SOURCES
 
     if args.no_sample:
@@ -52,10 +53,20 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     started = time.monotonic()
     published_before = _identity(s.warehouse_path)
     try:
-        ensure_airflow_db(s)
         _local_keys_note(s)
-        dags = [f"extract_{name}" for name in SOURCES] + [REFRESH_DAG]
+        needed = runs_needed(s, SOURCES, full=bool(args.full))
+        if needed.nothing:
+            return _nothing_new(s, time.monotonic() - started)
+        ensure_airflow_db(s)
+        dags = [f"extract_{name}" for name in needed.extracts] + [REFRESH_DAG]
         print(f"==> {len(dags)} DAG runs: {', '.join(dags)}", flush=True)
+        for name, why in needed.extracts.items():
+            print(f"    extract_{name}: {why}", flush=True)
+        skipped = [name for name in SOURCES if name not in needed.extracts]
+        if skipped:
+            print(f"    no extract DAG run (nothing new to collect): {', '.join(skipped)}", flush=True)
+        for why in needed.refresh:
+            print(f"    {REFRESH_DAG}: {why}", flush=True)
         results, log_file = run_dags(
             s, dags, confs={REFRESH_DAG: {"full": bool(args.full)}}, env={TOKEN_ENV: token}
         )
@@ -67,6 +78,25 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     finally:
         lease.release(token)
     return _report(s, results, log_file, time.monotonic() - started)
+
+
+def _nothing_new(s: Settings, seconds: float) -> int:
+    """No source has anything to collect and the warehouse is current: no DAG run is started."""
+    from ..errors import HousingNeedError
+    from .summary import render_status
+
+    print(
+        "Refresh: nothing new, no DAG run started: no source has a delivery to collect (no URL or "
+        "release due, empty inboxes, every sample file archived) and the published warehouse, its "
+        f"pages and backtest are current ({seconds:.1f} s). `./run refresh --full` rebuilds everything.",
+        flush=True,
+    )
+    print()
+    try:
+        print(render_status(s))
+    except HousingNeedError as exc:
+        print(f"(no status: {exc})")
+    return 0
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:

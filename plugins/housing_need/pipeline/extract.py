@@ -156,6 +156,14 @@ def _discovered_urls(spec: SourceSpec, settings: Settings, summary: ExtractSumma
     return [release.attachment.url]
 
 
+def _generated_folder(spec: SourceSpec, settings: Settings) -> Path | None:
+    """Where the SYNTHETIC sample of a feed whose sample cannot ship is generated; None for a feed
+    whose sample is bundled as files."""
+    if not spec.synthetic_sample or not (settings.sample_dir / spec.name).is_dir():
+        return None
+    return settings.var_dir / "generated" / spec.name
+
+
 def sample_folder(
     spec: SourceSpec, settings: Settings, sample_writers: Mapping[str, Callable[[Path], None]] | None = None
 ) -> Path:
@@ -163,10 +171,10 @@ def sample_folder(
     generated once into var/generated/<source>/ (a marker file says the generation finished) when
     the sample folder has the feed's folder (its README says the sample is generated), by the writer
     the caller hands in (``sample_writers``: source name -> writer; housing_need.synth.samples)."""
-    if not spec.synthetic_sample or not (settings.sample_dir / spec.name).is_dir():
+    folder = _generated_folder(spec, settings)
+    if folder is None:
         return settings.sample_dir / spec.name
     write = (sample_writers or {}).get(spec.name)
-    folder = settings.var_dir / "generated" / spec.name
     done = folder / ".generated"
     if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
@@ -202,6 +210,35 @@ def collect_deliveries(
         exts = tuple(e.lower() for e in spec.file_extensions)
         for path in _files_in(sample_folder(spec, settings, sample_writers), exts):
             yield Delivery(origin="sample", name=path.name, content=path.read_bytes())
+
+
+def why_extract(spec: SourceSpec, settings: Settings, today: date | None = None) -> str | None:
+    """Why the extract of ``spec`` may find a new delivery, or None when it cannot: no publisher URL
+    to ask, no release due on its calendar, an empty inbox, and every sample file archived already.
+    It reads only local files (no request, no generation, nothing moved), so a refresh can skip the
+    extract's DAG run when there is nothing to collect; the decisions mirror
+    :func:`collect_deliveries`."""
+    if settings.source_url_list(spec.name):
+        return "a publisher URL is configured (only a request can tell whether it changed)"
+    if settings.discover and spec.calendar is not None:
+        status = spec.calendar.status(
+            latest_archived_period(settings, spec), settings.today or today or date.today()
+        )
+        if status.should_look:
+            return f"its release calendar says to look ({status.text()})"
+    if _files_in(settings.inbox_dir / spec.name, None):
+        return "files are waiting in its inbox"
+    if not settings.use_sample:
+        return None
+    generated = _generated_folder(spec, settings)
+    if generated is not None and not (generated / ".generated").exists():
+        return "its SYNTHETIC sample is not generated yet"
+    known = {e.sha256 for e in archive.list_archived(settings.archive_dir, spec.name)}
+    exts = tuple(e.lower() for e in spec.file_extensions)
+    for path in _files_in(generated or settings.sample_dir / spec.name, exts):
+        if archive.sha256_of_file(path) not in known:
+            return f"the sample file {path.name} is not archived yet"
+    return None
 
 
 def _move(path: Path, folder: str, reason: str | None = None) -> None:
