@@ -1,0 +1,89 @@
+"""What every benchmark measures the same way: a command's wall time and the peak resident memory of
+its whole process tree, in a deployment of its own.
+
+Peak RSS is sampled every 0.2 s and summed over the process and all its descendants alive at that
+moment (the refresh CLI, the DAG runner, dbt and its DuckDB, GX...), so it is what the machine must
+hold, not the largest single process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+EXE = str(Path(sys.executable).with_name("housing-need"))
+
+
+@dataclass
+class Phase:
+    seconds: float
+    peak_mib: float
+    stdout: str
+
+
+def deployment_env(base: Path, **extra: str) -> dict[str, str]:
+    """The environment of a temporary deployment in ``base`` (never the checkout's var/ or warehouse/):
+    no inherited Airflow or project settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "HOUSING_NEED_"))}
+    env.update(
+        {
+            "HOUSING_NEED_VAR_DIR": str(base / "var"),
+            "HOUSING_NEED_WAREHOUSE": str(base / "warehouse" / "housing_need.duckdb"),
+            **extra,
+        }
+    )
+    return env
+
+
+def run(command: list[str], env: dict[str, str] | None = None, *, check: bool = True) -> Phase:
+    """Run ``command`` to its end; its wall seconds, the peak RSS (MiB) of its process tree, stdout."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        with contextlib.suppress(psutil.Error):
+            parent = psutil.Process(proc.pid)
+            while not done.is_set():
+                total = 0
+                with contextlib.suppress(psutil.Error):
+                    for p in [parent, *parent.children(recursive=True)]:
+                        with contextlib.suppress(psutil.Error):
+                            total += p.memory_info().rss
+                peak = max(peak, total / 2**20)
+                done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        out, err = proc.communicate()
+    except BaseException:
+        proc.kill()
+        raise
+    finally:
+        done.set()
+        sampler.join()
+    seconds = time.perf_counter() - started
+    if check and proc.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{out[-4000:]}\n{err[-3000:]}")
+    return Phase(seconds, peak, out)
+
+
+def median_seconds(command: list[str], env: dict[str, str] | None = None, *, repeat: int = 5) -> float:
+    """The median wall time of ``repeat`` runs of a quick command (after one warm-up run)."""
+    run(command, env)
+    return statistics.median(run(command, env).seconds for _ in range(repeat))
