@@ -114,7 +114,9 @@ def _child(argv: Sequence[str]) -> int:
     options = parser.parse_args(argv)
     args = [a for a in options.args if a != "--"]
     target_flags = ["--target", options.target, "--no-use-colors"]
-    parsed = dbtRunner().invoke(["parse", *target_flags])
+    # no manifest.json from the parse (the command writes it with its compiled SQL): one write less;
+    # partial_parse.msgpack is written either way
+    parsed = dbtRunner().invoke(["parse", "--no-write-json", *target_flags])
     manifest = parsed.result
     if not parsed.success or not isinstance(manifest, Manifest):
         print(f"dbt parse failed: {parsed.exception}", flush=True)

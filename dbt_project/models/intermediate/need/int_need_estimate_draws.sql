@@ -92,12 +92,17 @@ per_draw as (
                 + draws.move_on_local_weight * inputs.asylum_local_grant_share) as move_on_annual
     from inputs
     cross join draws
+    -- draw 0 has no error: its key is null and matches nothing. One equality per join, so DuckDB
+    -- hashes it; "draw_id > 0 and ..." in the ON clause made it a nested-loop join of the 1.2 million
+    -- pair x draw rows with the 100 errors (two thirds of the model's time)
     left join population_errors as national_z
-        on draws.draw_id > 0
-        and national_z.draw_id = mod(draws.draw_id - 1 + 37 * inputs.community_index, 100) + 1
+        on national_z.draw_id = case
+            when draws.draw_id > 0 then mod(draws.draw_id - 1 + 37 * inputs.community_index, 100) + 1
+        end
     left join population_errors as local_z
-        on draws.draw_id > 0
-        and local_z.draw_id = mod(draws.draw_id - 1 + 53 * inputs.pair_index + 17, 100) + 1
+        on local_z.draw_id = case
+            when draws.draw_id > 0 then mod(draws.draw_id - 1 + 53 * inputs.pair_index + 17, 100) + 1
+        end
 
 ),
 

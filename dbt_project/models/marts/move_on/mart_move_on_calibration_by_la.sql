@@ -30,10 +30,12 @@ summed as (
         count(*) as quarters_compared,
         min(period_end) as first_quarter,
         max(period_end) as last_quarter,
-        sum(estimated_households_low) as estimated_households_low,
-        sum(estimated_households_central) as estimated_households_central,
-        sum(estimated_households_high) as estimated_households_high,
-        sum(observed_households) as observed_households
+        -- in quarter order: a parallel sum of doubles adds in whatever order the threads finish, and
+        -- the need model's move-on (int_need_community_inputs) must get the same bits on a rebuild
+        sum(estimated_households_low order by period_end) as estimated_households_low,
+        sum(estimated_households_central order by period_end) as estimated_households_central,
+        sum(estimated_households_high order by period_end) as estimated_households_high,
+        sum(observed_households order by period_end) as observed_households
     from pressure
     group by lad_code, lad_name, region_name
 

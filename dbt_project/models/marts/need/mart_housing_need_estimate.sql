@@ -9,7 +9,7 @@
         parameters (register overlap 1; no affordability test on the backlog with overlap 0).
     annual_need is the median of its own draws (P50); the components are the central parameter set's
     (draw 0) and add up to annual_need_central_parameters. Method: docs/need-method.md; the model:
-    int_need_estimate_draws.
+    int_need_estimate_draws (its draws' percentiles: int_need_pair_ranges).
 -#}
 with
 
@@ -21,16 +21,8 @@ central as (
 
 spread as (
 
-    select
-        pair_key,
-        scenario,
-        horizon_years,
-        count(*) as draws,
-        percentile_cont(0.1) within group (order by annual_need) as annual_need_p10,
-        percentile_cont(0.5) within group (order by annual_need) as annual_need_p50,
-        percentile_cont(0.9) within group (order by annual_need) as annual_need_p90
-    from {{ ref('int_need_annual_need_by_draw') }}
-    group by pair_key, scenario, horizon_years
+    select pair_key, scenario, horizon_years, draws, annual_need_p10, annual_need_p50, annual_need_p90
+    from {{ ref('int_need_pair_ranges') }}
 
 ),
 

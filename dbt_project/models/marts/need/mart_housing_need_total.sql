@@ -13,12 +13,12 @@ with
 
 draws as (
 
-    -- draw 0 (the central parameters) from the mart, draws 1-100 from the stored draws
+    -- draw 0 (the central parameters) from the mart's pairs, draws 1-100 from each LA's pairs added up
     select lad_code, 0 as draw_id, scenario, horizon_years, annual_need_central_parameters as annual_need
     from {{ ref('mart_housing_need_estimate') }}
     union all
     select lad_code, draw_id, scenario, horizon_years, annual_need_for_totals
-    from {{ ref('int_need_annual_need_by_draw') }}
+    from {{ ref('int_need_la_totals_by_draw') }}
 
 ),
 
