@@ -16,7 +16,11 @@ import pytest
 
 from housing_need.errors import ParseError
 from housing_need.sources.council_housing_register import layouts as layout_config
-from housing_need.sources.council_housing_register.read import inspect_register, parse_register
+from housing_need.sources.council_housing_register.read import (
+    inspect_register,
+    parse_register,
+    parse_registers,
+)
 from housing_need.synth import councils, register, register_exports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,6 +132,33 @@ def test_bad_values_are_quarantined_with_the_column_and_never_the_value(files) -
     assert result.rows_in_file == result.row_count + 3
     assert all(q.value is None and not q.record for q in result.quarantined)
     assert not any(v in q.reason for q in result.quarantined for v in ("Band 9", "2099", first[2], first[3]))
+
+
+def test_snapshots_checked_together_give_what_each_gives_alone(files) -> None:
+    """The load parses a batch of snapshots at once (parse_registers: one frame per layout, checked
+    together): every file's rows, quarantine (reasons, row numbers) and counts are what parsing it
+    alone gives, and an application id in two snapshots is no duplicate in either."""
+    leicester = next(p for p in files if "E06000016" in p.name)
+    lines = leicester.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("Band")] = "Band 9"
+    row[header.index("HouseholdSize")] = "x"
+    bad = "\r\n".join([lines[0], ",".join(row), lines[2], lines[2], "1,2", *lines[3:]]) + "\r\n"
+    batch = [(p.read_bytes(), p.name) for p in files]
+    batch += [(bad.encode(), leicester.name), (leicester.read_bytes(), leicester.name)]
+    together = parse_registers(batch)
+    alone = [parse_register(content, name) for content, name in batch]
+    assert len(together[-2].quarantined) == 3  # the band, the duplicate, the malformed record
+    for one, other in zip(together, alone, strict=True):
+        assert one.quarantined == other.quarantined
+        assert (one.rows_in_file, one.release, one.notes) == (other.rows_in_file, other.release, other.notes)
+        pd.testing.assert_frame_equal(_missing_as_none(one.records()), _missing_as_none(other.records()))
+
+
+def _missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """The values as the raw table gets them: a missing value is None whether pandas held NaN or None."""
+    return frame.astype(object).where(frame.notna(), None)
 
 
 @pytest.mark.parametrize("read", [parse_register, inspect_register], ids=["parse", "inspect"])

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import io
 import json
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import HousingNeedError
 from ..privacy import crypto
@@ -52,13 +55,16 @@ class ArchivedFile:
         return load_id_for(self.source, self.sha256)
 
     def read(self, archive_dir: Path, key: bytes | None = None) -> bytes:
-        """The delivered bytes (decrypted with ``key`` for an encrypted file)."""
-        data = self.absolute(archive_dir).read_bytes()
+        """The delivered bytes (decrypted with ``key`` for an encrypted file, a chunk at a time: the
+        ciphertext is never held whole beside them)."""
         if not self.encrypted:
-            return data
+            return self.absolute(archive_dir).read_bytes()
         if key is None:
             raise HousingNeedError(f"{self.path} is encrypted: the archive key is needed to read it")
-        return crypto.decrypt(data, key, name=self.path)
+        plain = io.BytesIO()
+        with open(self.absolute(archive_dir), "rb") as handle:
+            crypto.decrypt_stream(handle, plain, key, name=self.path)
+        return plain.getvalue()
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ def sha256_of(content: bytes) -> str:
 
 
 def sha256_of_file(path: Path) -> str:
-    """The sha256 of a file's bytes, read in chunks (flat memory)."""
+    """The sha256 of a file's bytes, read a block at a time."""
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
@@ -96,12 +102,13 @@ def locked(archive_dir: Path, source: str, name: str = ".lock") -> AbstractConte
     return exclusive(archive_dir / source / name)
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """``write`` into a temporary file beside ``path``, synced, then renamed to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -142,18 +149,69 @@ def archive_bytes(
 ) -> tuple[ArchivedFile, bool]:
     """Store ``content`` (encrypted with ``key`` if given) unless the same bytes are already
     archived. Returns (entry, is_new)."""
-    digest = sha256_of(content)
+    return archive_delivered(
+        archive_dir,
+        source,
+        Delivered.of_bytes(content),
+        original_name=original_name,
+        origin=origin,
+        release=release,
+        key=key,
+    )
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """Delivered bytes to archive: their sha256, size, and how to open them for reading."""
+
+    sha256: str
+    size: int
+    open: Callable[[], BinaryIO]
+
+    @classmethod
+    def of_bytes(cls, content: bytes, sha256: str | None = None) -> Delivered:
+        return cls(sha256 or sha256_of(content), len(content), lambda: io.BytesIO(content))
+
+    @classmethod
+    def of_file(cls, path: Path, sha256: str | None = None) -> Delivered:
+        """A file, hashed (unless ``sha256`` is given) and later read a block at a time."""
+
+        def reader() -> BinaryIO:
+            return path.open("rb")
+
+        return cls(sha256 or sha256_of_file(path), path.stat().st_size, reader)
+
+
+def archive_delivered(
+    archive_dir: Path,
+    source: str,
+    delivered: Delivered,
+    *,
+    original_name: str,
+    origin: str,
+    release: str,
+    key: bytes | None = None,
+) -> tuple[ArchivedFile, bool]:
+    """Store ``delivered`` (encrypted with ``key`` if given, a chunk at a time) unless the same bytes
+    are already archived. Returns (entry, is_new)."""
+    digest = delivered.sha256
     with locked(archive_dir, source):
-        for existing in list_archived(archive_dir, source):
-            if existing.sha256 == digest:
-                return existing, False
+        existing = _archived_as(archive_dir, source, digest)
+        if existing is not None:
+            return existing, False
         ext = Path(original_name).suffix.lower() or ".bin"
         if key is not None:
             ext += crypto.SUFFIX
+
+        def write(sink: BinaryIO) -> None:
+            with delivered.open() as plain:
+                if key is not None:
+                    crypto.encrypt_stream(plain, sink, key)
+                else:
+                    shutil.copyfileobj(plain, sink, crypto.CHUNK)
+
         relative = Path(source) / release / f"{digest}{ext}"
-        _write_atomically(
-            archive_dir / relative, crypto.encrypt(content, key) if key is not None else content
-        )
+        _write_atomically(archive_dir / relative, write)
         entry = ArchivedFile(
             source=source,
             release=release,
@@ -161,12 +219,22 @@ def archive_bytes(
             path=str(relative),
             original_name=original_name,
             origin=origin,
-            size=len(content),
+            size=delivered.size,
             received_at=_now(),
             encrypted=crypto.ALGORITHM if key is not None else None,
         )
         _append(archive_dir / source / MANIFEST, asdict(entry))
         return entry, True
+
+
+def _archived_as(archive_dir: Path, source: str, digest: str) -> ArchivedFile | None:
+    """The manifest's entry for ``digest``, if any. The manifest's text is searched first and parsed
+    only on a hit: an extract of 3,500 new snapshots would otherwise parse a growing manifest once
+    per snapshot."""
+    path = archive_dir / source / MANIFEST
+    if not path.exists() or digest not in path.read_text(encoding="utf-8"):
+        return None
+    return next((e for e in list_archived(archive_dir, source) if e.sha256 == digest), None)
 
 
 # --------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from ..privacy.keys import ARCHIVE_KEY, load_key
 from ..privacy.policy import policy_for
 from ..sources import SourceSpec
 from . import archive
-from .archive import ArchivedFile, archive_bytes, sha256_of
+from .archive import ArchivedFile, sha256_of
 from .discover import DiscoveryError, discover
 from .fetch import FetchState, fetch_url
 
@@ -38,10 +38,35 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Delivery:
+    """A delivery to consider: fetched bytes (``data``) or a file (``path``: an inbox or sample file,
+    hashed and archived a block at a time, and read whole only to inspect a new one)."""
+
     origin: str
     name: str
-    content: bytes
+    data: bytes | None = None
+    path: Path | None = None
     inbox_path: Path | None = None
+
+    @property
+    def content(self) -> bytes:
+        """The delivered bytes (read from the file each time: hold them only while needed)."""
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        return self.path.read_bytes()
+
+    def sha256(self) -> str:
+        return sha256_of(self.data) if self.data is not None else archive.sha256_of_file(self._path)
+
+    def delivered(self, digest: str) -> archive.Delivered:
+        if self.data is not None:
+            return archive.Delivered.of_bytes(self.data, digest)
+        return archive.Delivered.of_file(self._path, digest)
+
+    @property
+    def _path(self) -> Path:
+        assert self.path is not None, "a delivery is bytes or a file"
+        return self.path
 
 
 @dataclass
@@ -103,7 +128,7 @@ def _from_urls(
             summary.not_modified.append(url)
             continue
         states[url] = result.state()
-        deliveries.append(Delivery(origin=f"url:{url}", name=result.filename, content=result.content))
+        deliveries.append(Delivery(origin=f"url:{url}", name=result.filename, data=result.content))
     state_file.parent.mkdir(parents=True, exist_ok=True)
     state_file.write_text(
         json.dumps({"urls": {u: s.to_dict() for u, s in states.items() if u in urls}}, indent=2)
@@ -198,18 +223,19 @@ def collect_deliveries(
     sample_writers: Mapping[str, Callable[[Path], None]] | None = None,
 ) -> Iterator[Delivery]:
     """The deliveries to consider, one at a time: a file is read when its turn comes, so a
-    national register run (3,800 snapshots, 5 GB) never holds more than one in memory."""
+    national register run (3,800 snapshots, 5 GB) never holds more than one in memory (and one
+    already archived is only hashed, a block at a time)."""
     urls = settings.source_url_list(spec.name)
     if not urls and settings.discover and spec.calendar is not None:
         urls = _discovered_urls(spec, settings, summary, settings.today or today or date.today())
     if urls:
         yield from _from_urls(spec, settings, urls, summary)
     for path in _files_in(settings.inbox_dir / spec.name, None):
-        yield Delivery(origin="inbox", name=path.name, content=path.read_bytes(), inbox_path=path)
+        yield Delivery(origin="inbox", name=path.name, path=path, inbox_path=path)
     if settings.use_sample and not urls:
         exts = tuple(e.lower() for e in spec.file_extensions)
         for path in _files_in(sample_folder(spec, settings, sample_writers), exts):
-            yield Delivery(origin="sample", name=path.name, content=path.read_bytes())
+            yield Delivery(origin="sample", name=path.name, path=path)
 
 
 def why_extract(spec: SourceSpec, settings: Settings, today: date | None = None) -> str | None:
@@ -255,7 +281,9 @@ def _write_reason(folder: Path, name: str, reason: str) -> None:
     (folder / f"{name}.reason.txt").write_text(reason + "\n", encoding="utf-8")
 
 
-def _refuse(spec: SourceSpec, settings: Settings, delivery: Delivery, reason: str, key: bytes | None) -> None:
+def _refuse(
+    spec: SourceSpec, settings: Settings, delivery: Delivery, digest: str, reason: str, key: bytes | None
+) -> None:
     archive.refused(
         settings.archive_dir, spec.name, name=delivery.name, origin=delivery.origin, reason=reason
     )
@@ -265,9 +293,10 @@ def _refuse(spec: SourceSpec, settings: Settings, delivery: Delivery, reason: st
         _move(delivery.inbox_path, "rejected", reason)
         return
     # Private: keep the refused bytes only encrypted, beside the archive; the note says where.
-    kept = settings.archive_dir / spec.name / "refused" / f"{sha256_of(delivery.content)}{crypto.SUFFIX}"
+    kept = settings.archive_dir / spec.name / "refused" / f"{digest}{crypto.SUFFIX}"
     kept.parent.mkdir(parents=True, exist_ok=True)
-    kept.write_bytes(crypto.encrypt(delivery.content, key))
+    with delivery.delivered(digest).open() as plain, open(kept, "wb") as sink:
+        crypto.encrypt_stream(plain, sink, key)
     delivery.inbox_path.unlink()
     _write_reason(
         delivery.inbox_path.parent / "rejected", delivery.name, f"{reason}\n(kept encrypted as {kept})"
@@ -291,7 +320,7 @@ def extract_source(
     with archive.locked(settings.archive_dir, spec.name, ".extract.lock"):
         known = {e.sha256: e for e in archive.list_archived(settings.archive_dir, spec.name)}
         for delivery in collect_deliveries(spec, settings, summary, today, sample_writers):
-            digest = sha256_of(delivery.content)
+            digest = delivery.sha256()
             if digest in known:
                 summary.duplicates.append(delivery.name)
             else:
@@ -300,12 +329,12 @@ def extract_source(
                 except ParseError as exc:
                     log.error("%s: refused %s: %s", spec.name, delivery.name, exc)
                     summary.rejected.append(str(exc))
-                    _refuse(spec, settings, delivery, str(exc), key)
+                    _refuse(spec, settings, delivery, digest, str(exc), key)
                     continue
-                entry, _ = archive_bytes(
+                entry, _ = archive.archive_delivered(
                     settings.archive_dir,
                     spec.name,
-                    delivery.content,
+                    delivery.delivered(digest),
                     original_name=delivery.name,
                     origin=delivery.origin,
                     release=release,

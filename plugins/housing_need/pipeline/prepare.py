@@ -1,12 +1,12 @@
 """One archived delivery made ready to insert, without the warehouse (so also in a worker process):
-read (decrypted in memory when archived encrypted), parsed, screened, checked (rows in file = rows
+read (decrypted in memory when archived encrypted; one file's bytes at a time), parsed, screened, checked (rows in file = rows
 parsed + rows quarantined), and protected by its source's privacy class (``privacy.protect``) before
 anything of it can reach the warehouse."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,8 @@ from typing import Any
 import pyarrow as pa
 
 from ..privacy.keys import ARCHIVE_KEY, KeySpec
-from ..privacy.protect import keys_for, protect
-from ..sources import SourceSpec
+from ..privacy.protect import Protected, keys_for, protect_many
+from ..sources import ParseResult, SourceSpec
 from ..sources.screening import screen
 from .archive import ArchivedFile
 from .raw_schema import LOAD_COLUMNS, frame_to_arrow, raw_columns, rows_to_arrow
@@ -47,12 +47,42 @@ def prepare_file(
 ) -> PreparedLoad:
     """Parse, screen and protect one archived delivery. ``keys`` (archive and pseudonymisation keys by
     name) are given to worker processes; without them the keys are loaded here."""
-    keys = keys if keys is not None else source_keys(spec, [entry])
-    raw = entry.read(archive_dir, keys[ARCHIVE_KEY] if entry.encrypted else None)
-    result = screen(spec.parse(raw, entry.original_name), spec)
-    result.check_accounting()
-    protected = protect(result, spec.privacy, spec.pseudonymise, keys)
+    return prepare_files(spec, [entry], archive_dir, keys)[0]
+
+
+def prepare_files(
+    spec: SourceSpec,
+    entries: Sequence[ArchivedFile],
+    archive_dir: Path,
+    keys: Mapping[KeySpec, bytes] | None = None,
+) -> list[PreparedLoad]:
+    """:func:`prepare_file` of each entry, the same results. A source that parses many files at once
+    (``spec.parse_many``) reads them one at a time (one file's bytes held) and checks and protects
+    them together, spreading the fixed cost of each column operation over the batch."""
+    keys = keys if keys is not None else source_keys(spec, entries)
+
+    def contents() -> Iterator[tuple[bytes, str]]:
+        for entry in entries:
+            yield entry.read(archive_dir, keys[ARCHIVE_KEY] if entry.encrypted else None), entry.original_name
+
+    if spec.parse_many is not None and len(entries) > 1:
+        parsed = spec.parse_many(contents())
+    else:
+        parsed = [spec.parse(content, name) for content, name in contents()]
+    results = [screen(result, spec) for result in parsed]
+    for result in results:
+        result.check_accounting()
+    protected = protect_many(results, spec.privacy, spec.pseudonymise, keys)
     columns = {k: v for k, v in raw_columns(spec).items() if k not in LOAD_COLUMNS}
+    return [
+        _prepared(spec, entry, result, done, columns)
+        for entry, result, done in zip(entries, results, protected, strict=True)
+    ]
+
+
+def _prepared(
+    spec: SourceSpec, entry: ArchivedFile, result: ParseResult, protected: Protected, columns: dict[str, str]
+) -> PreparedLoad:
     if protected.columns is not None:
         table = frame_to_arrow(protected.columns, columns)
     else:

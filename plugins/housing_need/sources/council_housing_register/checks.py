@@ -7,7 +7,7 @@ and dates are looked up once per distinct value (:func:`_lookup`, :func:`_dates`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -45,20 +45,35 @@ def read_date(value: Any, layout: Layout) -> date | None:
 _BAD = object()  # a distinct value that fails its check
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, Any]:
+    """(each value's code, the distinct values), missing values included (``pd.factorize``, in C:
+    ``Series.map`` on text calls Python for every row). Object columns (a JSON list read as a
+    tuple) are factorized as an array, so tuples stay values."""
+    if values.dtype == object:
+        return pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    return pd.factorize(values, use_na_sentinel=False)
+
+
+def _mapped(values: pd.Series, table: Mapping[Any, Any]) -> np.ndarray:
+    """``values`` looked up in ``table`` (None where absent), once per distinct value."""
+    codes, distinct = _distinct(values)
+    return np.array([table.get(v) for v in distinct], dtype=object)[codes]
+
+
 def _lookup(values: pd.Series, convert: Callable[[Any], Any]) -> tuple[pd.Series, np.ndarray]:
     """``convert`` applied once per distinct value: (the converted values, which failed: raised
     ValueError or returned ``_BAD``); failed values become None."""
-    table: dict[Any, Any] = {}
-    failed: dict[Any, bool] = {}
-    for value in values.unique():
+    codes, distinct = _distinct(values)
+    converted = np.empty(len(distinct), dtype=object)
+    failed = np.zeros(len(distinct), dtype=bool)
+    for i, value in enumerate(distinct):
         try:
-            table[value] = convert(value)
+            result = convert(value)
         except ValueError:
-            table[value] = _BAD
-        failed[value] = table[value] is _BAD
-        if failed[value]:
-            table[value] = None
-    return values.map(table), values.map(failed).to_numpy(dtype=bool)
+            result = _BAD
+        failed[i] = result is _BAD
+        converted[i] = None if failed[i] else result
+    return pd.Series(converted[codes], index=values.index), failed[codes]
 
 
 @cache
@@ -66,28 +81,43 @@ def _engine() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()  # in memory, for date parsing only; each parse takes its own cursor
 
 
-def _dates(values: pd.Series, layout: Layout) -> tuple[pd.Series, np.ndarray]:
-    """Each text read as :func:`read_date` reads it: (datetime64 values, NaT when empty or not a date;
-    which were not a date). DuckDB parses the column; a value is taken only if it prints back as
-    written (so no engine leniency leaks in), and Python's ``strptime`` decides the rest (not
-    zero-padded, impossible, not a date), so the result is exactly ``read_date``'s."""
+def _date_sql(name: str, cut: bool) -> str:
+    """The select items parsing one text column: the date (``d_``), and whether it prints back as
+    written or is empty (``ok_``); a time after ``T`` is cut when the format has none."""
+    text = f"split_part(\"{name}\", 'T', 1)" if cut else f'"{name}"'
+    return (
+        f'try_strptime({text}, $f)::date as "d_{name}", '
+        f'coalesce(strftime("d_{name}", $f) = {text} or "{name}" = \'\', false) as "ok_{name}"'
+    )
+
+
+def _dates(records: pd.DataFrame, layout: Layout) -> dict[str, tuple[pd.Series, np.ndarray]]:
+    """Each date field's text read as :func:`read_date` reads it: field -> (datetime64 values, NaT
+    when empty or not a date; which were not a date). DuckDB parses the columns, in one query; a value
+    is taken only if it prints back as written (so no engine leniency leaks in), and Python's
+    ``strptime`` decides the rest (not zero-padded, impossible, not a date), so the result is exactly
+    ``read_date``'s."""
     cursor = _engine().cursor()
-    cursor.register("dates_in", pa.table({"v": pa.array(values, type=pa.string())}))
-    parsed = cursor.execute(
-        """select try_strptime(t, $f)::date as d, coalesce(strftime(d, $f) = t or v = '', false) as ok
-           from (select v, if($cut, split_part(v, 'T', 1), v) as t from dates_in)""",
-        {"f": layout.date_format, "cut": "T" not in layout.date_format},
-    ).to_arrow_table()
+    cursor.register(
+        "dates_in", pa.table({name: pa.array(records[name], type=pa.string()) for name in DATE_FIELDS})
+    )
+    cut = "T" not in layout.date_format
+    columns = ", ".join(_date_sql(name, cut) for name in DATE_FIELDS)
+    parsed = cursor.execute(f"select {columns} from dates_in", {"f": layout.date_format}).to_arrow_table()
     cursor.close()
-    days = parsed["d"].to_numpy().astype("datetime64[s]")  # NaT where null
-    bad = np.zeros(len(values), dtype=bool)
-    for i in np.flatnonzero(~parsed["ok"].to_numpy()):  # rare: not zero-padded, impossible, not a date
-        try:
-            day = read_date(values.iloc[i], layout)
-        except ValueError:
-            bad[i], day = True, None
-        days[i] = np.datetime64("NaT") if day is None else np.datetime64(day, "s")
-    return pd.Series(days, index=values.index), bad
+    out = {}
+    for name in DATE_FIELDS:
+        values = records[name]
+        days = parsed[f"d_{name}"].to_numpy().astype("datetime64[s]")  # NaT where null
+        bad = np.zeros(len(values), dtype=bool)
+        for i in np.flatnonzero(~parsed[f"ok_{name}"].to_numpy()):  # rare: not zero-padded, impossible
+            try:
+                day = read_date(values.iloc[i], layout)
+            except ValueError:
+                bad[i], day = True, None
+            days[i] = np.datetime64("NaT") if day is None else np.datetime64(day, "s")
+        out[name] = (pd.Series(days, index=values.index), bad)
+    return out
 
 
 class _Reasons:
@@ -137,28 +167,40 @@ def _preferences(layout: Layout) -> Callable[[Hashable], Any]:
 def check_records(
     records: pd.DataFrame, layout: Layout, council: Council, snapshot: date
 ) -> tuple[pd.DataFrame, list[QuarantinedRow]]:
+    """The canonical rows of one snapshot that pass every check, and a QuarantinedRow for each that
+    fails one (:func:`check_batch` of a batch of one)."""
+    rows, quarantined = check_batch(records.assign(_part=0), layout, [(council, snapshot)])
+    return rows.drop(columns="_part"), [q for _, q in quarantined]
+
+
+def check_batch(
+    records: pd.DataFrame, layout: Layout, parts: Sequence[tuple[Council, date]]
+) -> tuple[pd.DataFrame, list[tuple[int, QuarantinedRow]]]:
     """The canonical rows that pass every check, and a QuarantinedRow (column and reason, never the
-    value) for each that fails one. Checks, in order: a malformed record; a required field empty;
-    a date not in the layout's format; registration or birth after the snapshot; a count out of
-    range; a band not in the council's scheme; a code not in the layout's lists; a preference
-    category outside s166A(3); an application id already in the snapshot.
+    value) for each that fails one, of the records of one or more snapshots written in ``layout``:
+    ``records["_part"]`` is the index in ``parts`` of each row's snapshot (its council and date).
+    Checks, in order: a malformed record; a required field empty; a date not in the layout's format;
+    registration or birth after the snapshot; a count out of range; a band not in the council's
+    scheme; a code not in the layout's lists; a preference category outside s166A(3); an
+    application id already in the snapshot.
 
     Each step below flags the rows it refuses (a row keeps its first reason) and adds its canonical
-    columns, gathered as arrays and made a frame once (each column added to a DataFrame costs more
-    than the work on it, for a file of a few thousand rows)."""
+    columns, gathered as arrays and made a frame once. Checking many snapshots in one call spreads
+    the fixed cost of each column operation (the cost of a file of a few thousand rows) over them."""
     reasons = _Reasons(len(records))
+    part = records["_part"].to_numpy(dtype=np.int64)
     _check_structure(records, reasons)
-    out = _given_columns(records, layout, council, snapshot)
-    _check_dates(records, layout, snapshot, reasons, out)
+    out = _given_columns(records, layout, parts, part)
+    _check_dates(records, layout, reasons, out)
     _check_counts(records, reasons, out)
-    _check_codes(records, layout, council, reasons, out)
-    refs = records["application_ref"].where(~reasons.failed)
+    _check_codes(records, layout, parts, part, reasons, out)
+    refs = pd.DataFrame({"part": part, "ref": records["application_ref"].where(~reasons.failed).to_numpy()})
     reasons.flag(
-        refs.notna() & refs.duplicated(keep="first"),
+        refs["ref"].notna().to_numpy() & refs.duplicated(keep="first").to_numpy(),
         "application_ref",
         "application id already in this snapshot (duplicate)",
     )
-    return _split(records, reasons, out)
+    return _split(records, reasons, out, part)
 
 
 def _check_structure(records: pd.DataFrame, reasons: _Reasons) -> None:
@@ -173,13 +215,15 @@ def _check_structure(records: pd.DataFrame, reasons: _Reasons) -> None:
         reasons.flag(records[name] == "", name, f"{name} is empty")
 
 
-def _given_columns(records: pd.DataFrame, layout: Layout, council: Council, snapshot: date) -> dict[str, Any]:
+def _given_columns(
+    records: pd.DataFrame, layout: Layout, parts: Sequence[tuple[Council, date]], part: np.ndarray
+) -> dict[str, Any]:
     """The canonical columns taken as given: the snapshot, council and layout, and the text fields
     (empty as None)."""
     n = len(records)
     out: dict[str, Any] = {
-        "snapshot_date": np.full(n, np.datetime64(snapshot, "s")),
-        "lad_code": np.full(n, council.lad_code, dtype=object),
+        "snapshot_date": np.array([np.datetime64(day, "s") for _, day in parts])[part],
+        "lad_code": np.array([council.lad_code for council, _ in parts], dtype=object)[part],
         "layout": np.full(n, layout.name, dtype=object),
     }
     for name in ("application_ref", "person_ref", "forename", "surname", "postcode", "nationality_code"):
@@ -188,15 +232,14 @@ def _given_columns(records: pd.DataFrame, layout: Layout, council: Council, snap
     return out
 
 
-def _check_dates(
-    records: pd.DataFrame, layout: Layout, snapshot: date, reasons: _Reasons, out: dict[str, Any]
-) -> None:
+def _check_dates(records: pd.DataFrame, layout: Layout, reasons: _Reasons, out: dict[str, Any]) -> None:
     """Flag dates not in the layout's format, and registration or birth after the snapshot."""
+    parsed = _dates(records, layout)
     for name in DATE_FIELDS:
-        dates, bad = _dates(records[name], layout)
+        dates, bad = parsed[name]
         reasons.flag(bad, name, f"{name} is not a date in the layout's format {layout.date_format}")
         out[name] = dates.where(~reasons.failed)
-    day = pd.Timestamp(snapshot)
+    day = out["snapshot_date"]
     reasons.flag(
         out["registration_date"] > day, "registration_date", "registration date after the snapshot date"
     )
@@ -212,26 +255,38 @@ def _check_counts(records: pd.DataFrame, reasons: _Reasons, out: dict[str, Any])
 
 
 def _check_codes(
-    records: pd.DataFrame, layout: Layout, council: Council, reasons: _Reasons, out: dict[str, Any]
+    records: pd.DataFrame,
+    layout: Layout,
+    parts: Sequence[tuple[Council, date]],
+    part: np.ndarray,
+    reasons: _Reasons,
+    out: dict[str, Any],
 ) -> None:
     """Flag a band outside the council's scheme, a code outside the layout's lists and a
     preference category outside s166A(3); add the band's rank and the codes' canonical values."""
     band = records["band_code"]
-    reasons.flag(
-        ~band.isin(list(council.bands)),
-        "band_code",
-        f"band code not in {council.name}'s scheme ({', '.join(council.bands)})",
+    schemes = list({council.lad_code: council for council, _ in parts}.values())
+    index = {council.lad_code: i for i, council in enumerate(schemes)}
+    scheme = np.array([index[council.lad_code] for council, _ in parts], dtype=np.int64)[part]
+    codes, distinct = _distinct(band)
+    ranks = np.array([[c.bands.get(b, np.nan) for b in distinct] for c in schemes], dtype="float64")
+    rank = ranks[scheme, codes] if len(band) else np.zeros(0)
+    messages = np.array(
+        [f"band code not in {c.name}'s scheme ({', '.join(c.bands)})" for c in schemes], dtype=object
     )
+    reasons.flag(np.isnan(rank), "band_code", messages[scheme])
     out["band_code"] = band
-    out["band_rank"] = band.map(council.bands).where(~reasons.failed, 0).astype(np.int64)
+    out["band_rank"] = np.where(reasons.failed, 0, np.nan_to_num(rank)).astype(np.int64)
     for name in CODED:
-        codes = layout.codes[name]
+        table = layout.codes[name]
+        values = _mapped(records[name], table)
         reasons.flag(
-            ~records[name].isin(list(codes)),
+            ~records[name].isin(list(table)),
             name,
-            f"{name} code not in the layout's code list ({len(codes)} codes)",
+            f"{name} code not in the layout's code list ({len(table)} codes)",
         )
-        out[name] = records[name].map(codes).where(~reasons.failed, None)
+        values[reasons.failed] = None
+        out[name] = values
     raw = records["preference_categories"]
     keys = raw if raw.dtype != object else raw.map(lambda v: tuple(v) if isinstance(v, list) else v)
     categories, bad = _lookup(keys, _preferences(layout))
@@ -240,13 +295,15 @@ def _check_codes(
 
 
 def _split(
-    records: pd.DataFrame, reasons: _Reasons, out: dict[str, Any]
-) -> tuple[pd.DataFrame, list[QuarantinedRow]]:
-    """The frame of the rows no check refused, and a QuarantinedRow for each refused one."""
+    records: pd.DataFrame, reasons: _Reasons, out: dict[str, Any], part: np.ndarray
+) -> tuple[pd.DataFrame, list[tuple[int, QuarantinedRow]]]:
+    """The frame of the rows no check refused (with their ``_part``), and (part, QuarantinedRow) for
+    each refused one."""
     numbers = records["_row_number"].to_numpy()
     out["_row_number"] = numbers
+    out["_part"] = part
     quarantined = [
-        QuarantinedRow(int(numbers[i]), reasons.column[i], None, reasons.reason[i], {})
+        (int(part[i]), QuarantinedRow(int(numbers[i]), reasons.column[i], None, reasons.reason[i], {}))
         for i in np.flatnonzero(reasons.failed)
     ]
     keep = ~reasons.failed

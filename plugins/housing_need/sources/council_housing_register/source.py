@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...privacy.classes import PrivacyClass
 from ...privacy.pseudonymise import AgeBand, Drop, KeyedHash, PostcodeDistrict
 from ..spec import SourceSpec
-from .read import inspect_register, parse_register
+from .read import inspect_register, parse_register, parse_registers
 
 NAME = "council_housing_register"
 
@@ -58,4 +58,5 @@ SOURCE = SourceSpec(
     },
     synthetic_sample=True,  # its writer: housing_need.synth.samples
     inspect=inspect_register,
+    parse_many=parse_registers,
 )
