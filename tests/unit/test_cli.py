@@ -86,6 +86,24 @@ def test_sql_imports_duckdb_and_nothing_heavy(warehouse: dict[str, str]) -> None
     assert not loaded & {"airflow", "pandas", "numpy", "dbt", "great_expectations", "pyarrow", "yaml"}
 
 
+def test_status_loads_every_feed_spec_without_pandas_numpy_or_pyarrow(warehouse: dict[str, str]) -> None:
+    """`./run status` reads every feed's spec (its release calendar); the readers behind the specs load
+    pandas, numpy and pyarrow only when a file is read."""
+    from housing_need.pipeline.raw_schema import ensure_schema
+
+    with duckdb.connect(warehouse["HOUSING_NEED_WAREHOUSE"]) as con:
+        ensure_schema(con)  # the meta tables a refresh makes
+    script = (
+        "import sys, json; from housing_need.cli import main; code = main(['status']); "
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr); sys.exit(code)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], env=warehouse, capture_output=True, text=True)
+    assert "council_housing_register" in result.stdout, result.stdout + result.stderr
+    loaded = set(json.loads(result.stderr.splitlines()[-1]))
+    assert "housing_need" in loaded
+    assert not loaded & {"airflow", "pandas", "numpy", "dbt", "great_expectations", "pyarrow"}
+
+
 def test_sql_errors_are_one_line_with_the_hint_and_copy_writes_its_file(
     warehouse: dict[str, str], tmp_path: Path
 ) -> None:

@@ -23,10 +23,10 @@ import re
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # numpy and pandas load when rows are transformed: the source registry imports
+    import pandas as pd  # this module, and `./run status` should not pay for them
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,9 @@ def apply_columns(
     """:func:`apply` on every row of a parsed frame's columns at once (originals removed), with the
     same results: each distinct identifier hashed once, dates of birth banded in array arithmetic.
     ``columns`` maps names to the frame's Series (a dict: removing a DataFrame's column copies it)."""
+    import numpy as np
+    import pandas as pd
+
     index = next(iter(columns.values())).index if columns else pd.RangeIndex(0)
     frame = columns
     for name, rule in transforms.items():
@@ -186,6 +189,9 @@ def _by_distinct(
 ) -> pd.Series:
     """``convert`` of each value's text, computed once per distinct value (``pd.factorize``, in C, where
     ``Series.map`` on text calls Python for every row); None where not ``present``."""
+    import numpy as np
+    import pandas as pd
+
     codes, distinct = pd.factorize(values)
     table = np.array([*(convert(str(v)) for v in distinct), None], dtype=object)
     out = table[codes]  # code -1 (missing) takes the last entry, None

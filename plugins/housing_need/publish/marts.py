@@ -9,6 +9,9 @@ from __future__ import annotations
 import duckdb
 
 MARTS_SCHEMA = "marts"
+# The schema is written into these catalogue queries, not bound as a parameter: binding a Python value
+# makes DuckDB's client import pandas (0.3 s), which `./run status` otherwise never needs.
+_IN_MARTS = f"schema_name = '{MARTS_SCHEMA}' and database_name = current_database()"
 
 
 def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -16,9 +19,7 @@ def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [
         str(row[0])
         for row in con.execute(
-            "select table_name from duckdb_tables() where schema_name = ? and database_name = current_database() "
-            "order by 1",
-            [MARTS_SCHEMA],
+            f"select table_name from duckdb_tables() where {_IN_MARTS} order by 1"
         ).fetchall()
     ]
 
@@ -28,9 +29,7 @@ def mart_sizes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     return [
         (str(name), int(rows))
         for name, rows in con.execute(
-            "select table_name, estimated_size from duckdb_tables() where schema_name = ? "
-            "and database_name = current_database() order by 1",
-            [MARTS_SCHEMA],
+            f"select table_name, estimated_size from duckdb_tables() where {_IN_MARTS} order by 1"
         ).fetchall()
     ]
 

@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...privacy.classes import PrivacyClass
 from ...privacy.pseudonymise import AgeBand, Drop, KeyedHash, PostcodeDistrict
-from ..spec import SourceSpec
-from .read import inspect_register, parse_register, parse_registers
+from ..spec import ParseResult, SourceSpec
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+# The reader (pandas, pyarrow) is imported when a file is read, not with the registry: `./run status`
+# and the other quick commands load every feed's spec.
+
+
+def parse_register(content: bytes, name: str) -> ParseResult:
+    from .read import parse_register as parse
+
+    return parse(content, name)
+
+
+def parse_registers(files: Iterable[tuple[bytes, str]]) -> list[ParseResult]:
+    from .read import parse_registers as parse
+
+    return parse(files)
+
+
+def inspect_register(content: bytes, name: str) -> str:
+    from .read import inspect_register as inspect
+
+    return inspect(content, name)
+
 
 NAME = "council_housing_register"
 
