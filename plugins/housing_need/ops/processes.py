@@ -267,3 +267,18 @@ def exit_with_parent(grace: float = GRACE_SECONDS, poll: float = 0.5) -> None:
         os._exit(128 + signal.SIGTERM)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def release_free_memory() -> None:
+    """Hand the memory a finished step freed back to the operating system before the next one starts.
+
+    A refresh runs its steps one after the other in one long-lived process (the DAG runner, or an
+    Airflow worker) while the dbt step's child holds DuckDB's working memory: what load_raw and the
+    raw gate freed stayed in glibc's heap and counted against the machine until the run ended
+    (``malloc_trim``; a no-op where the C library has none)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

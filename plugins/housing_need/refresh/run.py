@@ -12,6 +12,7 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import HousingNeedError
+from ..ops.processes import release_free_memory
 from ..pipeline import warehouse
 from ..pipeline.lock import TOKEN_ENV
 from .report import DONE, FAILED, SKIPPED, STEP_FAILED, RunReport, StepRecord, load_report, now_iso
@@ -29,6 +30,7 @@ def run_step(settings: Settings, name: str, run_id: str, *, full: bool = False) 
             raise HousingNeedError(f"run {run_id} has no report: it must start with the 'begin' step")
         report = RunReport(run_id=run_id, full=full)
     ctx = Context(settings, run_id, report)
+    release_free_memory()  # what the previous step freed, before this one (dbt) starts a child
     started_at, started = now_iso(), time.monotonic()
     try:
         if step.in_shadow and report.shadow is None:
