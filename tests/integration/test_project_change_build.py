@@ -132,3 +132,21 @@ def test_a_model_added_then_removed_is_built_alone_then_dropped(edited: tuple[Pr
     assert marts_fingerprint(project.warehouse) == before
     again = project.cli("refresh")
     assert again.returncode == 0 and "nothing new, no DAG run started" in again.stdout, again.stdout
+
+
+def test_a_state_dbt_cannot_read_is_reported_as_unusable(tmp_path: Path) -> None:
+    """A saved manifest of another artifact version: the real dbt refuses it before building
+    anything, and the runner says so (the refresh then builds everything)."""
+    from housing_need.pipeline.dbt_runner import DbtStateUnusable, run_dbt
+
+    state = tmp_path / "state"
+    state.mkdir()
+    old = {"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v1.json"}}
+    (state / "manifest.json").write_text(json.dumps(old), encoding="utf-8")
+    with pytest.raises(DbtStateUnusable, match="state unusable"):
+        run_dbt(
+            ["ls", "--select", "state:modified+", "--state", str(state)],
+            project_dir=ROOT / "dbt_project",
+            warehouse_path=tmp_path / "w.duckdb",
+            target_path=tmp_path / "target",
+        )
