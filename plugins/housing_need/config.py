@@ -53,6 +53,7 @@ class Environment(BaseModel):
     inbox_dir: OptionalPath = Field(None, alias="HOUSING_NEED_INBOX_DIR")
     sample_dir: OptionalPath = Field(None, alias="HOUSING_NEED_SAMPLE_DIR")
     expectations_dir: OptionalPath = Field(None, alias="HOUSING_NEED_EXPECTATIONS_DIR")
+    dbt_project_dir: OptionalPath = Field(None, alias="HOUSING_NEED_DBT_PROJECT_DIR")
     use_sample: Flag = Field(None, alias="HOUSING_NEED_USE_SAMPLE")  # default: on
     discover: Flag = Field(None, alias="HOUSING_NEED_DISCOVER")  # default: on unless the sample is used
     today: Annotated[date | None, BeforeValidator(_iso_date)] = Field(None, alias="HOUSING_NEED_TODAY")
@@ -137,7 +138,7 @@ def settings(env: Mapping[str, str] | None = None) -> Settings:
         sample_dir=(given.sample_dir or home / "data" / "sample").resolve(),
         site_dir=var_dir / "site",
         runs_dir=var_dir / "runs",
-        dbt_project_dir=home / "dbt_project",
+        dbt_project_dir=(given.dbt_project_dir or home / "dbt_project").resolve(),
         expectations_dir=(given.expectations_dir or home / "expectations").resolve(),
         use_sample=use_sample,
         source_urls={k: v for k, v in env.items() if k.startswith(PREFIX) and k.endswith("_URL")},

@@ -65,6 +65,6 @@ def test_an_unknown_or_wrong_key_fails_naming_the_file_and_the_key(tmp_path: Pat
     data["build"]["mode"] = "partial"
     path.write_text(json.dumps(data))
     with pytest.raises(
-        HousingNeedError, match=r"build\.mode: Input should be 'full', 'incremental' or 'none'"
+        HousingNeedError, match=r"build\.mode: Input should be 'full', 'modified', 'incremental' or 'none'"
     ):
         load_report(tmp_path, "manual__2026-01-01T00:00:00+00:00")

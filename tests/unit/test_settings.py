@@ -53,6 +53,8 @@ def test_every_variable_is_read_by_its_name(tmp_path: Path) -> None:
     ]
     assert s.use_sample is False and s.discover is True  # discovery defaults on without the sample
     assert s.today == date(2024, 5, 1)
+    moved = settings({**env, "HOUSING_NEED_DBT_PROJECT_DIR": str(tmp_path / "dbt")})
+    assert moved.dbt_project_dir == tmp_path / "dbt"
     assert s.source_url_list("ons_census") == ["http://a/1.zip", "http://a/2.zip"]
     assert (
         s.discovery_page("ons_census") == "http://mirror/" and s.discovery_page("mhclg_homelessness") is None

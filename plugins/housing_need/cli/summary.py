@@ -13,6 +13,14 @@ from ..publish.marts import mart_sizes
 from ..refresh.report import RunReport
 from ..sources import SOURCES
 
+BUILD_MODES = {
+    "full": "the whole dbt project",
+    "modified": "what changed in the dbt project since the published build, what depends on it, "
+    "and what depends on the sources that delivered",
+    "incremental": "what depends on the sources that delivered",
+    "none": "nothing",
+}
+
 
 def render_run(report: RunReport, extracts: dict[str, dict[str, Any]] | None = None) -> str:
     """A refresh as a data engineer reads it: per source what arrived, what was refused or set
@@ -25,7 +33,11 @@ def render_run(report: RunReport, extracts: dict[str, dict[str, Any]] | None = N
         built = f": {report.build.summary}" if report.build.summary else ""
         lines.append(f"  build: {report.build.mode} ({report.build.reason}){built}")
         if report.build.select:
-            lines.append(f"    selected: {' '.join(report.build.select)}")
+            lines.append(f"    selected: {' '.join(report.build.select)} ({BUILD_MODES[report.build.mode]})")
+        if report.build.mode == "modified":
+            lines.append(f"    rebuilt: {', '.join(report.build.relations) or 'nothing'}")
+        if report.build.dropped:
+            lines.append(f"    dropped (no longer in the dbt project): {', '.join(report.build.dropped)}")
     lines.append("  sources:")
     for name, record in report.sources.items():
         extract = (extracts or {}).get(name, {})

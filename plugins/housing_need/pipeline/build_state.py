@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import duckdb
 
 from ..config import Settings
+from . import dbt_state
 
 DDL = """create table if not exists meta.build_state (
     key varchar primary key,
@@ -68,8 +70,44 @@ def changes(con: duckdb.DuckDBPyConnection, settings: Settings) -> str | None:
     return None
 
 
-def record_build(con: duckdb.DuckDBPyConnection, settings: Settings, manifest: dict[str, Any]) -> None:
-    set_value(con, "dbt_project_fingerprint", fingerprint(settings.dbt_project_dir))
+def plan_build(
+    con: duckdb.DuckDBPyConnection | None,
+    settings: Settings,
+    *,
+    pending: list[str],
+    full_requested: bool = False,
+) -> dbt_state.Decision:
+    """What a refresh of the warehouse behind ``con`` (None: nothing published yet) builds, and why."""
+    current = dbt_state.snapshot(settings.dbt_project_dir, os.environ)
+    if con is None:
+        return dbt_state.decide(
+            pending=pending,
+            project_changed=None,
+            previous=None,
+            current=current,
+            full_requested=full_requested,
+            first_build=True,
+        )
+    saved = dbt_state.load(con)
+    recorded = get_value(con, "dbt_project_fingerprint")
+    return dbt_state.decide(
+        pending=pending,
+        project_changed=changes(con, settings),
+        previous=saved.snapshot if saved else None,
+        current=current,
+        state_matches=saved is not None and saved.project_fingerprint == recorded,
+        full_requested=full_requested,
+    )
+
+
+def record_build(
+    con: duckdb.DuckDBPyConnection, settings: Settings, manifest: dict[str, Any], manifest_path: Path
+) -> None:
+    """After a build: the project's fingerprint, each raw table's selector, and the dbt state (the
+    build's manifest and the project's snapshot) that a later build compares with."""
+    project = fingerprint(settings.dbt_project_dir)
+    set_value(con, "dbt_project_fingerprint", project)
+    dbt_state.save(con, project, dbt_state.snapshot(settings.dbt_project_dir, os.environ), manifest_path)
     selectors = {
         node["identifier"]: f"source:{node['source_name']}.{node['name']}+"
         for node in manifest.get("sources", {}).values()

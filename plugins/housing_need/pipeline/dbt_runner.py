@@ -32,6 +32,14 @@ class DbtFailed(HousingNeedError):
     """dbt exited non-zero; the message lists the failing nodes."""
 
 
+class DbtStateUnusable(DbtFailed):
+    """dbt could not compare with the ``--state`` manifest (another artifact version, unreadable):
+    nothing was built; the caller builds without ``--state``."""
+
+
+STATE_UNUSABLE_EXIT = 4
+
+
 @dataclass
 class DbtResult:
     command: list[str]
@@ -92,6 +100,9 @@ def run_dbt(
             result.by_type[kind] += 1
             if status in ("error", "fail", "runtime error"):
                 result.failures.append(f"{node.get('unique_id')}: {status}: {node.get('message')}")
+    if proc.returncode == STATE_UNUSABLE_EXIT:
+        said = [ln for ln in proc.stdout.splitlines() if ln.startswith("state unusable:")]
+        raise DbtStateUnusable(said[-1] if said else "dbt could not use the saved state")
     if proc.returncode != 0:
         tail = "\n".join(proc.stdout.splitlines()[-40:])
         detail = "\n".join(result.failures) or tail
@@ -121,12 +132,13 @@ def _child(argv: Sequence[str]) -> int:
     if not parsed.success or not isinstance(manifest, Manifest):
         print(f"dbt parse failed: {parsed.exception}", flush=True)
         return 2
-    outcome = dbtRunner(manifest=manifest).invoke([*args, *target_flags])
     target = Path(os.environ["DBT_TARGET_PATH"])
+    (target / "run_results.json").unlink(missing_ok=True)  # tells whether the command ran any node
+    outcome = dbtRunner(manifest=manifest).invoke([*args, *target_flags])
     if (target / "run_results.json").exists():
         shutil.copy2(target / "run_results.json", target / COMMAND_RESULTS)
     if not outcome.success:
-        return 1
+        return STATE_UNUSABLE_EXIT if _state_unusable(args, outcome.exception, target) else 1
     if options.docs:
         docs = dbtRunner(manifest=manifest).invoke(
             ["docs", "generate", "--static", "--no-compile", *target_flags]
@@ -135,6 +147,21 @@ def _child(argv: Sequence[str]) -> int:
             print(f"dbt docs generate failed: {docs.exception}", flush=True)
             return 3
     return 0
+
+
+def _state_unusable(args: Sequence[str], exception: BaseException | None, target: Path) -> bool:
+    """The command stopped before running any node because the ``--state`` manifest could not be
+    read or compared (dbt raises while selecting, so no run results were written)."""
+    if "--state" not in args or exception is None or (target / "run_results.json").exists():
+        return False
+    from dbt.artifacts.exceptions import IncompatibleSchemaError
+
+    state_dir = args[args.index("--state") + 1]
+    text = str(exception)
+    if isinstance(exception, IncompatibleSchemaError) or state_dir in text or "comparison manifest" in text:
+        print(f"state unusable: {type(exception).__name__}: {' '.join(text.split())}", flush=True)
+        return True
+    return False
 
 
 if __name__ == "__main__":

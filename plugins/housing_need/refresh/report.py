@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 RunStatus = Literal["running", "success", "failed", "partial", "unchanged"]
 StepStatus = Literal["done", "skipped", "failed"]
 SourceStatus = Literal["new data", "no new deliveries", "failed", "withdrawn"]
-BuildMode = Literal["full", "incremental", "none"]
+BuildMode = Literal["full", "modified", "incremental", "none"]
 
 RUNNING: Final = "running"
 SUCCESS: Final = "success"
@@ -76,13 +76,16 @@ class SourceRecord(_Record):
 
 
 class BuildRecord(_Record):
-    """What dbt rebuilt and why."""
+    """What dbt rebuilt and why. ``full``: the whole project; ``modified``: what changed in the dbt
+    project since the published build and everything downstream (``state:modified+``), plus what
+    depends on the sources that delivered; ``incremental``: only what depends on those sources."""
 
     mode: BuildMode
     reason: str
     select: list[str] = Field(default_factory=list)
     summary: str = ""
     relations: list[str] = Field(default_factory=list)  # "<schema>.<name>" built (models, seeds)
+    dropped: list[str] = Field(default_factory=list)  # relations of models/seeds removed from the project
     seconds: float = 0.0
 
 

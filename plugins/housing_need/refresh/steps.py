@@ -31,9 +31,9 @@ import duckdb
 
 from ..config import Settings
 from ..errors import HousingNeedError
-from ..pipeline import build_state, warehouse
+from ..pipeline import build_state, dbt_state, warehouse
 from ..pipeline.accounting import account as account_rows
-from ..pipeline.dbt_runner import COMMAND_RESULTS, run_dbt
+from ..pipeline.dbt_runner import COMMAND_RESULTS, DbtResult, DbtStateUnusable, run_dbt
 from ..pipeline.load import load_files, withdraw
 from ..pipeline.lock import TOKEN_ENV, WriterLease, run_token
 from ..pipeline.plan import SourcePlan, archived, mark_refusals_seen, new_refusals, plan
@@ -110,15 +110,14 @@ def begin(ctx: Context) -> str:
     s, report = ctx.settings, ctx.report
     holder = "housing-need refresh" if os.environ.get(TOKEN_ENV) else f"Airflow run {ctx.run_id}"
     ctx.lease.acquire(holder, token=ctx.token, run_id=ctx.run_id)
-    first_build = not s.warehouse_path.exists()
-    if first_build:
+    if not s.warehouse_path.exists():
         plans = {name: SourcePlan(pending=archived(s.archive_dir, spec)) for name, spec in ctx.specs.items()}
-        changed: str | None = "first build of this warehouse"
+        decision = build_state.plan_build(None, s, pending=_pending(plans), full_requested=report.full)
         refusals = {name: new_refusals(None, s.archive_dir, name) for name in ctx.specs}
     else:
         with warehouse.connect(s.warehouse_path, read_only=True) as con:
             plans = plan(con, ctx.specs.values(), s.archive_dir)
-            changed = build_state.changes(con, s)
+            decision = build_state.plan_build(con, s, pending=_pending(plans), full_requested=report.full)
             refusals = {name: new_refusals(con, s.archive_dir, name) for name in ctx.specs}
     for name, spec in ctx.specs.items():
         record = report.source(name)
@@ -129,17 +128,7 @@ def begin(ctx: Context) -> str:
         record.failures += [f"delivery refused: {r}" for r in record.refused]
         if record.refused:
             record.status = "failed"
-    pending = sorted(n for n, p in plans.items() if p.pending or p.withdraw)
-    if report.full:
-        report.build = BuildRecord(mode="full", reason="full rebuild requested (--full)")
-    elif changed:
-        report.build = BuildRecord(mode="full", reason=changed)
-    elif pending:
-        report.build = BuildRecord(
-            mode="incremental", reason="new or withdrawn deliveries: " + ", ".join(pending)
-        )
-    else:
-        report.build = BuildRecord(mode="none", reason="no new deliveries and no change to the dbt project")
+    report.build = BuildRecord(mode=decision.mode, reason=decision.reason, select=decision.select)
     files = sum(len(p.pending) for p in plans.values())
     withdrawing = sum(len(p.withdraw) for p in plans.values())
     if report.build.mode == "none" and not any(refusals.values()):
@@ -207,37 +196,68 @@ def raw_gate(ctx: Context) -> str:
 
 
 def dbt_build(ctx: Context) -> str:
-    """dbt build in the shadow: everything (full) or only what depends on the sources that changed."""
+    """dbt build in the shadow: everything (full), what the project change touched and what depends on
+    the sources that changed (modified), or only the latter (incremental)."""
     report = ctx.report
     assert report.build is not None
     if report.build.mode == "none":
         raise Skip(report.build.reason)
-    args = ["build", "--fail-fast"]
-    if report.build.mode == "incremental":
-        with warehouse.connect(ctx.shadow, read_only=True) as con:
-            selectors = build_state.selectors(con)
-        wanted = {ctx.specs[name].raw_table for name in report.changed_sources}
-        report.build.select = sorted(selectors[t] for t in wanted if t in selectors)
-        if not report.build.select:
-            report.build.reason += "; no dbt model reads these sources"
-            raise Skip(report.build.reason)
-        args += ["--select", *report.build.select]
+    with warehouse.connect(ctx.shadow, read_only=True) as con:
+        selectors = build_state.selectors(con)
+        saved = dbt_state.load(con)
+    args = _build_args(ctx, selectors, saved)
     started = time.monotonic()
     (ctx.dbt_target / "static_index.html").unlink(missing_ok=True)
-    result = run_dbt(
+    try:
+        result = _run_build(ctx, args)
+    except DbtStateUnusable as exc:  # nothing was built: build everything instead, and say why
+        report.build.mode, report.build.select = "full", []
+        report.build.reason += f"; full build instead: dbt could not use the saved state ({exc})"
+        result = _run_build(ctx, ["build", "--fail-fast"])
+    report.build.seconds = round(time.monotonic() - started, 2)
+    report.build.summary = result.summary()
+    manifest_path = ctx.dbt_target / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    report.build.relations = build_state.built_relations(manifest, ctx.dbt_target / COMMAND_RESULTS)
+    with warehouse.connect(ctx.shadow) as con:
+        if saved is not None and report.build.mode != "incremental":  # the project may have lost nodes
+            removed = dbt_state.removed_relations(saved.manifest_json(), manifest)
+            report.build.dropped = dbt_state.drop_relations(con, removed)
+        build_state.record_build(con, ctx.settings, manifest, manifest_path)
+    return f"{report.build.mode}: {result.summary()}"
+
+
+def _build_args(ctx: Context, selectors: dict[str, str], saved: dbt_state.SavedState | None) -> list[str]:
+    """``dbt build`` of the whole project, of what the project change touched (``state:modified+``
+    against the published build's manifest) and what depends on the delivered sources, or of these
+    sources' dependants only; fills in the build record's selection."""
+    build = ctx.report.build
+    assert build is not None
+    args = ["build", "--fail-fast"]
+    if build.mode == "full":
+        return args
+    wanted = {ctx.specs[name].raw_table for name in ctx.report.changed_sources}
+    sources = sorted(selectors[t] for t in wanted if t in selectors)
+    if build.mode == "incremental":
+        build.select = sources
+        if not build.select:
+            build.reason += "; no dbt model reads these sources"
+            raise Skip(build.reason)
+        return [*args, "--select", *build.select]
+    assert saved is not None, "a modified build is planned only when the dbt state is saved"
+    build.select = list(dict.fromkeys([*build.select, *sources]))
+    state = saved.write_manifest(ctx.settings.var_dir / "dbt" / "state")
+    return [*args, "--select", *build.select, "--state", str(state)]
+
+
+def _run_build(ctx: Context, args: list[str]) -> DbtResult:
+    return run_dbt(
         args,
         project_dir=ctx.settings.dbt_project_dir,
         warehouse_path=ctx.shadow,
         target_path=ctx.dbt_target,
         docs=True,
     )
-    report.build.seconds = round(time.monotonic() - started, 2)
-    report.build.summary = result.summary()
-    manifest = json.loads((ctx.dbt_target / "manifest.json").read_text())
-    report.build.relations = build_state.built_relations(manifest, ctx.dbt_target / COMMAND_RESULTS)
-    with warehouse.connect(ctx.shadow) as con:
-        build_state.record_build(con, ctx.settings, manifest)
-    return f"{report.build.mode}: {result.summary()}"
 
 
 def account(ctx: Context) -> str:
@@ -374,6 +394,10 @@ def _set_aside(con: duckdb.DuckDBPyConnection, report: RunReport, name: str, *fa
     record.failures += list(failures)
     record.status = "failed"
     log.error("%s set aside for this run: %s", name, "; ".join(failures))
+
+
+def _pending(plans: Mapping[str, SourcePlan]) -> list[str]:
+    return sorted(n for n, p in plans.items() if p.pending or p.withdraw)
 
 
 def _settle_build_mode(report: RunReport) -> None:
