@@ -55,6 +55,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     try:
         _local_keys_note(s)
         needed = runs_needed(s, SOURCES, full=bool(args.full))
+        for name, calendar in needed.calendars.items():
+            if name not in needed.extracts:  # its extract would have said so
+                print(f"    {name}: release calendar: {calendar}", flush=True)
         if needed.nothing:
             return _nothing_new(s, time.monotonic() - started)
         ensure_airflow_db(s)

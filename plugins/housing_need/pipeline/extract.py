@@ -238,6 +238,16 @@ def collect_deliveries(
             yield Delivery(origin="sample", name=path.name, path=path)
 
 
+def calendar_text(spec: SourceSpec, settings: Settings, today: date | None = None) -> str | None:
+    """Where ``spec`` stands against its release calendar (the extract's "release calendar:" line),
+    None when it has no calendar or release discovery is off."""
+    if not settings.discover or spec.calendar is None:
+        return None
+    return spec.calendar.status(
+        latest_archived_period(settings, spec), settings.today or today or date.today()
+    ).text()
+
+
 def why_extract(spec: SourceSpec, settings: Settings, today: date | None = None) -> str | None:
     """Why the extract of ``spec`` may find a new delivery, or None when it cannot: no publisher URL
     to ask, no release due on its calendar, an empty inbox, and every sample file archived already.

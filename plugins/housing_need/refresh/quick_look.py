@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from ..config import Settings
 from ..errors import HousingNeedError
 from ..pipeline import build_state, warehouse
-from ..pipeline.extract import why_extract
+from ..pipeline.extract import calendar_text, why_extract
 from ..pipeline.plan import new_refusals, plan
 from ..publish.postgres import pg_uri_from_env
 from ..sources import SourceSpec
@@ -35,6 +35,7 @@ from .report import FAILED, PARTIAL, RUNNING, RunReport
 class RunsNeeded:
     extracts: dict[str, str] = field(default_factory=dict)  # source -> why its extract DAG runs
     refresh: list[str] = field(default_factory=list)  # why the refresh DAG runs
+    calendars: dict[str, str] = field(default_factory=dict)  # source -> where it stands on its calendar
 
     @property
     def nothing(self) -> bool:
@@ -98,5 +99,8 @@ def runs_needed(settings: Settings, specs: Mapping[str, SourceSpec], *, full: bo
         reason = why_extract(spec, settings)
         if reason:
             needed.extracts[name] = reason
+        calendar = calendar_text(spec, settings)
+        if calendar:
+            needed.calendars[name] = calendar
     needed.refresh = why_refresh(settings, specs, full=full)
     return needed
