@@ -31,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import EXE, Phase, deployment_env, run
+from measure import EXE, Phase, deployment_env, run, step_table
 
 SOURCE = "council_housing_register"
 SCAN = """
@@ -122,14 +122,8 @@ def print_national(result: dict) -> None:
             f"snapshots, {rows_in:,} rows in = {loaded:,} loaded + {quarantined:,} quarantined"
             + ("" if rows_in == loaded + quarantined else "  ROWS UNACCOUNTED FOR")
         )
-    print("\n  refresh DAG steps (s)")
-    print(f"  {'step':<18}" + "".join(f"{n:>16}" for n in reports))
-    for step in [s["name"] for s in reports["cold refresh"]["steps"]]:
-        cells = []
-        for report in reports.values():
-            record = next((s for s in report["steps"] if s["name"] == step), None)
-            cells.append(f"{record['seconds']:>10.1f} {record['status'][:5]:<5}" if record else f"{'-':>16}")
-        print(f"  {step:<18}" + "".join(cells))
+    print()
+    print("\n".join(step_table(reports)))
 
 
 def main() -> None:

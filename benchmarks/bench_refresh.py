@@ -23,7 +23,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from measure import EXE, ROOT, deployment_env, median_seconds, run
+from measure import EXE, ROOT, deployment_env, median_seconds, run, step_table
 
 ASY_D11 = ROOT / "data/sample/home_office_asylum_support/asy_d11_local_authority_support_2014q1_2023q4.csv"
 RUNS = ("cold", "incremental", "nothing new")
@@ -74,14 +74,8 @@ def print_bundled(runs: dict[str, dict]) -> None:
     for what, seconds in runs["cli"].items():
         print(f"  {what:<22} {seconds:6.2f} s  (median of 5, warm)")
     reports = {name: runs[name]["report"] for name in RUNS if runs[name]["report"]}
-    print("\n  refresh DAG steps (s)")
-    print(f"  {'step':<18}" + "".join(f"{n:>16}" for n in reports))
-    for step in [s["name"] for s in runs["cold"]["report"]["steps"]]:
-        cells = []
-        for report in reports.values():
-            record = next((s for s in report["steps"] if s["name"] == step), None)
-            cells.append(f"{record['seconds']:>10.1f} {record['status'][:5]:<5}" if record else f"{'-':>16}")
-        print(f"  {step:<18}" + "".join(cells))
+    print()
+    print("\n".join(step_table(reports)))
 
 
 if __name__ == "__main__":

@@ -87,3 +87,15 @@ def median_seconds(command: list[str], env: dict[str, str] | None = None, *, rep
     """The median wall time of ``repeat`` runs of a quick command (after one warm-up run)."""
     run(command, env)
     return statistics.median(run(command, env).seconds for _ in range(repeat))
+
+
+def step_table(reports: dict[str, dict]) -> list[str]:
+    """The refresh DAG's step times (s) of several run reports, a column each, in the first's order."""
+    lines = ["  refresh DAG steps (s)", f"  {'step':<18}" + "".join(f"{n:>16}" for n in reports)]
+    for step in [s["name"] for s in next(iter(reports.values()))["steps"]]:
+        cells = []
+        for report in reports.values():
+            record = next((s for s in report["steps"] if s["name"] == step), None)
+            cells.append(f"{record['seconds']:>10.1f} {record['status'][:5]:<5}" if record else f"{'-':>16}")
+        lines.append(f"  {step:<18}" + "".join(cells))
+    return lines

@@ -28,6 +28,7 @@ from ..privacy import crypto
 from ..privacy.keys import ARCHIVE_KEY, load_key
 from ..privacy.policy import policy_for
 from ..sources import SourceSpec
+from ..sources.publication import CalendarStatus
 from . import archive
 from .archive import ArchivedFile, sha256_of
 from .discover import DiscoveryError, discover
@@ -163,10 +164,21 @@ def latest_archived_period(settings: Settings, spec: SourceSpec) -> date | None:
     return max(periods, default=None)
 
 
-def _discovered_urls(spec: SourceSpec, settings: Settings, summary: ExtractSummary, today: date) -> list[str]:
+def calendar_status(spec: SourceSpec, settings: Settings, today: date | None = None) -> CalendarStatus | None:
+    """Where ``spec`` stands against its release calendar on ``today`` (default: HOUSING_NEED_TODAY,
+    else the real date); None when it has no calendar or release discovery is off."""
+    if not settings.discover or spec.calendar is None:
+        return None
+    return spec.calendar.status(
+        latest_archived_period(settings, spec), settings.today or today or date.today()
+    )
+
+
+def _discovered_urls(
+    spec: SourceSpec, settings: Settings, summary: ExtractSummary, status: CalendarStatus
+) -> list[str]:
     """The URL of the newest release on the publisher's page, when the calendar says to look."""
-    assert spec.calendar is not None and spec.discovery is not None
-    status = spec.calendar.status(latest_archived_period(settings, spec), today)
+    assert spec.discovery is not None
     summary.calendar = status.text()
     if not status.should_look:
         return []
@@ -226,8 +238,9 @@ def collect_deliveries(
     national register run (3,800 snapshots, 5 GB) never holds more than one in memory (and one
     already archived is only hashed, a block at a time)."""
     urls = settings.source_url_list(spec.name)
-    if not urls and settings.discover and spec.calendar is not None:
-        urls = _discovered_urls(spec, settings, summary, settings.today or today or date.today())
+    status = None if urls else calendar_status(spec, settings, today)
+    if status is not None:
+        urls = _discovered_urls(spec, settings, summary, status)
     if urls:
         yield from _from_urls(spec, settings, urls, summary)
     for path in _files_in(settings.inbox_dir / spec.name, None):
@@ -238,16 +251,6 @@ def collect_deliveries(
             yield Delivery(origin="sample", name=path.name, path=path)
 
 
-def calendar_text(spec: SourceSpec, settings: Settings, today: date | None = None) -> str | None:
-    """Where ``spec`` stands against its release calendar (the extract's "release calendar:" line),
-    None when it has no calendar or release discovery is off."""
-    if not settings.discover or spec.calendar is None:
-        return None
-    return spec.calendar.status(
-        latest_archived_period(settings, spec), settings.today or today or date.today()
-    ).text()
-
-
 def why_extract(spec: SourceSpec, settings: Settings, today: date | None = None) -> str | None:
     """Why the extract of ``spec`` may find a new delivery, or None when it cannot: no publisher URL
     to ask, no release due on its calendar, an empty inbox, and every sample file archived already.
@@ -256,12 +259,9 @@ def why_extract(spec: SourceSpec, settings: Settings, today: date | None = None)
     :func:`collect_deliveries`."""
     if settings.source_url_list(spec.name):
         return "a publisher URL is configured (only a request can tell whether it changed)"
-    if settings.discover and spec.calendar is not None:
-        status = spec.calendar.status(
-            latest_archived_period(settings, spec), settings.today or today or date.today()
-        )
-        if status.should_look:
-            return f"its release calendar says to look ({status.text()})"
+    status = calendar_status(spec, settings, today)
+    if status is not None and status.should_look:
+        return f"its release calendar says to look ({status.text()})"
     if _files_in(settings.inbox_dir / spec.name, None):
         return "files are waiting in its inbox"
     if not settings.use_sample:

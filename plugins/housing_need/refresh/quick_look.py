@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from ..config import Settings
 from ..errors import HousingNeedError
 from ..pipeline import build_state, warehouse
-from ..pipeline.extract import calendar_text, why_extract
+from ..pipeline.extract import calendar_status, why_extract
 from ..pipeline.plan import new_refusals, plan
 from ..publish.postgres import pg_uri_from_env
 from ..sources import SourceSpec
@@ -99,8 +99,8 @@ def runs_needed(settings: Settings, specs: Mapping[str, SourceSpec], *, full: bo
         reason = why_extract(spec, settings)
         if reason:
             needed.extracts[name] = reason
-        calendar = calendar_text(spec, settings)
-        if calendar:
-            needed.calendars[name] = calendar
+        status = calendar_status(spec, settings)
+        if status is not None:
+            needed.calendars[name] = status.text()
     needed.refresh = why_refresh(settings, specs, full=full)
     return needed
