@@ -22,13 +22,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..config import Settings
-from ..errors import HousingNeedError
 from ..pipeline import build_state, warehouse
 from ..pipeline.extract import calendar_status, why_extract
 from ..pipeline.plan import new_refusals, plan
 from ..publish.postgres import pg_uri_from_env
 from ..sources import SourceSpec
-from .report import FAILED, PARTIAL, RUNNING, RunReport
+from .report import FAILED, PARTIAL, RUNNING, load_latest
 
 
 @dataclass
@@ -65,7 +64,7 @@ def why_refresh(settings: Settings, specs: Mapping[str, SourceSpec], *, full: bo
         refused = sorted(name for name in specs if new_refusals(con, settings.archive_dir, name))
         if refused:
             reasons.append("refused deliveries not reported yet: " + ", ".join(refused))
-    last = _last_run(settings)
+    last = load_latest(settings.runs_dir)
     if last is None:
         reasons.append("no record of an earlier refresh")
     elif last.status in (FAILED, PARTIAL, RUNNING) or last.failed_sources:
@@ -80,16 +79,6 @@ def why_refresh(settings: Settings, specs: Mapping[str, SourceSpec], *, full: bo
     if pg_uri_from_env() is not None:
         reasons.append("a BI database is configured (the run checks whether it is behind)")
     return reasons
-
-
-def _last_run(settings: Settings) -> RunReport | None:
-    path = settings.runs_dir / "latest.json"
-    if not path.exists():
-        return None
-    try:
-        return RunReport.from_json(path.read_text(encoding="utf-8"), name=str(path))
-    except HousingNeedError:
-        return None
 
 
 def runs_needed(settings: Settings, specs: Mapping[str, SourceSpec], *, full: bool = False) -> RunsNeeded:

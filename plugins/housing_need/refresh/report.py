@@ -37,6 +37,7 @@ SUCCESS: Final = "success"
 FAILED: Final = "failed"
 PARTIAL: Final = "partial"
 UNCHANGED: Final = "unchanged"
+LATEST: Final = "latest.json"  # a copy of the newest run's report
 DONE: Final = "done"
 SKIPPED: Final = "skipped"
 STEP_FAILED: Final = "failed"
@@ -172,7 +173,7 @@ class RunReport(_Record):
         runs_dir.mkdir(parents=True, exist_ok=True)
         path = report_path(runs_dir, self.run_id)
         text = self.to_json()
-        for target in (path, runs_dir / "latest.json"):
+        for target in (path, runs_dir / LATEST):
             tmp = target.with_name(f".{target.name}.{os.getpid()}")
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, target)
@@ -181,6 +182,17 @@ class RunReport(_Record):
 
 def report_path(runs_dir: Path, run_id: str) -> Path:
     return runs_dir / f"{safe_name(run_id)}.json"
+
+
+def load_latest(runs_dir: Path) -> RunReport | None:
+    """The newest run's report; None when there is none or it is not one this version reads."""
+    path = runs_dir / LATEST
+    if not path.exists():
+        return None
+    try:
+        return RunReport.from_json(path.read_text(encoding="utf-8"), name=str(path))
+    except HousingNeedError:
+        return None
 
 
 def load_report(runs_dir: Path, run_id: str) -> RunReport | None:
