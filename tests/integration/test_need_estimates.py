@@ -49,10 +49,27 @@ def test_the_documented_queries_give_the_documented_answers(bundled: Project) ->
         "romanian-born-in-leicester",
         "england-total",
         "leicester-worked-examples",
+        "england-against-references",
+        "foreign-born-household-growth-2011-2021",
     }
     for name, sql, expected in examples:
         rows = bundled.query(sql)
         assert [tuple(shown(v) for v in row) for row in rows] == expected, name
+    # the like-for-like row (15 years, the backlog averaged over them as Bramley's is) within half to
+    # twice the communities' proportional share of Bramley (2018)'s 145,000 a year for England, and
+    # their central household growth below the census decade's pace (docs: "Against independent references")
+    ((share_of_bramley, share_of_households, growth),) = bundled.query(
+        "select annual_need / 145000, community_households_at_base / all_households_2021, "
+        "(select sum(households_at_horizon - households_at_base) / 15 from marts.mart_housing_need_estimate "
+        " where lad_code like 'E%' and scenario = 'central' and horizon_years = 15) "
+        "from marts.mart_housing_need_total where area_code = 'E92000001' and scenario = 'central' and horizon_years = 15"
+    )
+    assert 0.5 * share_of_households <= share_of_bramley <= 2 * share_of_households
+    ((decade_households,),) = bundled.query(
+        "select sum(born_outside_uk_2021 - born_outside_uk_2011) / 10 * sum(households) / sum(residents_2021) "
+        "from marts.mart_community_profile_by_la where lad_code like 'E%'"
+    )
+    assert 0 < growth < decade_households
     ((low, central, high),) = bundled.query(
         "select max(annual_need) filter (where scenario = 'low'), max(annual_need) filter (where scenario = 'central'), "
         "max(annual_need) filter (where scenario = 'high') from marts.mart_housing_need_total "
