@@ -21,6 +21,7 @@ import os
 import re
 import time
 
+import measure
 from bench_national_registers import national, print_national
 from bench_refresh import bundled, print_bundled
 from measure import ROOT, run
@@ -120,4 +121,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    measure.main(main)

@@ -31,6 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import measure
 from measure import EXE, Phase, deployment_env, run, step_table
 
 SOURCE = "council_housing_register"
@@ -135,4 +136,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    measure.main(main)

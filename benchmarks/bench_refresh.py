@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import measure
 from measure import EXE, ROOT, deployment_env, median_seconds, run, step_table
 
 ASY_D11 = ROOT / "data/sample/home_office_asylum_support/asy_d11_local_authority_support_2014q1_2023q4.csv"
@@ -79,4 +80,4 @@ def print_bundled(runs: dict[str, dict]) -> None:
 
 
 if __name__ == "__main__":
-    print_bundled(bundled())
+    measure.main(lambda: print_bundled(bundled()))

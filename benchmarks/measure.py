@@ -15,10 +15,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+
+from housing_need.ops.processes import Stopped, die_with_parent, stop_group, stop_on_signals, stop_signal
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).with_name("housing-need"))
@@ -48,8 +51,16 @@ def deployment_env(base: Path, **extra: str) -> dict[str, str]:
 def run(command: list[str], env: dict[str, str] | None = None, *, check: bool = True) -> Phase:
     """Run ``command`` to its end; its wall seconds, the peak RSS (MiB) of its process tree, stdout."""
     started = time.perf_counter()
+    # its own process group, stopped as a whole if we are (and sent SIGTERM by the kernel if we die)
     proc = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=die_with_parent(),
     )
     peak = 0.0
     done = threading.Event()
@@ -72,7 +83,7 @@ def run(command: list[str], env: dict[str, str] | None = None, *, check: bool = 
     try:
         out, err = proc.communicate()
     except BaseException:
-        proc.kill()
+        stop_group(proc)
         raise
     finally:
         done.set()
@@ -81,6 +92,16 @@ def run(command: list[str], env: dict[str, str] | None = None, *, check: bool = 
     if check and proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{out[-4000:]}\n{err[-3000:]}")
     return Phase(seconds, peak, out)
+
+
+def main(entry: Callable[[], object]) -> None:
+    """Run a benchmark's entry point so that Ctrl-C, SIGTERM or SIGHUP stops the command being
+    measured, with its whole process tree, before the benchmark exits."""
+    try:
+        with stop_on_signals():
+            entry()
+    except (Stopped, KeyboardInterrupt) as exc:
+        raise SystemExit(128 + stop_signal(exc)) from None
 
 
 def median_seconds(command: list[str], env: dict[str, str] | None = None, *, repeat: int = 5) -> float:
