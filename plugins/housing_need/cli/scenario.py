@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,7 @@ def cmd_drop(args: argparse.Namespace) -> int:
     from ..errors import HousingNeedError
     from ..pipeline.lock import exclusive
     from ..scenarios import store
+    from ..scenarios.pages import site_path
 
     var_dir = settings().var_dir
     try:
@@ -159,5 +161,6 @@ def cmd_drop(args: argparse.Namespace) -> int:
         return _fail(exc)
     with exclusive(store.lock_path(var_dir, args.name)):
         path.unlink()
+        shutil.rmtree(site_path(var_dir, args.name), ignore_errors=True)
     print(json.dumps({"dropped": args.name, "file": str(path)}))
     return 0

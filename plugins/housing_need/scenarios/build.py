@@ -13,7 +13,8 @@ warehouse.
    (the same SQL as the published build: the models read the var through
    ``macros/scenario_overrides.sql``), then runs their data tests; a failing plausibility band is
    recorded and printed, not fatal: a what-if may leave the published bands.
-5. The rebuilt marts are copied into ``scenario_<name>`` of a new file with the record, which is
+5. Its briefing pages (``pages.py``) are built from the snapshot into ``var/site/scenarios/<name>/``.
+6. The rebuilt marts are copied into ``scenario_<name>`` of a new file with the record, which is
    renamed to ``var/scenarios/<name>.duckdb``; the snapshot is removed.
 
 Reproducible: the parameter draws are a seeded seed file and the models' sums are ordered, so one
@@ -34,7 +35,7 @@ import duckdb
 
 from ..pipeline.dbt_runner import DbtFailed, run_dbt
 from ..pipeline.lock import LOCK_FILE, exclusive
-from . import store
+from . import pages, store
 from .spec import Baseline, Scenario, ScenarioError, read_file, resolve
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,8 @@ def run_scenario(
             built = _build(scenario, copy, work / "target", dbt_project_dir, say)
             tests = _test(copy, work / "target", dbt_project_dir, scenario)
             say(f"  dbt tests on the scenario: {tests}")
+            site = pages.build_pages(scenario, baseline.run_id, copy, warehouse, var_dir)
+            say(f"  pages: {site / 'index.html'} (beside the baseline: comparison.html)")
             staged = folder / f".{spec.name}.duckdb.new"
             staged.unlink(missing_ok=True)
             _write(scenario, baseline, copy, built, staged, warehouse, tests)

@@ -124,20 +124,55 @@ def england(a: Side, b: Side, migration_scenario: str = "central") -> dict[int, 
     return {h: (v[0], v[1]) for h, v in sorted(out.items())}
 
 
+def pair_table(changes: list[PairChange], labels: tuple[str, str]) -> tuple[list[str], list[list[object]]]:
+    """Every pair's need in both and the change over each horizon, and each component's change a year."""
+    header = ["lad_code", "lad_name", "community_name"]
+    for h in HORIZONS:
+        header += [f"need_{h}y_{labels[0]}", f"need_{h}y_{labels[1]}", f"change_{h}y"]
+    header += [f"change_a_year_{h}y_{c}" for h in HORIZONS for c in COMPONENTS]
+    rows = []
+    for p in changes:
+        row: list[object] = [p.lad_code, p.lad_name, p.community_name]
+        for h in HORIZONS:
+            row += [round(p.before[h], 3), round(p.after[h], 3), round(p.change(h), 3)]
+        row += [round(p.components[h][c], 3) for h in HORIZONS for c in COMPONENTS]
+        rows.append(row)
+    return header, rows
+
+
 def write_csv(changes: list[PairChange], path: Path, labels: tuple[str, str]) -> None:
+    header, rows = pair_table(changes, labels)
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
-        header = ["lad_code", "lad_name", "community_name"]
-        for h in HORIZONS:
-            header += [f"need_{h}y_{labels[0]}", f"need_{h}y_{labels[1]}", f"change_{h}y"]
-        header += [f"change_a_year_{h}y_{c}" for h in HORIZONS for c in COMPONENTS]
         writer.writerow(header)
-        for p in changes:
-            row: list[object] = [p.lad_code, p.lad_name, p.community_name]
-            for h in HORIZONS:
-                row += [round(p.before[h], 3), round(p.after[h], 3), round(p.change(h), 3)]
-            row += [round(p.components[h][c], 3) for h in HORIZONS for c in COMPONENTS]
-            writer.writerow(row)
+        writer.writerows(rows)
+
+
+def area_changes(a: Side, b: Side, migration_scenario: str = "central") -> list[tuple]:
+    """Every area of mart_housing_need_total on both sides: type, code, name, horizon, need over the
+    horizon in ``a`` and ``b``, and each component's change a year."""
+    con = _connect(a, b)
+    db_b = "side_b" if b.file != a.file else "side_a"
+    deltas = ", ".join(
+        "(b.newly_arising_annual - b.move_on_annual) - (a.newly_arising_annual - a.move_on_annual)"
+        if c == "other_arising" else f"b.{c} - a.{c}"
+        for c in COMPONENTS
+    )  # fmt: skip
+    try:
+        return con.execute(
+            f"""
+            select a.area_type, a.area_code, a.area_name, a.horizon_years, a.need_over_horizon,
+                b.need_over_horizon, {deltas}
+            from side_a.{a.schema}.mart_housing_need_total as a
+            inner join {db_b}.{b.schema}.mart_housing_need_total as b
+                using (area_type, area_code, horizon_years, scenario)
+            where a.scenario = ?
+            order by a.area_type, a.area_name, a.horizon_years
+            """,
+            [migration_scenario],
+        ).fetchall()
+    finally:
+        con.close()
 
 
 def render(a: Side, b: Side, migration_scenario: str, changes: list[PairChange], limit: int) -> str:
