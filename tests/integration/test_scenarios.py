@@ -4,14 +4,18 @@
   the backlog clearance period, the EU accession regime factor and a Leicester known event; one that
   overrides nothing, whose marts must be byte for byte the published ones (the same SQL, seeded draws);
 - hand-computed checks that each override reaches the figures;
+- the scenario's pages (a banner on every page, the scenario in every chart's caption, the comparison
+  page) and its BI copy in PostgreSQL, readable by the BI role, with the catalogue;
 - bad files fail naming the file and the key, and leave nothing behind;
-- the published warehouse is unchanged (file bytes and every mart's content) after all of it.
+- the published warehouse (file bytes and every mart's content) and the BI copy of the baseline are
+  unchanged after all of it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +23,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, Project
+from housing_need.publish.postgres import publish_marts
+from tests.conftest import ROOT, Project, temporary_database
 from tests.support.warehouse import marts_fingerprint
 
 COMBINED = """\
@@ -55,15 +60,44 @@ class Built:
     outputs: dict[str, str]
     published_sha256: str
     published_marts: dict[str, str]
+    pg_uri: str
+    pg_marts: list[tuple]
+
+
+PG_MARTS = """
+    select table_name, md5(string_agg(t::text, chr(10) order by t::text))
+    from (select 'mart_housing_need_estimate' as table_name, e::text as t from marts.mart_housing_need_estimate as e
+          union all
+          select 'mart_housing_need_total', n::text from marts.mart_housing_need_total as n) as rows
+    group by table_name order by table_name
+"""
+
+
+def pg_rows(uri: str, sql: str, role: str | None = None) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(uri) as conn:
+        if role:
+            conn.execute(f"set role {role}")
+        return conn.execute(sql).fetchall()
 
 
 @pytest.fixture(scope="module")
-def built(bundled: Project, tmp_path_factory: pytest.TempPathFactory) -> Built:
+def built(bundled: Project, pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     """Two scenarios run at once on the bundled warehouse, from a deployment of their own (its own
-    var/, the bundled warehouse as its published one)."""
+    var/, the bundled warehouse as its published one, a BI database holding the baseline's marts)."""
     base = tmp_path_factory.mktemp("scenarios")
-    project = Project(root=ROOT, var_dir=base / "var", warehouse=bundled.warehouse)
-    before_sha, before_marts = sha256(bundled.warehouse), marts_fingerprint(bundled.warehouse)
+    with temporary_database(pg_server, "hn_scenarios") as uri:
+        publish_marts(bundled.warehouse, uri, run_id="baseline")
+        project = Project(root=ROOT, var_dir=base / "var", warehouse=bundled.warehouse)
+        project.extra_env["HOUSING_NEED_PG_URI"] = uri
+        yield _build(project, uri)
+
+
+def _build(project: Project, uri: str) -> Built:
+    before_sha, before_marts = sha256(project.warehouse), marts_fingerprint(project.warehouse)
+    before_pg = pg_rows(uri, PG_MARTS)
+    base = project.var_dir.parent
     files = {}
     for name, text in (("combined", COMBINED), ("replica", REPLICA)):
         files[name] = base / f"{name}.yaml"
@@ -76,7 +110,7 @@ def built(bundled: Project, tmp_path_factory: pytest.TempPathFactory) -> Built:
         )
     for name, result in results.items():
         assert result.returncode == 0, f"{name}: {result.stdout}{result.stderr}"
-    return Built(project, {n: r.stdout for n, r in results.items()}, before_sha, before_marts)
+    return Built(project, {n: r.stdout for n, r in results.items()}, before_sha, before_marts, uri, before_pg)
 
 
 def rows(built: Built, sql: str) -> list[tuple]:
@@ -171,6 +205,20 @@ def test_a_known_event_and_a_regime_factor_reach_the_figures(built: Built) -> No
         """,
     )
     assert factors == [1.0] and same_base and faster
+    # the projection of asylum support takes the event from 2024 Q2 on, and its move-on follows
+    projected = rows(
+        built,
+        """
+        select p.period_end, p.people_p50, s.people_p50, p.move_on_households_p50, s.move_on_households_p50
+        from pub.marts.fct_asylum_support_projection as p
+        inner join combined.scenario_combined.fct_asylum_support_projection as s using (projection_key)
+        where p.lad_code = 'E06000016' order by p.period_end
+        """,
+    )
+    assert len(projected) == 8 and projected[0][2] == projected[0][1]  # 2024 Q1: before the event
+    for _end, before, after, move_on_before, move_on_after in projected[1:]:
+        assert after == pytest.approx(before - 596, rel=1e-9)
+        assert move_on_after == pytest.approx(move_on_before * after / before, rel=1e-9)
 
 
 def test_list_show_and_diff_name_the_scenario_and_what_moved(built: Built) -> None:
@@ -234,6 +282,46 @@ def test_a_bad_file_fails_naming_the_file_and_key_and_changes_nothing(built: Bui
     assert not (folder / ".work" / f"bad_{case}").exists()
 
 
+def test_the_bi_copy_holds_each_scenario_and_the_catalogue_for_the_bi_role(built: Built) -> None:
+    catalogue = pg_rows(
+        built.pg_uri,
+        "select name, author, file_sha256, baseline_run_id, created_at is not null from scenarios.scenarios order by 1",
+        role="bi_reader",
+    )
+    assert [c[0] for c in catalogue] == ["combined", "replica"]
+    record = rows(built, "select file_sha256, baseline_run_id from combined.scenario_combined.scenarios")[0]
+    assert catalogue[0][1:] == ("test suite", *record, True)
+    ((count, digest),) = pg_rows(
+        built.pg_uri,
+        "select count(*), sum(need_over_horizon) from scenario_combined.mart_housing_need_estimate",
+        role="bi_reader",
+    )
+    ((local_count, local_sum),) = rows(
+        built,
+        "select count(*), sum(need_over_horizon) from combined.scenario_combined.mart_housing_need_estimate",
+    )
+    assert count == local_count and digest == pytest.approx(local_sum, rel=1e-9)
+
+
+def test_the_scenario_pages_name_it_on_every_page_and_chart_beside_the_baseline(built: Built) -> None:
+    site = built.project.var_dir / "site" / "scenarios" / "combined"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 300
+    shown = [p for p in pages if '<meta http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
+    for page in shown:
+        html = page.read_text(encoding="utf-8")
+        assert 'class="scenario-banner"' in html and "backlog_quota = 0.1 in every draw" in html, page
+        assert html.count("<figcaption>") == html.count("<figcaption>Scenario “combined”"), page
+    leicester = (site / "la" / "leicester-E06000016.html").read_text(encoding="utf-8")
+    assert "<figcaption>Scenario “combined”" in leicester and "move-on x 0.627" in leicester
+    comparison = (site / "comparison.html").read_text(encoding="utf-8")
+    assert comparison.count('class="mark"') >= 2 * 10  # England and every region, baseline and scenario
+    for csv in ("comparison.areas.csv", "comparison.local-authorities.csv", "comparison.pairs.csv"):
+        assert csv in comparison and (site / csv).exists()
+    areas = (site / "comparison.areas.csv").read_text(encoding="utf-8")
+    assert "What-if scenario “combined”" in areas and "\nEngland,5," in areas
+
+
 def test_drop_removes_a_scenario_and_the_published_warehouse_never_changed(built: Built) -> None:
     project = built.project
     other = project.var_dir / "scenarios" / "replica.duckdb"
@@ -247,3 +335,7 @@ def test_drop_removes_a_scenario_and_the_published_warehouse_never_changed(built
         copy.rename(other)
     assert sha256(project.warehouse) == built.published_sha256
     assert marts_fingerprint(project.warehouse) == built.published_marts
+    assert pg_rows(built.pg_uri, PG_MARTS) == built.pg_marts  # the BI copy of the baseline
+    assert pg_rows(built.pg_uri, "select name from scenarios.scenarios order by 1") == [("combined",)]
+    assert pg_rows(built.pg_uri, "select to_regnamespace('scenario_replica') is null") == [(True,)]
+    assert not (project.var_dir / "site" / "scenarios" / "replica").exists()

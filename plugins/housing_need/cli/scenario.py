@@ -151,6 +151,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_drop(args: argparse.Namespace) -> int:
     from ..errors import HousingNeedError
     from ..pipeline.lock import exclusive
+    from ..publish.postgres import drop_scenario, pg_uri_from_env
     from ..scenarios import store
     from ..scenarios.pages import site_path
 
@@ -162,5 +163,8 @@ def cmd_drop(args: argparse.Namespace) -> int:
     with exclusive(store.lock_path(var_dir, args.name)):
         path.unlink()
         shutil.rmtree(site_path(var_dir, args.name), ignore_errors=True)
+        pg_uri = pg_uri_from_env()
+        if pg_uri:
+            drop_scenario(store.schema_of(args.name), pg_uri)
     print(json.dumps({"dropped": args.name, "file": str(path)}))
     return 0

@@ -16,6 +16,9 @@ warehouse.
 5. Its briefing pages (``pages.py``) are built from the snapshot into ``var/site/scenarios/<name>/``.
 6. The rebuilt marts are copied into ``scenario_<name>`` of a new file with the record, which is
    renamed to ``var/scenarios/<name>.duckdb``; the snapshot is removed.
+7. With a BI database configured (``HOUSING_NEED_PG_URI``, as the refresh reads it), the schema is
+   copied to PostgreSQL ``scenario_<name>`` and its record into ``scenarios.scenarios``, both readable
+   by ``bi_reader`` (``publish/postgres.py``); the BI copy of the baseline (``marts``) is not touched.
 
 Reproducible: the parameter draws are a seeded seed file and the models' sums are ordered, so one
 file on one warehouse gives the same rows (the record keeps each table's checksum).
@@ -35,6 +38,7 @@ import duckdb
 
 from ..pipeline.dbt_runner import DbtFailed, run_dbt
 from ..pipeline.lock import LOCK_FILE, exclusive
+from ..publish.postgres import pg_uri_from_env, publish_scenario, redact
 from . import pages, store
 from .spec import Baseline, Scenario, ScenarioError, read_file, resolve
 
@@ -42,6 +46,7 @@ log = logging.getLogger(__name__)
 
 # The need models a scenario changes, with everything downstream of them (dbt's "+" selector)
 NEED_MODELS = ("int_need_parameter_draws+", "int_need_migration_regimes+", "int_need_community_inputs+")
+PROJECTION = "fct_asylum_support_projection+"  # rebuilt when a scenario has known events
 
 
 def read_baseline(warehouse: Path) -> Baseline:
@@ -141,9 +146,20 @@ def run_scenario(
             staged.unlink(missing_ok=True)
             _write(scenario, baseline, copy, built, staged, warehouse, tests)
             os.replace(staged, store.scenario_path(var_dir, spec.name))
+            pg_uri = pg_uri_from_env()
+            if pg_uri:
+                copied = publish_scenario(store.scenario_path(var_dir, spec.name), scenario.schema, pg_uri)
+                say(
+                    f"  BI copy: {len(copied.tables)} tables in PostgreSQL schema {scenario.schema} ({redact(pg_uri)})"
+                )
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return store.read_record(store.scenario_path(var_dir, spec.name))
+
+
+def _models(scenario: Scenario) -> tuple[str, ...]:
+    """The need models, and the projection of asylum support when the scenario has known events."""
+    return NEED_MODELS + (PROJECTION,) * bool(scenario.dbt_vars["known_events"])
 
 
 def _dbt_vars(scenario: Scenario) -> list[str]:
@@ -155,7 +171,7 @@ def _build(
 ) -> list[str]:
     """dbt build of the need models on the snapshot; the marts it rebuilt."""
     say("  dbt build of the need models on a snapshot of the published warehouse …")
-    args = ["build", "--select", *NEED_MODELS, "--exclude-resource-type", "test"]
+    args = ["build", "--select", *_models(scenario), "--exclude-resource-type", "test"]
     args += ["--exclude-resource-type", "unit_test", *_dbt_vars(scenario)]
     run_dbt(args, project_dir=project, warehouse_path=copy, target_path=target)
     results = json.loads((target / "command_results.json").read_text(encoding="utf-8"))
@@ -176,7 +192,14 @@ def _build(
 
 
 def _test(copy: Path, target: Path, project: Path, scenario: Scenario) -> str:
-    args = ["test", "--select", *NEED_MODELS, "--exclude-resource-type", "unit_test", *_dbt_vars(scenario)]
+    args = [
+        "test",
+        "--select",
+        *_models(scenario),
+        "--exclude-resource-type",
+        "unit_test",
+        *_dbt_vars(scenario),
+    ]
     try:
         result = run_dbt(args, project_dir=project, warehouse_path=copy, target_path=target)
     except DbtFailed as failed:

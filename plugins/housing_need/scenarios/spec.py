@@ -259,6 +259,9 @@ def resolve(spec: ScenarioFile, baseline: Baseline) -> Scenario:
         "regime_factors": dict(sorted(spec.migration.regime_factors.items())),
         "growth_factors": growth,
         "move_on_factors": move_on,
+        "known_events": [
+            [baseline.la_code(e.la), e.date.isoformat(), e.people_supported_change] for e in spec.known_events
+        ],
     }
     return Scenario(
         file=spec,
