@@ -32,14 +32,14 @@ def add_parser(sub: Any) -> None:
         func=cmd_list
     )
     v = add_command(verbs, "show", "a scenario's record: file, overrides, baseline, releases, checksums")
-    v.add_argument("name")
+    v.add_argument("name", help="the scenario's name (its file's `name`)")
     v.set_defaults(func=cmd_show)
     v = add_command(
         verbs,
         "diff",
         "per LA x community: need over 5/10/15 years in both, the change, the components that moved",
     )
-    v.add_argument("name")
+    v.add_argument("name", help="the scenario's name (its file's `name`)")
     v.add_argument("--against", default="baseline", help="baseline (the published marts) or another scenario")
     v.add_argument(
         "--migration-scenario",
@@ -50,8 +50,10 @@ def add_parser(sub: Any) -> None:
     v.add_argument("--limit", type=int, default=25, metavar="N", help="pairs printed, largest change first")
     v.add_argument("--csv", type=Path, metavar="FILE", help="write every pair (moved or not) to FILE")
     v.set_defaults(func=cmd_diff)
-    v = add_command(verbs, "drop", "remove a scenario (its file; the published warehouse is untouched)")
-    v.add_argument("name")
+    v = add_command(
+        verbs, "drop", "remove a scenario: its file, pages and BI copy (the published ones are untouched)"
+    )
+    v.add_argument("name", help="the scenario's name (its file's `name`)")
     v.set_defaults(func=cmd_drop)
 
 

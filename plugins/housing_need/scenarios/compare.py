@@ -111,7 +111,7 @@ def england(a: Side, b: Side, migration_scenario: str = "central") -> dict[int, 
     con = _connect(a, b)
     db_b = "side_b" if b.file != a.file else "side_a"
     try:
-        out = {}
+        out: dict[int, list[float]] = {}
         for db, schema, i in (("side_a", a.schema, 0), (db_b, b.schema, 1)):
             for horizon, need in con.execute(
                 f"select horizon_years, need_over_horizon from {db}.{schema}.mart_housing_need_total "
