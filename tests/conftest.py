@@ -52,6 +52,7 @@ SLOW_MODULES_FIRST = (
     "integration/test_survey_pipeline.py",  # 110 s: 2 refreshes
     "integration/test_project_change_build.py",  # 110 s: 3 selective refreshes after project changes
     "integration/test_privacy.py",  # 90 s: 2 refreshes
+    "integration/test_scenarios.py",  # 80 s: two scenarios built at once on `bundled`, PostgreSQL
     "integration/test_need_estimates.py",  # 60 s: the need models rebuilt on a copy, bands planted
     "integration/test_briefing_pages.py",  # 50 s: Chromium
 )

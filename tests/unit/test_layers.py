@@ -21,6 +21,9 @@ PACKAGE = ROOT / "plugins" / "housing_need"
 # (__init__.py: the version), config and errors are the floor.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli",),
+    (
+        "scenarios",
+    ),  # what-if scenarios: rebuild the need models on a snapshot (pipeline), pages and BI (publish)
     ("orchestration",),
     ("refresh",),
     ("pipeline",),

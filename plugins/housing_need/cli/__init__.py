@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 # Parser definitions only: each command imports what it needs when it runs, so a quick command
 # (`sql "select 1"`, `--help`) does not pay for Airflow, pandas, dbt or Great Expectations.
-from . import archive, generate, refresh, stack, warehouse
+from . import archive, generate, refresh, scenario, stack, warehouse
 from .parsing import Parser, add_command, prog
 
 
@@ -49,6 +49,7 @@ def build_parser() -> Parser:
     warehouse.add_parsers(sub)
     archive.add_parser(sub)
     generate.add_parser(sub)
+    scenario.add_parser(sub)
     stack.add_parser(sub)
     p = add_command(sub, "keys", "print fresh keys for private sources (archive encryption, pseudonyms)")
     p.set_defaults(func=cmd_keys)

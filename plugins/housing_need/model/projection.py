@@ -54,6 +54,7 @@ Deterministic: no random draws, so no seed.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -395,6 +396,20 @@ MOVE_ON_COLUMNS = (
     "move_on_calibration_ratio",
     "move_on_duties_p50",
 )
+
+
+def apply_known_events(projected: pd.DataFrame, events: Sequence[tuple[str, str, int]]) -> pd.DataFrame:
+    """A :func:`project` frame with known events (a what-if scenario's: docs/scenarios.md) applied:
+    each event ``(lad_code, date, people)`` adds ``people`` (negative: a site closing) to the LA's
+    P10, P50 and P90 from the first projected quarter ending on or after ``date``, never below 0.
+    :func:`project_move_on` then carries the change into move-on at the LA's rate per person."""
+    out = projected.copy()
+    ends = pd.to_datetime(out["period_end"]).dt.normalize()
+    for lad_code, day, people in events:
+        hit = (out["lad_code"] == lad_code) & (ends >= pd.Timestamp(day).normalize())
+        for column in ("people_p10", "people_p50", "people_p90"):
+            out.loc[hit, column] = (out.loc[hit, column].astype(float) + people).clip(lower=0.0)
+    return out
 
 
 def project_move_on(

@@ -127,7 +127,9 @@ def _child(argv: Sequence[str]) -> int:
     target_flags = ["--target", options.target, "--no-use-colors"]
     # no manifest.json from the parse (the command writes it with its compiled SQL): one write less;
     # partial_parse.msgpack is written either way
-    parsed = dbtRunner().invoke(["parse", "--no-write-json", *target_flags])
+    # --vars reach configs only when given to the parse too (a what-if scenario's, docs/scenarios.md)
+    given_vars = args[args.index("--vars") : args.index("--vars") + 2] if "--vars" in args else []
+    parsed = dbtRunner().invoke(["parse", "--no-write-json", *given_vars, *target_flags])
     manifest = parsed.result
     if not parsed.success or not isinstance(manifest, Manifest):
         print(f"dbt parse failed: {parsed.exception}", flush=True)

@@ -108,17 +108,17 @@ def ensure_roles(pg_uri: str) -> None:
         conn.commit()
 
 
-def _export_query(con: duckdb.DuckDBPyConnection, table: str) -> str:
+def _export_query(con: duckdb.DuckDBPyConnection, table: str, schema: str = "marts") -> str:
     columns = con.execute(
         "select column_name, data_type from information_schema.columns "
-        "where table_schema = 'marts' and table_name = ? order by ordinal_position",
-        [table],
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
     ).fetchall()
     select = []
     for name, kind in columns:
         target = _CASTS.get(kind) or ("DOUBLE" if kind.startswith("DECIMAL") else None)
         select.append(f'cast("{name}" as {target}) as "{name}"' if target else f'"{name}"')
-    return f"select {', '.join(select)} from marts.{_ident(table)}"
+    return f"select {', '.join(select)} from {_ident(schema)}.{_ident(table)}"
 
 
 def _literal(text: str) -> str:
@@ -215,3 +215,67 @@ def last_published_run(pg_uri: str) -> str | None:
         cur.execute(f"select run_id from {META_SCHEMA}.runs order by published_at desc limit 1")
         found = cur.fetchone()
         return str(found[0]) if found else None
+
+
+# What-if scenarios (docs/scenarios.md): each in its own schema scenario_<name>, and the catalogue
+# scenarios.scenarios (one row a scenario: file, author, created time, checksums, baseline run), both
+# readable by bi_reader. The baseline's marts are never touched.
+CATALOGUE_SCHEMA = "scenarios"
+
+
+def publish_scenario(duckdb_path: Path, schema: str, pg_uri: str) -> PublishSummary:
+    """Copy every table of ``schema`` in a scenario's DuckDB file to PostgreSQL ``schema`` and its
+    record into the catalogue: staged, then swapped in one transaction (readers see the old scenario
+    or the new one)."""
+    if not re.fullmatch(r"scenario_[a-z][a-z0-9_]*", schema):
+        raise PublishError(f"refusing to publish {schema!r}: not a scenario schema")
+    started = time.monotonic()
+    staging = f"{schema}_incoming"
+    ensure_roles(pg_uri)
+    summary = PublishSummary()
+    duck = duckdb.connect(str(duckdb_path), read_only=True)
+    duck.execute("set enable_progress_bar = false")
+    try:
+        tables = [t for (t,) in duck.execute(
+            "select table_name from information_schema.tables where table_schema = ? order by 1", [schema]
+        ).fetchall()]  # fmt: skip
+        with _connect(pg_uri) as conn, conn.cursor() as cur:
+            cur.execute(f"drop schema if exists {_ident(staging)} cascade")
+            cur.execute(f"create schema {_ident(staging)}")
+            conn.commit()
+            for table in tables:
+                reader = duck.execute(_export_query(duck, table, schema)).to_arrow_reader()
+                summary.tables[table] = cur.adbc_ingest(table, reader, mode="create", db_schema_name=staging)
+            conn.commit()
+            cur.execute("set local lock_timeout = '60s'")
+            cur.execute(f"drop schema if exists {_ident(schema)} cascade")
+            cur.execute(f"alter schema {_ident(staging)} rename to {_ident(schema)}")
+            cur.execute(f"grant usage on schema {_ident(schema)} to {BI_ROLE}")
+            cur.execute(f"grant select on all tables in schema {_ident(schema)} to {BI_ROLE}")
+            cur.execute(f"create schema if not exists {CATALOGUE_SCHEMA}")
+            cur.execute(
+                f"create table if not exists {CATALOGUE_SCHEMA}.scenarios as "
+                f"select * from {_ident(schema)}.scenarios with no data"
+            )
+            cur.execute(f"delete from {CATALOGUE_SCHEMA}.scenarios where schema_name = '{schema}'")
+            cur.execute(f"insert into {CATALOGUE_SCHEMA}.scenarios select * from {_ident(schema)}.scenarios")
+            cur.execute(f"grant usage on schema {CATALOGUE_SCHEMA} to {BI_ROLE}")
+            cur.execute(f"grant select on {CATALOGUE_SCHEMA}.scenarios to {BI_ROLE}")
+            conn.commit()
+    finally:
+        duck.close()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def drop_scenario(schema: str, pg_uri: str) -> None:
+    """Remove a scenario's schema and catalogue row from PostgreSQL (nothing else)."""
+    if not re.fullmatch(r"scenario_[a-z][a-z0-9_]*", schema):
+        raise PublishError(f"refusing to drop {schema!r}: not a scenario schema")
+    with _connect(pg_uri) as conn, conn.cursor() as cur:
+        cur.execute(f"drop schema if exists {_ident(schema)} cascade")
+        cur.execute(f"select to_regclass('{CATALOGUE_SCHEMA}.scenarios') is not null")
+        row = cur.fetchone()
+        if row and row[0]:
+            cur.execute(f"delete from {CATALOGUE_SCHEMA}.scenarios where schema_name = '{schema}'")
+        conn.commit()

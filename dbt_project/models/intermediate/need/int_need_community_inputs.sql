@@ -312,7 +312,9 @@ select
         homeless_year.households,
         coalesce(move_on.move_on_households_per_year, 0)
             * coalesce(calibration.observed_to_estimate_ratio, national_calibration.median_ratio, 1)
-    ) as double precision) as la_move_on_duties_per_year,
+    ) * {{ scenario_move_on_factor('pairs.lad_code') }} as double precision) as la_move_on_duties_per_year,
+    -- a what-if scenario's factor on the pair's growth rate over the horizon (1: published; docs/scenarios.md)
+    {{ scenario_growth_factor('pairs.lad_code', 'pairs.community_key') }} as scenario_growth_factor,
     case when homeless_year.households is not null
         then 'H-CLIC duties after leaving asylum support, last four quarters'
         else 'move-on estimate x calibration (H-CLIC not reported in all of the last four quarters)'

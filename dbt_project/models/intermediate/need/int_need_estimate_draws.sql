@@ -28,7 +28,7 @@ draws as (
 
 regimes as (
 
-    select regime_group, scenario, regime, factor
+    select regime_group, scenario, regime, factor, base_factor
     from {{ ref('int_need_migration_regimes') }}
     where scenario is not null
 
@@ -139,7 +139,7 @@ listed as (
 
 central_regime as (
 
-    select regime_group, factor from regimes where scenario = 'central'
+    select regime_group, base_factor as factor from regimes where scenario = 'central'
 
 ),
 
@@ -154,9 +154,9 @@ projected as (
         engine_rho_n * tanh(national_growth / engine_rho_n)
             * case when national_growth > 0 then central_regime.factor else 1 end
             + local_growth as growth_rate_to_base,
-        engine_rho_n * tanh(national_growth / engine_rho_n)
+        (engine_rho_n * tanh(national_growth / engine_rho_n)
             * case when national_growth > 0 then regimes.factor else 1 end
-            + local_growth as growth_rate_in_scenario
+            + local_growth) * scenario_growth_factor as growth_rate_in_scenario
     from listed
     inner join central_regime on central_regime.regime_group = listed.regime_group
     inner join regimes on regimes.regime_group = listed.regime_group

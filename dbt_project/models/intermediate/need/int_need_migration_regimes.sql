@@ -13,7 +13,9 @@
     used for a rate: the pandemic reweighting of 2020-2021 moved EU-born estimates by more than the
     change being measured (the EU2-born 2021 estimate is 58% of the census count).
     Scenarios: central = 2016-2019, the flows since the referendum and before the pandemic; low and
-    high = the lowest and highest of d, r1 and r2. One row per group and scenario.
+    high = the lowest and highest of d, r1 and r2. One row per group and scenario. A what-if scenario
+    sets a group's factor in every scenario (macro scenario_regime_factor; docs/scenarios.md); base_factor
+    keeps the published one.
 -#}
 with
 
@@ -131,7 +133,10 @@ select
     scenarios.scenario,
     scenarios.regime,
     cast(scenarios.annual_net_change as double precision) as annual_net_change,
-    cast(scenarios.annual_net_change / nullif(rates.decade_annual, 0) as double precision) as factor,
+    cast({{ scenario_regime_factor('scenarios.regime_group', 'scenarios.annual_net_change / nullif(rates.decade_annual, 0)') }}
+        as double precision) as factor,
+    -- the published factor: growth from census day to the base quarter is history, which no scenario changes
+    cast(scenarios.annual_net_change / nullif(rates.decade_annual, 0) as double precision) as base_factor,
     cast(rates.decade_annual as double precision) as census_decade_annual_net_change,
     cast(rates.annual_2016_2019 as double precision) as survey_2016_2019_annual_net_change,
     cast((10 * rates.decade_annual - 3 * rates.annual_2016_2019) / 7 as double precision)

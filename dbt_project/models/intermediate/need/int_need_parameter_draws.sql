@@ -40,13 +40,13 @@ select
     draw_ids.draw_id,
     (select max(parameter_version) from parameters) as parameter_version,
     {%- for name in fixed %}
-    (select max(central) from parameters where parameter = '{{ name }}') as {{ name }},
+    {{ scenario_parameter(name, "(select max(central) from parameters where parameter = '" ~ name ~ "')") }}
+        as {{ name }},
     {%- endfor %}
     {%- for name in drawn %}
-    coalesce(
-        max(case when values_by_draw.parameter = '{{ name }}' then values_by_draw.value end),
-        (select max(central) from parameters where parameter = '{{ name }}')
-    ) as {{ name }}{{ "," if not loop.last }}
+    {{ scenario_parameter(name, "coalesce(max(case when values_by_draw.parameter = '" ~ name
+        ~ "' then values_by_draw.value end), (select max(central) from parameters where parameter = '"
+        ~ name ~ "'))") }} as {{ name }}{{ "," if not loop.last }}
     {%- endfor %}
 from draw_ids
 left join values_by_draw on values_by_draw.draw_id = draw_ids.draw_id

@@ -2,6 +2,11 @@
 published quarter, with P10/P50/P90 of people and of move-on households (housing_need.model.projection; method and backtest:
 docs/need-method.md, docs/backtest.md).
 
+A what-if scenario's known events (docs/scenarios.md) reach it as the model's config
+``scenario_known_events`` (a list of [lad_code, date, people], from the dbt var ``scenario``; empty in
+the published build): they change the projected people of their LA from their date, and so its
+move-on.
+
 A dbt Python model, so that the projection sits in the lineage and is built, tested and gated with
 the marts it reads. dbt-duckdb runs it in the dbt process; it is disabled on other targets
 (dbt_project.yml), where the BI copy of the marts brings it instead.
@@ -11,7 +16,13 @@ import pandas as pd
 
 
 def model(dbt, session):
-    from housing_need.model.projection import MOVE_ON_COLUMNS, OUTPUT_COLUMNS, project, project_move_on
+    from housing_need.model.projection import (
+        MOVE_ON_COLUMNS,
+        OUTPUT_COLUMNS,
+        apply_known_events,
+        project,
+        project_move_on,
+    )
 
     history = dbt.ref("fct_asylum_support_by_la_quarter").df()
     decisions = dbt.ref("mart_initial_decisions_by_quarter").df()
@@ -23,6 +34,9 @@ def model(dbt, session):
         origin,
         horizons=8,
     )
+    # an assignment of its own: dbt finds the config keys a Python model reads in statements like this
+    known_events = dbt.config.get("scenario_known_events")
+    projected = apply_known_events(projected, [tuple(event) for event in known_events or []])
     move_on = dbt.ref("mart_move_on_pressure_by_la_quarter").df()
     calibration = dbt.ref("mart_move_on_calibration_by_la").df()
     projected = project_move_on(

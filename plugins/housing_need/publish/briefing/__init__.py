@@ -27,15 +27,18 @@ from markupsafe import Markup
 
 from ..swap import replace_folder
 from . import need
+from .comparison import Comparison
+from .comparison import chart as comparison_chart
+from .comparison import tables as comparison_tables
 from .downloads import write_csv
 from .maps.geometry import ATTRIBUTION
-from .page import Content, Published, Section
+from .page import Content, Published, ScenarioBanner, Section
 from .paths import download, href, la_page, la_redirect, region_page, slug
 from .registry import SECTIONS
 from .sections.maps import INDEX_NAME
 from .sections.watchlist import watchlist_status
 
-__all__ = ["BriefingSummary", "build_briefing", "slug"]
+__all__ = ["BriefingSummary", "ScenarioBanner", "build_briefing", "slug"]
 
 NEED_MARTS = ("mart_housing_need_estimate", "mart_housing_need_total")
 CENSUS_COVERAGE = (
@@ -85,13 +88,17 @@ def _environment() -> Environment:
 class _Site:
     """One build: the staging folder, the warehouse's marts and the summary being counted."""
 
-    def __init__(self, staging: Path, data: Published, summary: BriefingSummary) -> None:
-        self.root, self.data, self.summary = staging, data, summary
+    def __init__(
+        self, staging: Path, data: Published, summary: BriefingSummary, scenario: ScenarioBanner | None = None
+    ) -> None:
+        self.root, self.data, self.summary, self.scenario = staging, data, summary, scenario
         self.env = _environment()
         self.available = data.tables
         latest = data.latest
         self.quarter = latest[1]
         self.note = f"Data to {latest[1]} (quarter ending {latest[0]})."
+        if scenario is not None:  # in the footer of every page and the header of every CSV
+            self.note = f"{scenario.line()} {self.note}"
         self.map_note = f"{self.note} {ATTRIBUTION}"  # the index and region pages show maps
         self.built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -129,7 +136,7 @@ class _Site:
             id=section.id,
             title=section.title,
             chart=Markup(content.chart),  # SVG from svg.py / maps/draw.py, which escape every text they draw
-            caption=content.caption,
+            caption=f"{self.scenario.tag()} {content.caption}" if self.scenario else content.caption,
             notes=list(content.notes),
             headers=tuple(str(h) for h in content.headers),
             rows=[tuple(r) for r in content.rows],
@@ -196,6 +203,7 @@ class _Site:
             built=self.built,
             n=need.fmt,
             rate=need.rate,
+            scenario=self.scenario,
             **context,
         )
         (self.root / relative).write_text(html, encoding="utf-8")
@@ -277,14 +285,23 @@ def _copy_css(root: Path) -> None:
     )
 
 
-def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
-    """Write the briefing site for the warehouse into ``out_dir`` (replaced atomically)."""
+def build_briefing(
+    warehouse_path: Path,
+    out_dir: Path,
+    *,
+    scenario: ScenarioBanner | None = None,
+    comparison: Comparison | None = None,
+) -> BriefingSummary:
+    """Write the briefing site for the warehouse into ``out_dir`` (replaced atomically). With
+    ``scenario``, the pages are a what-if scenario's: a banner naming it and its overrides on every
+    page, the scenario named in every chart's caption and every CSV's header; and with ``comparison``
+    its page beside the baseline, comparison.html."""
     summary = BriefingSummary(out_dir=out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".briefing-", dir=out_dir.parent))
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
-        _build(staging, Published(con), summary)
+        _build(staging, Published(con), summary, scenario, comparison)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -294,8 +311,14 @@ def build_briefing(warehouse_path: Path, out_dir: Path) -> BriefingSummary:
     return summary
 
 
-def _build(staging: Path, data: Published, summary: BriefingSummary) -> None:
-    site = _Site(staging, data, summary)
+def _build(
+    staging: Path,
+    data: Published,
+    summary: BriefingSummary,
+    scenario: ScenarioBanner | None = None,
+    comparison: Comparison | None = None,
+) -> None:
+    site = _Site(staging, data, summary, scenario)
     latest = data.latest
     regions = data.con.execute(
         """
@@ -319,6 +342,44 @@ def _build(staging: Path, data: Published, summary: BriefingSummary) -> None:
         _region_page(site, region, people, members)
         for code, name, la_people in members:
             _la_page(site, region, code, name, la_people)
+    if scenario is not None and comparison is not None:
+        _comparison_page(site, comparison)
+
+
+def _comparison_page(site: _Site, comparison: Comparison) -> None:
+    """comparison.html of a scenario's pages: England, the regions and the LAs that moved, beside the
+    baseline, each table with its CSV, and every pair's CSV."""
+    assert site.scenario is not None
+    page, name = "comparison.html", site.scenario.name
+    headers, area_rows, la_rows = comparison_tables(comparison)
+    synthetic = list(comparison.synthetic)
+
+    def csv(key: str, title: str, heads: object, rows: object) -> str:
+        return site.csv(
+            page, key, f"{title}: baseline and scenario {name}", NEED_MARTS, synthetic, heads, rows
+        )
+
+    site.write(
+        page,
+        "comparison.html",
+        title=f"Scenario {name} beside the baseline",
+        chart=comparison_chart(comparison, name),
+        scenario_tag=site.scenario.tag(),
+        migration=comparison.migration_scenario,
+        headers=headers,
+        area_rows=area_rows,
+        la_rows=la_rows,
+        area_csv=csv("areas", "Housing need, England and the regions", headers, area_rows),
+        la_csv=csv("local-authorities", "Local authorities whose need moved most", headers, la_rows)
+        if la_rows
+        else "",
+        pairs_csv=csv(
+            "pairs",
+            "Housing need of every LA x community pair",
+            comparison.pair_headers,
+            comparison.pair_rows,
+        ),
+    )
 
 
 def _index_page(site: _Site, regions: list[tuple], las: list[tuple]) -> None:

@@ -96,3 +96,21 @@ class Section:
     requires: tuple[str, ...]  # marts.<table> names
     scopes: tuple[str, ...]  # "region", "la"
     build: Callable[[Published, str, str], Content | None]
+
+
+@dataclass(frozen=True)
+class ScenarioBanner:
+    """A what-if scenario's pages (docs/scenarios.md): what every page, chart and CSV says about it."""
+
+    name: str
+    description: str
+    author: str
+    overrides: tuple[str, ...]
+    baseline_run_id: str
+    baseline_href: str = ""  # the published site's index, relative to the scenario site's root
+
+    def tag(self) -> str:
+        return f"Scenario “{self.name}”, not the published estimate:"
+
+    def line(self) -> str:
+        return f"What-if scenario “{self.name}” ({'; '.join(self.overrides) or 'no overrides'}), not the published estimate."

@@ -399,3 +399,44 @@ def interval_chart(
             + "</circle>"
         )
     return "\n".join([*parts, *keys, "</svg>"])
+
+
+def paired_bars(
+    items: Sequence[tuple[str, float, float]], *, title: str, x_label: str, names: tuple[str, str]
+) -> str:
+    """Two bars a row, side by side for each item (a baseline and a scenario: ``names``), the label
+    on the left, each value at its bar's end, a legend and a value axis along the top."""
+    if not items:
+        return _empty(title, "No data")
+    values = [v for _, a, b in items for v in (a, b)]
+    ticks = nice_ticks(min(0.0, min(values)), max(0.0, max(values)))
+    left = _row_labels([n for n, _, _ in items])
+    room = max(text_width(fmt(v), TICK) for v in values) + 10
+    row = 2 * ROW
+    top = TOP + 6 + LEGEND_ROW
+    height = top + row * len(items) + 10
+
+    def px(x: float) -> float:
+        return left + (x - ticks[0]) / ((ticks[-1] - ticks[0]) or 1.0) * (WIDTH - RIGHT - room - left)
+
+    desc = "; ".join(f"{n}: {names[0]} {fmt(a)}, {names[1]} {fmt(b)}" for n, a, b in items)
+    parts = _open(title, desc, height)
+    legend, _rows = _legend([(names[0], COLOURS[5], 1.0), (names[1], COLOURS[4], 1.0)], 14)
+    parts += legend
+    parts.append(label(left, 14 + LEGEND_ROW, x_label, css="axis-label"))
+    for t in ticks:
+        parts.append(
+            f'<line class="grid" x1="{px(t):.1f}" x2="{px(t):.1f}" y1="{top - 4}" y2="{height - 10}"/>'
+        )
+        parts.append(label(px(t), top - 8, fmt(t), anchor="middle"))
+    for n, (name, a, b) in enumerate(items):
+        for k, (value, colour, which) in enumerate(((a, COLOURS[5], names[0]), (b, COLOURS[4], names[1]))):
+            y = top + row * n + ROW * k
+            x0, x1 = sorted((px(0), px(value)))
+            parts.append(
+                f'<rect class="mark" x="{x0:.1f}" y="{y + 2:.1f}" width="{max(x1 - x0, 0.5):.1f}" height="{ROW - 4}" '
+                f'fill="{colour}" data-value="{value}">{tooltip(f"{name}, {which}: {fmt(value)}")}</rect>'
+            )
+            parts.append(label(x1 + 4, y + 13, fmt(value), attrs=' data-value-label=""'))
+        parts.append(label(left - 8, top + row * n + ROW + 4, name, anchor="end", width=left - 8 + EDGE))
+    return "\n".join([*parts, "</svg>"])

@@ -1,0 +1,70 @@
+{#-
+    What-if scenarios (docs/scenarios.md): the need models read the dbt var `scenario`, which the
+    published build never sets (so every macro here returns the published expression unchanged).
+    `./run scenario run FILE` validates the scenario file and passes, on a snapshot of the published
+    warehouse, `--vars '{"scenario": {...}}'` with:
+        parameters        {name: value}          a need parameter held at value in every draw
+        regime_factors    {regime_group: factor} the migration regime factor of a group in every scenario
+        growth_factors    [[lad_code, community_key, factor]]   a pair's growth rate over the horizon x factor
+        move_on_factors   {lad_code: factor}     an LA's move-on duties x factor (its known events)
+-#}
+
+{% macro scenario_overrides() -%}
+    {{ return(var('scenario', {}) or {}) }}
+{%- endmacro %}
+
+
+{% macro scenario_parameter(name, published) -%}
+    {%- set parameters = scenario_overrides().get('parameters', {}) -%}
+    {%- if name in parameters -%}
+        cast({{ parameters[name] | float }} as double precision)
+    {%- else -%}
+        {{ published }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro scenario_regime_factor(regime_group, published) -%}
+    {%- set factors = scenario_overrides().get('regime_factors', {}) -%}
+    {%- if factors -%}
+        case {{ regime_group }}
+        {%- for group, factor in factors.items() %}
+            when '{{ group }}' then cast({{ factor | float }} as double precision)
+        {%- endfor %}
+            else {{ published }}
+        end
+    {%- else -%}
+        {{ published }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro scenario_growth_factor(lad_code, community_key) -%}
+    {%- set factors = scenario_overrides().get('growth_factors', []) -%}
+    {%- if factors -%}
+        case
+        {%- for lad, community, factor in factors %}
+            when {{ lad_code }} = '{{ lad }}' and {{ community_key }} = '{{ community }}'
+                then cast({{ factor | float }} as double precision)
+        {%- endfor %}
+            else cast(1 as double precision)
+        end
+    {%- else -%}
+        cast(1 as double precision)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro scenario_move_on_factor(lad_code) -%}
+    {%- set factors = scenario_overrides().get('move_on_factors', {}) -%}
+    {%- if factors -%}
+        case {{ lad_code }}
+        {%- for lad, factor in factors.items() %}
+            when '{{ lad }}' then cast({{ factor | float }} as double precision)
+        {%- endfor %}
+            else cast(1 as double precision)
+        end
+    {%- else -%}
+        cast(1 as double precision)
+    {%- endif -%}
+{%- endmacro %}
