@@ -37,6 +37,8 @@ backlog_clearance_years: 10
 migration:
   regime_factors:
     eu_accession: 1.0
+  flows:
+    - {la: Leicester, community: India, growth_factor: 2}
 known_events:
   - date: 2024-06-30
     la: Leicester
@@ -219,6 +221,28 @@ def test_a_known_event_and_a_regime_factor_reach_the_figures(built: Built) -> No
     for _end, before, after, move_on_before, move_on_after in projected[1:]:
         assert after == pytest.approx(before - 596, rel=1e-9)
         assert move_on_after == pytest.approx(move_on_before * after / before, rel=1e-9)
+
+
+def test_a_flow_override_scales_one_pairs_growth_over_the_horizon_and_no_other(built: Built) -> None:
+    """Leicester x India at growth factor 2: at central parameters households grow as
+    H(base + Y) = H(base) exp(Y r), so ln(H(base + Y) / H(base)) doubles; its base and every other
+    rest-of-the-world pair stay as published."""
+    pairs = rows(
+        built,
+        """
+        select p.lad_name = 'Leicester' and p.community_key = 'india' as overridden,
+            ln(p.households_at_horizon / p.households_at_base), ln(s.households_at_horizon / s.households_at_base),
+            s.households_at_base - p.households_at_base
+        from pub.marts.mart_housing_need_estimate as p
+        inner join combined.scenario_combined.mart_housing_need_estimate as s using (estimate_key)
+        where p.community_key in ('india', 'pakistan') and p.scenario = 'central' and p.households_at_base > 0
+        """,
+    )
+    overridden = [r for r in pairs if r[0]]
+    assert len(overridden) == 3 and all(abs(r[1]) > 1e-3 for r in overridden)  # one row per horizon
+    for over, published, scenario, base_change in pairs:
+        assert base_change == pytest.approx(0, abs=1e-9)
+        assert scenario == pytest.approx(2 * published if over else published, rel=1e-9, abs=1e-12)
 
 
 def test_list_show_and_diff_name_the_scenario_and_what_moved(built: Built) -> None:
