@@ -7,6 +7,8 @@
         regime_factors    {regime_group: factor} the migration regime factor of a group in every scenario
         growth_factors    [[lad_code, community_key, factor]]   a pair's growth rate over the horizon x factor
         move_on_factors   {lad_code: factor}     an LA's move-on duties x factor (its known events)
+        grant_factors     {community_key: factor}  a community's move-on x factor (a new grant rate
+                                                   over the baseline's)
 -#}
 
 {% macro scenario_overrides() -%}
@@ -61,6 +63,21 @@
         case {{ lad_code }}
         {%- for lad, factor in factors.items() %}
             when '{{ lad }}' then cast({{ factor | float }} as double precision)
+        {%- endfor %}
+            else cast(1 as double precision)
+        end
+    {%- else -%}
+        cast(1 as double precision)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro scenario_grant_factor(community_key) -%}
+    {%- set factors = scenario_overrides().get('grant_factors', {}) -%}
+    {%- if factors -%}
+        case {{ community_key }}
+        {%- for key, factor in factors.items() %}
+            when '{{ key }}' then cast({{ factor | float }} as double precision)
         {%- endfor %}
             else cast(1 as double precision)
         end

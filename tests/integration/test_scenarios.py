@@ -39,6 +39,8 @@ migration:
     eu_accession: 1.0
   flows:
     - {la: Leicester, community: India, growth_factor: 2}
+grant_rates:
+  Iran: 0.25
 known_events:
   - date: 2024-06-30
     la: Leicester
@@ -243,6 +245,35 @@ def test_a_flow_override_scales_one_pairs_growth_over_the_horizon_and_no_other(b
     for over, published, scenario, base_change in pairs:
         assert base_change == pytest.approx(0, abs=1e-9)
         assert scenario == pytest.approx(2 * published if over else published, rel=1e-9, abs=1e-12)
+
+
+def test_a_grant_rate_scales_the_communitys_move_on_by_the_new_rate_over_the_baseline(built: Built) -> None:
+    """Iran-born at an initial grant rate of 0.25: move-on x 0.25 / (grants / decisions on merits of the
+    last four quarters, recomputed here from the published decisions) in every LA but Leicester (whose
+    known event moves it too); Pakistan-born, not overridden, as published."""
+    ((rate,),) = rows(
+        built,
+        """
+        select sum(grants) / sum(decisions_on_merits) from pub.marts.fct_initial_decisions_by_nationality_quarter
+        where nationality = 'Iran' and period_end in (
+            select distinct period_end from pub.marts.fct_initial_decisions_by_nationality_quarter
+            order by period_end desc limit 4)
+        """,
+    )
+    pairs = rows(
+        built,
+        """
+        select p.community_key, p.move_on_annual, s.move_on_annual
+        from pub.marts.mart_housing_need_estimate as p
+        inner join combined.scenario_combined.mart_housing_need_estimate as s using (estimate_key)
+        where p.community_key in ('iran', 'pakistan') and p.lad_name <> 'Leicester' and p.scenario = 'central'
+        """,
+    )
+    assert 0.25 < rate < 1 and sum(1 for key, published, _ in pairs if key == "iran" and published > 1) > 20
+    for key, published, scenario in pairs:
+        assert scenario == pytest.approx(
+            published * (0.25 / rate if key == "iran" else 1), rel=1e-9, abs=1e-12
+        )
 
 
 def test_list_show_and_diff_name_the_scenario_and_what_moved(built: Built) -> None:

@@ -40,6 +40,7 @@ def test_the_bundled_examples_read_and_the_clearance_period_is_the_quota(tmp_pat
             "known_events: [{date: someday, la: Leicester, people_supported_change: 1}]\n",
             "known_events.0.date",
         ),
+        ("grant_rates: {Iran: 1.5}\n", "Iran: grant rate 1.5 out of range [0, 1]"),
         ("name2: x\n", "name2: unknown key"),
         ("- a list\n", "cannot read the scenario file"),
     ],

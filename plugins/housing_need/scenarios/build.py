@@ -83,6 +83,12 @@ def read_baseline(warehouse: Path) -> Baseline:
                 [base_date],
             ).fetchall()
         )
+        grant_rates = dict(
+            con.execute(
+                "select distinct community_key, asylum_grant_rate from intermediate.int_need_community_inputs "
+                "where asylum_grant_rate is not null"
+            ).fetchall()
+        )
         releases: dict[str, list[str]] = {}
         for source, release in con.execute(
             "select distinct source, release from meta.loads order by source, release"
@@ -100,6 +106,7 @@ def read_baseline(warehouse: Path) -> Baseline:
         communities=communities,
         base_date=base_date,
         people_supported_at_base={k: int(v) for k, v in supported.items()},
+        grant_rates={k: float(v) for k, v in grant_rates.items()},
         input_releases=releases,
     )
 

@@ -101,7 +101,20 @@ class ScenarioFile(FileConfig):
     parameters: dict[str, float] = Field(default_factory=dict)
     backlog_clearance_years: float | None = Field(None, ge=1, le=50)
     migration: Migration = Field(default_factory=Migration)
+    grant_rates: dict[str, float] = Field(
+        default_factory=dict,
+        description="a community's initial grant rate (0-1), or 'all' for every community: its move-on x "
+        "the new rate over the baseline's of the last four quarters",
+    )
     known_events: list[KnownEvent] = Field(default_factory=list)
+
+    @field_validator("grant_rates")
+    @classmethod
+    def _rates_are_shares(cls, rates: dict[str, float]) -> dict[str, float]:
+        for community, rate in rates.items():
+            if not 0 <= rate <= 1:
+                raise ValueError(f"{community}: grant rate {rate} out of range [0, 1]")
+        return rates
 
     @model_validator(mode="after")
     def _parameters_admissible(self) -> ScenarioFile:
@@ -148,6 +161,7 @@ class Baseline:
     communities: dict[str, str]  # key: name
     base_date: dt.date
     people_supported_at_base: dict[str, int]  # GSS code: people
+    grant_rates: dict[str, float]  # community key: initial grant rate, last four quarters
     input_releases: dict[str, list[str]]  # source: releases loaded
 
     def la_code(self, given: str) -> str | None:
@@ -223,6 +237,21 @@ def resolve(spec: ScenarioFile, baseline: Baseline) -> Scenario:
         if lad and key:
             growth.append([lad, key, flow.growth_factor])
 
+    grant: dict[str, float] = {}
+    for given, rate in spec.grant_rates.items():
+        keys = sorted(baseline.grant_rates) if given == "all" else [baseline.community_key(given)]
+        if keys == [None]:
+            problems.append(f"grant_rates.{given}: unknown community {given!r}")
+        elif given != "all" and keys[0] not in baseline.grant_rates:
+            problems.append(
+                f"grant_rates.{given}: {baseline.communities[keys[0]]} had no initial decision in the "
+                "baseline's last four quarters, so there is no grant rate to change"
+            )
+        else:
+            grant.update(
+                {k: rate / baseline.grant_rates[k] for k in keys if k and baseline.grant_rates[k] > 0}
+            )
+
     changes: dict[str, int] = {}
     for i, event in enumerate(spec.known_events):
         lad = baseline.la_code(event.la)
@@ -259,6 +288,7 @@ def resolve(spec: ScenarioFile, baseline: Baseline) -> Scenario:
         "regime_factors": dict(sorted(spec.migration.regime_factors.items())),
         "growth_factors": growth,
         "move_on_factors": move_on,
+        "grant_factors": dict(sorted(grant.items())),
         "known_events": [
             [baseline.la_code(e.la), e.date.isoformat(), e.people_supported_change] for e in spec.known_events
         ],
@@ -284,6 +314,17 @@ def describe(spec: ScenarioFile, baseline: Baseline, dbt_vars: dict[str, Any]) -
         lines.append(f"migration regime factor of {group} = {factor:g} in every migration scenario")
     for lad, key, factor in dbt_vars["growth_factors"]:
         lines.append(f"growth of {baseline.communities[key]} in {baseline.las[lad]} x {factor:g}")
+    for given, rate in spec.grant_rates.items():
+        key = baseline.community_key(given)
+        if key is None:  # 'all'
+            lines.append(
+                f"initial grant rate of every community = {rate:g}: its move-on x the new rate over its own"
+            )
+        else:
+            lines.append(
+                f"initial grant rate of {baseline.communities[key]} = {rate:g} (baseline "
+                f"{baseline.grant_rates[key]:.3g}): its move-on x {dbt_vars['grant_factors'].get(key, 1):.3f}"
+            )
     for event in spec.known_events:
         lad = baseline.la_code(event.la) or event.la
         what = f" ({event.description})" if event.description else ""

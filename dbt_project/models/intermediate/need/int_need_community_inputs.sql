@@ -198,7 +198,8 @@ grants as (
     -- refugee, unknown) to none, so the shares sum to the mapped grants
     select
         coalesce(named.community_key, by_region.community_key) as community_key,
-        sum(decisions.grants) as grants
+        sum(decisions.grants) as grants,
+        sum(decisions.decisions_on_merits) as decisions_on_merits
     from {{ ref('fct_initial_decisions_by_nationality_quarter') }} as decisions
     left join communities as named
         on lower(named.community_name) = lower(decisions.nationality)
@@ -213,7 +214,8 @@ grant_shares as (
 
     select
         community_key,
-        cast(grants as double precision) / nullif(sum(grants) over (), 0) as grant_share
+        cast(grants as double precision) / nullif(sum(grants) over (), 0) as grant_share,
+        cast(grants as double precision) / nullif(decisions_on_merits, 0) as grant_rate
     from grants
     where community_key is not null
 
@@ -241,7 +243,8 @@ pairs as (
         residents.release_2011,
         residents.release_2021,
         residents.census_date,
-        coalesce(grant_shares.grant_share, 0) as asylum_grant_share
+        coalesce(grant_shares.grant_share, 0) as asylum_grant_share,
+        grant_shares.grant_rate as asylum_grant_rate
     from profile
     cross join communities
     left join residents
@@ -315,6 +318,10 @@ select
     ) * {{ scenario_move_on_factor('pairs.lad_code') }} as double precision) as la_move_on_duties_per_year,
     -- a what-if scenario's factor on the pair's growth rate over the horizon (1: published; docs/scenarios.md)
     {{ scenario_growth_factor('pairs.lad_code', 'pairs.community_key') }} as scenario_growth_factor,
+    -- the community's initial grant rate over the four quarters (grants / decisions on merits), and a
+    -- what-if scenario's factor on its move-on (a new grant rate / this one; 1: published)
+    cast(pairs.asylum_grant_rate as double precision) as asylum_grant_rate,
+    {{ scenario_grant_factor('pairs.community_key') }} as scenario_grant_factor,
     case when homeless_year.households is not null
         then 'H-CLIC duties after leaving asylum support, last four quarters'
         else 'move-on estimate x calibration (H-CLIC not reported in all of the last four quarters)'

@@ -89,7 +89,8 @@ per_draw as (
         ) }} as unable_to_afford_share,
         inputs.la_move_on_duties_per_year * draws.move_on_calibration_multiplier
             * ((1 - draws.move_on_local_weight) * inputs.asylum_grant_share
-                + draws.move_on_local_weight * inputs.asylum_local_grant_share) as move_on_annual
+                + draws.move_on_local_weight * inputs.asylum_local_grant_share)
+            * inputs.scenario_grant_factor as move_on_annual
     from inputs
     cross join draws
     -- draw 0 has no error: its key is null and matches nothing. One equality per join, so DuckDB
