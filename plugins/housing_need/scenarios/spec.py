@@ -239,18 +239,17 @@ def resolve(spec: ScenarioFile, baseline: Baseline) -> Scenario:
 
     grant: dict[str, float] = {}
     for given, rate in spec.grant_rates.items():
-        keys = sorted(baseline.grant_rates) if given == "all" else [baseline.community_key(given)]
-        if keys == [None]:
+        key = None if given == "all" else baseline.community_key(given)
+        if given != "all" and key is None:
             problems.append(f"grant_rates.{given}: unknown community {given!r}")
-        elif given != "all" and keys[0] not in baseline.grant_rates:
+        elif key is not None and key not in baseline.grant_rates:
             problems.append(
-                f"grant_rates.{given}: {baseline.communities[keys[0]]} had no initial decision in the "
+                f"grant_rates.{given}: {baseline.communities[key]} had no initial decision in the "
                 "baseline's last four quarters, so there is no grant rate to change"
             )
         else:
-            grant.update(
-                {k: rate / baseline.grant_rates[k] for k in keys if k and baseline.grant_rates[k] > 0}
-            )
+            keys = sorted(baseline.grant_rates) if key is None else [key]
+            grant.update({k: rate / baseline.grant_rates[k] for k in keys if baseline.grant_rates[k] > 0})
 
     changes: dict[str, int] = {}
     for i, event in enumerate(spec.known_events):
