@@ -66,3 +66,29 @@ def test_known_events_change_the_projected_people_from_their_quarter_and_never_b
     assert list(out["people_p50"]) == [100.0, 10.0, 10.0, 100.0, 100.0, 100.0]
     assert list(out["people_p10"]) == [80.0, 0.0, 0.0, 80.0, 80.0, 80.0]
     assert list(frame["people_p50"]) == [100.0] * 6  # the input is not changed
+
+
+def test_a_snapshot_is_one_published_state_while_a_refresh_renames_a_new_one_over_it(tmp_path: Path) -> None:
+    """The refresh publishes by os.replace; a snapshot taken across it holds the old file or the new,
+    never part of each (the copy reads the file it opened)."""
+    import os
+    import threading
+
+    from housing_need.scenarios.build import snapshot
+
+    published, shadow = tmp_path / "housing_need.duckdb", tmp_path / "shadow.duckdb"
+    old, new = b"A" * (48 << 20), b"B" * (48 << 20)
+    published.write_bytes(old)
+    shadow.write_bytes(new)
+    copies = [tmp_path / f"copy{i}" for i in range(3)]
+    threads = [threading.Thread(target=snapshot, args=(published, c)) for c in copies]
+    threads[0].start()
+    os.replace(shadow, published)
+    for t in threads[1:]:
+        t.start()
+    for t in threads:
+        t.join()
+    assert copies[0].read_bytes() in (old, new)
+    assert all(c.read_bytes() == new for c in copies[1:])
+    with pytest.raises(ScenarioError, match="nothing is published yet"):
+        snapshot(tmp_path / "missing.duckdb", tmp_path / "x")

@@ -37,7 +37,7 @@ from pathlib import Path
 import duckdb
 
 from ..pipeline.dbt_runner import DbtFailed, run_dbt
-from ..pipeline.lock import LOCK_FILE, exclusive
+from ..pipeline.lock import exclusive
 from ..publish.postgres import pg_uri_from_env, publish_scenario, redact
 from . import pages, store
 from .spec import Baseline, Scenario, ScenarioError, read_file, resolve
@@ -112,12 +112,17 @@ def read_baseline(warehouse: Path) -> Baseline:
 
 
 def snapshot(published: Path, target: Path) -> None:
-    """Copy the published warehouse while no refresh can swap it (the writer flock)."""
-    if not published.exists():
-        raise ScenarioError(f"{published}: nothing is published yet: `./run refresh` first")
+    """Copy the published warehouse: one published state, whatever a refresh does meanwhile. A refresh
+    publishes by renaming its checkpointed shadow over this path (pipeline/warehouse.publish), so the
+    file opened here stays the state it was when opened; no lock is taken (the writer flock guards the
+    lease, and holding it through the copy of a national warehouse would stall a refresh's heartbeat)."""
+    try:
+        source = published.open("rb")
+    except FileNotFoundError:
+        raise ScenarioError(f"{published}: nothing is published yet: `./run refresh` first") from None
     target.parent.mkdir(parents=True, exist_ok=True)
-    with exclusive(published.parent / LOCK_FILE):
-        shutil.copyfile(published, target)
+    with source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy, 8 << 20)
 
 
 def run_scenario(
