@@ -67,6 +67,12 @@ def test_the_root_page_links_every_part_and_the_method_docs(site: tuple[str, Pat
         assert f'<a href="/docs/{doc}">' in text
     assert "<script" not in text and "http" not in text.replace(base, "")  # nothing loads from elsewhere
     assert not (site_dir / "index.html").exists()  # made per request, the site folder is not written
+    assert "<h2>What-if scenarios</h2>" not in text  # none built in this site
+    (site_dir / "scenarios" / "hotels_close").mkdir(parents=True)
+    (site_dir / "scenarios" / "hotels_close" / "index.html").write_text("<html></html>", encoding="utf-8")
+    _, _, text = get(base + "/")
+    assert '<a href="/scenarios/hotels_close/index.html">hotels_close</a>' in text
+    assert '<a href="/scenarios/hotels_close/comparison.html">against the baseline</a>' in text
 
 
 def test_markdown_is_served_as_html_with_raw_html_escaped(site: tuple[str, Path]) -> None:

@@ -126,6 +126,22 @@ def _located(site_dir: Path, docs_dir: Path, part: Part) -> str | None:
     return None
 
 
+def _scenario_list(site_dir: Path) -> str:
+    """The what-if scenarios whose pages are built (``./run scenario run``), each beside the baseline."""
+    built = sorted(p.parent.name for p in (site_dir / "scenarios").glob("*/index.html"))
+    if not built:
+        return ""
+    rows = [
+        f'<li><a href="/scenarios/{html.escape(n)}/index.html">{html.escape(n)}</a> '
+        f'(<a href="/scenarios/{html.escape(n)}/comparison.html">against the baseline</a>)</li>'
+        for n in built
+    ]
+    return (
+        "<h2>What-if scenarios</h2>\n<p>Need estimates under a strategy team's own assumptions, never the "
+        "published figures (docs/scenarios.md).</p>\n<ul>\n" + "\n".join(rows) + "\n</ul>\n"
+    )
+
+
 def root_page(site_dir: Path, docs_dir: Path) -> str:
     items = []
     for part in PARTS:
@@ -157,8 +173,11 @@ def root_page(site_dir: Path, docs_dir: Path) -> str:
 
     body = (
         "<h1>Housing-need warehouse</h1>\n"
-        "<ul>\n" + "\n".join(items) + "\n</ul>\n"
-        "<h2>Methods</h2>\n<p>How the figures on the pages are made; the pages cite these.</p>\n"
+        "<ul>\n"
+        + "\n".join(items)
+        + "\n</ul>\n"
+        + _scenario_list(site_dir)
+        + "<h2>Methods</h2>\n<p>How the figures on the pages are made; the pages cite these.</p>\n"
         + doc_list(method)
         + "\n<h2>Reference</h2>\n"
         + doc_list(reference)
