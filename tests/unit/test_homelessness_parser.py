@@ -330,6 +330,20 @@ def test_sheet_names_and_file_names() -> None:
     assert file_period("DetailedLA_201806.xlsx") == date(2018, 6, 30)
     assert file_period("Detailed_LA_202309_fixed.ods") == date(2023, 9, 30)
     assert file_period("DetailedLA_202007.ods") is None and file_period("homelessness.ods") is None
+    # MHCLG's name from 2025, both formats
+    for suffix in (".ods", ".xlsx", "_revised.ods"):
+        name = f"Statutory_Homelessness_Detailed_Local_Authority_Data_202506{suffix}"
+        assert file_period(name) == date(2025, 6, 30)
+    assert file_period("statutory_homelessness_detailed_local_authority_data_202503.xlsx") == date(2025, 3, 31)
+
+
+def test_a_workbook_under_the_2025_name_parses_as_under_the_old_one() -> None:
+    old = "Detailed_LA_202312.ods"
+    renamed = "Statutory_Homelessness_Detailed_Local_Authority_Data_202312.ods"
+    got = parse(content(old), renamed)
+    assert got.release == parsed(old).release == "2023-12-31"
+    assert got.rows == parsed(old).rows
+    assert not any("file name" in w for w in got.warnings)
     assert [column_letter(i) for i in (0, 4, 25, 26, 38, 54)] == ["A", "E", "Z", "AA", "AM", "BC"]
 
 

@@ -2,9 +2,10 @@
 leave Home Office asylum support accommodation, by area, per quarter (H-CLIC detailed local
 authority tables).
 
-One delivery is one quarter's ``DetailedLA_YYYYMM`` / ``Detailed_LA_YYYYMM`` workbook (.xlsx to
-January-March 2020, .ods after; ``_revised``/``_fixed``/``_fix`` files are re-issues of the same
-quarter). Only the A2-family sheets are read: households owed a duty by reason for loss, or threat
+One delivery is one quarter's ``DetailedLA_YYYYMM`` / ``Detailed_LA_YYYYMM`` workbook, renamed
+``Statutory_Homelessness_Detailed_Local_Authority_Data_YYYYMM`` during 2025 (.xlsx to January-March
+2020, .ods after; both names and both formats are read; ``_revised``/``_fixed``/``_fix`` files are
+re-issues of the same quarter). Only the A2-family sheets are read: households owed a duty by reason for loss, or threat
 of loss, of last settled home. Per area row the parser emits the households owed the duty and, of
 them, those whose reason is "Required to leave accommodation provided by Home Office as asylum
 support", as published:
@@ -106,7 +107,8 @@ def _period(file_name: str, sheets: Sequence[tuple[Table, Layout]]) -> tuple[dat
         raise ParseError(
             file_name,
             "no quarter: no title names one ('England, April to June 2018') and the file name does "
-            "not carry one ('DetailedLA_201806', 'Detailed_LA_202309')",
+            "not carry one ('DetailedLA_201806', 'Detailed_LA_202309', "
+            "'Statutory_Homelessness_Detailed_Local_Authority_Data_202506')",
         )
     return from_name, [
         f"file {file_name!r}: no title names the quarter; the file name's ({from_name.isoformat()}) is used"
