@@ -190,11 +190,10 @@ def check_canonical_columns(result: ParseResult, spec: SourceSpec, canonical: Ma
 
 
 def check_open_csv_spec(spec: SourceSpec, name: str) -> None:
-    """The registry's source ``name`` is ``spec``: open CSV statistics with no discovery page."""
+    """The registry's source ``name`` is ``spec``: open CSV statistics."""
     assert get_source(name) is spec
     assert spec.file_extensions == (".csv",)
     assert spec.licence == OPEN_GOVERNMENT_LICENCE and spec.privacy is PrivacyClass.OPEN
-    assert spec.discovery is None
 
 
 def check_parses_fast(feed: Feed, seconds: float) -> None:

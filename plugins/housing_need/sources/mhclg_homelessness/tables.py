@@ -42,7 +42,9 @@ _QUARTER = re.compile(
 _QUARTER_END_MONTHS = {"march": 3, "june": 6, "september": 9, "december": 12}
 # MHCLG's names for one quarter's workbook, .xlsx or .ods: DetailedLA_201806, Detailed_LA_202309_fixed
 # and, from 2025, Statutory_Homelessness_Detailed_Local_Authority_Data_202506 (year, then month number).
-FILE_NAME = r"(?:detailed_?la|statutory_homelessness_detailed_local_authority_data)_(?P<year>\d{4})(?P<month>\d{2})"
+FILE_NAME = (
+    r"(?:detailed_?la|statutory_homelessness_detailed_local_authority_data)_(?P<year>\d{4})(?P<month>\d{2})"
+)
 _FILE_QUARTER = re.compile(FILE_NAME, re.I)
 _FOOTNOTE = re.compile(r"\s*\d+$")
 _ASYLUM = re.compile(r"^required to leave .*asylum support$")
