@@ -54,6 +54,16 @@ class CalendarStatus:
     def should_look(self) -> bool:
         return self.state != "expected"
 
+    @property
+    def on_time(self) -> bool:
+        """False once the window of the next release has closed without it (late, overdue or not)."""
+        return self.today <= self.expected_by
+
+    def timeliness(self) -> str:
+        if self.on_time:
+            return "on time"
+        return f"LATE: {(self.today - self.expected_by).days} days after the window closed"
+
     def text(self) -> str:
         latest = f"latest release: data to {self.latest_period}" if self.latest_period else "no release yet"
         window = f"{self.expected_from:%d %b %Y} to {self.expected_by:%d %b %Y}"
