@@ -215,3 +215,62 @@ def test_lahs_revised_release_is_archived_at_the_next_look(lahs_replay) -> None:
     revised = lahs_replay["revised"]
     assert revised.archived == [(LAHS_REVISED, "2025-03-31")]
     assert revised.state == "due"  # the 2026 release is not out yet: still looking daily
+
+
+# ------------------------------------------------------------------------------------------------
+# Home Office resettlement (Res_D01): Asy_D11's calendar and page, the publisher's workbook
+
+RES_SEP, RES_DEC = (
+    "resettlement-local-authority-datasets-sep-2023.xlsx",
+    "resettlement-local-authority-datasets-december-2023.xlsx",
+)
+RES_SEP_REVISED = "resettlement-local-authority-datasets-sep-2023-revised.xlsx"
+
+
+@pytest.fixture(scope="module")
+def resettlement_replay(served: Publisher, tmp_path_factory) -> dict[str, Day]:
+    replay = _replay(
+        "home_office_resettlement",
+        served,
+        "/government/statistical-data-sets/asylum-and-resettlement-datasets",
+        "Asylum and resettlement datasets",
+        tmp_path_factory.mktemp("resettlement"),
+    )
+    table = csv_feeds.read_table(csv_feeds.RESETTLEMENT_CSV)
+    to_q3 = csv_feeds.keep(table, lambda r: r["Date"] <= "2023-09-30")
+    files = served.files
+    days: dict[str, Day] = {}
+    files[RES_SEP] = csv_feeds.resettlement_workbook(to_q3)
+    days["first"] = replay.day("2023-12-01")
+    days["expected"] = replay.day("2024-02-10")
+    days["due, late"] = replay.day("2024-03-01")
+    days["overdue"] = replay.day("2024-03-09")
+    # out late, the month spelt out; September revised beside it (one figure changed)
+    files[RES_DEC] = csv_feeds.resettlement_workbook(table)
+    persons = int(to_q3.dicts()[-1]["Persons"]) + 1
+    files[RES_SEP_REVISED] = csv_feeds.resettlement_workbook(
+        csv_feeds.with_cell(to_q3, len(to_q3.rows) - 1, "Persons", str(persons))
+    )
+    days["late release"] = replay.day("2024-03-11")
+    days["releases"] = replay.releases()  # type: ignore[assignment]
+    return days
+
+
+def test_resettlement_workbook_is_discovered_on_asy_d11s_page_and_calendar(resettlement_replay) -> None:
+    first = resettlement_replay["first"]
+    assert first.archived == [(RES_SEP, "2023-09-30")] and first.requests == 2
+    expected = resettlement_replay["expected"]
+    assert expected.requests == 0
+    assert "next (data to 2023-12-31) expected 22 Feb 2024 to 29 Feb 2024" in expected.status
+
+
+def test_resettlement_late_release_then_renamed_and_revised_files(resettlement_replay) -> None:
+    due, overdue = resettlement_replay["due, late"], resettlement_replay["overdue"]
+    assert due.archived == overdue.archived == []
+    assert (due.state, overdue.state) == ("due", "overdue")
+    late = resettlement_replay["late release"]
+    assert sorted(late.archived) == [(RES_DEC, "2023-12-31"), (RES_SEP_REVISED, "2023-09-30")]
+    assert late.state == "expected"
+    assert resettlement_replay["releases"] == sorted(
+        [(RES_SEP, "2023-09-30"), (RES_SEP_REVISED, "2023-09-30"), (RES_DEC, "2023-12-31")]
+    )
