@@ -188,8 +188,9 @@ def _discovered_urls(
     except DiscoveryError as exc:
         summary.errors.append(str(exc))
         return []
+    # newest first: the release the calendar was waiting for, then any earlier file fetched again
     summary.discovered = "; ".join(
-        f"{r.attachment.filename} (data to {r.period}) at {r.attachment.url}" for r in releases
+        f"{r.attachment.filename} (data to {r.period}) at {r.attachment.url}" for r in reversed(releases)
     )
     return [r.attachment.url for r in releases]
 
