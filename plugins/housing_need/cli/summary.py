@@ -111,7 +111,9 @@ def release_lines(s: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
             except ValueError:
                 continue
         status = spec.calendar.status(max(periods, default=None), today)
-        out.append(f"{name}: {status.state}: {status.text()}; {status.timeliness()}")
+        # an overdue release's text already says how late it is
+        late = "" if status.state == "overdue" else f"; {status.timeliness()}"
+        out.append(f"{name}: {status.state}: {status.text()}{late}")
     return out
 
 
