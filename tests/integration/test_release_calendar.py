@@ -14,17 +14,21 @@ The day the calendar is read for is set with HOUSING_NEED_TODAY, as a replay of 
 4. 24 May 2024: the page has been redesigned: the run fails with a clear message and what users see
    does not change.
 
-The rows are the real Asy_D11 rows, in the publisher's workbook layout.
+The rows are the real Asy_D11 rows, in the publisher's workbook layout. The other feeds that find
+their own releases (Res_D01 resettlement, H-CLIC, LAHS) each have a page of their own with one real
+release: the first run brings every feed up to date with no URL pasted and no file dropped, and the
+status on 10 February says which are on time and that H-CLIC is late.
 """
 
 from __future__ import annotations
 
 import shutil
+from contextlib import ExitStack
 
 import pytest
 
 from tests.conftest import ROOT, Project
-from tests.support import asy_d11
+from tests.support import asy_d11, csv_feeds
 from tests.support.publisher import PAGE_PATH, Publisher, serve
 from tests.support.warehouse import marts_fingerprint
 
@@ -34,6 +38,38 @@ SOURCE = "home_office_asylum_support"
 Q3, Q4 = "2023-09-30", "2023-12-31"
 SEP = "support-local-authority-datasets-sep-2023.xlsx"
 DEC = "support-local-authority-datasets-dec-2023.xlsx"
+
+
+# The other feeds that find their own releases, each on its own page with one real release, so the
+# replay brings every feed up to date with nothing pasted (their pages on their own servers: the
+# request counts below are Asy_D11's).
+HCLIC = "Detailed_LA_202306_all_dropdowns_fix.ods"
+RESETTLEMENT = "resettlement-local-authority-datasets-sep-2023.xlsx"
+LAHS = "lahs_waiting_list_2015_2023.csv"
+
+
+def other_feeds() -> dict[str, Publisher]:
+    resettlement = csv_feeds.read_table(csv_feeds.RESETTLEMENT_CSV)
+    lahs = csv_feeds.read_table(csv_feeds.WAITING_LIST_CSV)
+    return {
+        "home_office_resettlement": Publisher(
+            files={
+                RESETTLEMENT: csv_feeds.resettlement_workbook(
+                    csv_feeds.keep(resettlement, lambda r: r["Date"] <= Q3)
+                )
+            }
+        ),
+        "mhclg_homelessness": Publisher(
+            page_path="/government/statistical-data-sets/live-tables-on-homelessness",
+            title="Live tables on homelessness",
+            files={HCLIC: (ROOT / "data/sample/mhclg_homelessness" / HCLIC).read_bytes()},
+        ),
+        "mhclg_waiting_lists": Publisher(
+            page_path="/government/statistical-data-sets/local-authority-housing-statistics-open-data",
+            title="Local authority housing statistics open data",
+            files={LAHS: csv_feeds.to_csv(csv_feeds.keep(lahs, lambda r: int(r["reporting_year"]) <= 2023))},
+        ),
+    }
 
 
 def quarter_total(rows: list[dict[str, str]], quarter: str) -> int:
@@ -49,7 +85,11 @@ def replay(make_project, tmp_path_factory):
     sample = tmp_path_factory.mktemp("calendar-sample")
     shutil.copytree(ROOT / "data/sample/ons_census", sample / "ons_census")
     publisher = Publisher(files={SEP: asy_d11.to_publisher_xlsx(to_q3)})
-    with serve(publisher):
+    with ExitStack() as servers:
+        servers.enter_context(serve(publisher))
+        for name, other in other_feeds().items():
+            servers.enter_context(serve(other))
+            project.extra_env[f"HOUSING_NEED_{name.upper()}_PAGE_URL"] = other.content_api_url
         project.extra_env.update(
             {
                 "HOUSING_NEED_SAMPLE_DIR": str(sample),
@@ -149,3 +189,26 @@ def test_a_redesigned_page_fails_clearly_and_changes_nothing(replay) -> None:
     assert "the page changed shape: expected a GOV.UK content item with details.attachments" in result.stdout
     assert unchanged
     assert loaded == [(SEP, Q3), (DEC, Q4)]
+
+
+def test_every_feed_with_a_calendar_finds_its_release_with_nothing_pasted(replay) -> None:
+    project, _, runs, _ = replay
+    result = runs["first"][0]
+    for name in ("home_office_resettlement", "mhclg_homelessness", "mhclg_waiting_lists"):
+        assert f"{name}: " in result.stdout
+    assert project.query(
+        "select source, source_file, cast(release as varchar) from meta.loads "
+        "where source <> ? and source <> 'ons_census' order by source",
+        [SOURCE],
+    ) == [
+        ("home_office_resettlement", RESETTLEMENT, Q3),
+        ("mhclg_homelessness", HCLIC, "2023-06-30"),
+        ("mhclg_waiting_lists", LAHS, "2023-03-31"),
+    ]
+    # status: each feed's latest release, the next expected, and on time or late
+    status = runs["status before"].stdout
+    assert "home_office_resettlement: expected: latest release: data to 2023-09-30" in status
+    assert "mhclg_waiting_lists: expected: latest release: data to 2023-03-31" in status
+    # H-CLIC's July-September 2023 quarter was due in January 2024: on 10 February it is late
+    assert "mhclg_homelessness: due: latest release: data to 2023-06-30; next (data to 2023-09-30)" in status
+    assert "LATE: 10 days after the window closed" in status

@@ -189,12 +189,11 @@ def check_canonical_columns(result: ParseResult, spec: SourceSpec, canonical: Ma
         assert list(row) == [*canonical, "_row_number"]
 
 
-def check_open_csv_spec(spec: SourceSpec, name: str) -> None:
-    """The registry's source ``name`` is ``spec``: open CSV statistics with no discovery page."""
+def check_open_csv_spec(spec: SourceSpec, name: str, extensions: tuple[str, ...] = (".csv",)) -> None:
+    """The registry's source ``name`` is ``spec``: open statistics in CSV (and ``extensions``)."""
     assert get_source(name) is spec
-    assert spec.file_extensions == (".csv",)
+    assert spec.file_extensions == extensions
     assert spec.licence == OPEN_GOVERNMENT_LICENCE and spec.privacy is PrivacyClass.OPEN
-    assert spec.discovery is None
 
 
 def check_parses_fast(feed: Feed, seconds: float) -> None:
@@ -261,3 +260,36 @@ def check_bad_cell_quarantined(
     assert len(result.rows) == len(table.rows) - 1
     assert csv_line(i) not in {r["_row_number"] for r in result.rows}
     return q
+
+
+def resettlement_workbook(table: Table, *, sheet: str = "Data - Res_D01") -> bytes:
+    """The Res_D01 rows of ``table`` (the bundled CSV's columns) in the Home Office's workbook: a cover
+    sheet, then ``sheet`` with a title row, the header (row 2: the CSV's columns without Date, the
+    quarter written ``2014 Q1``), the rows from row 3, ``End of table`` and footnotes."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    cover = wb.create_sheet("Cover_sheet")
+    cover.append(["Immigration system statistics: resettlement by local authority"])
+    cover.append(["This workbook contains table Res_D01."])
+    ws = wb.create_sheet(sheet)
+    ws.append(["Res_D01: Resettlement by local authority"])
+    header = [name for name in table.header if name != "Date"]
+    ws.append(header)
+    for row in table.dicts():
+        cells: list[object] = []
+        for name in header:
+            value = row[name]
+            if name == "Quarter":
+                cells.append(f"{row['Year']} Q{value}")
+            elif name in ("Year", "Persons") and value.isdigit():
+                cells.append(int(value))  # the publisher's numbers are numbers
+            else:
+                cells.append(value)
+        ws.append(cells)
+    ws.append(["End of table"])
+    ws.append([])
+    ws.append(["Source: Home Office, Immigration system statistics, table Res_D01."])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

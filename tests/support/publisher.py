@@ -42,13 +42,19 @@ class Publisher:
 
     base_url: str = ""
     files: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes, in page order
+    page_path: str = PAGE_PATH  # another GOV.UK page (MHCLG's live tables) or a Nomis-like HTML page
+    title: str = "Asylum and resettlement datasets"
     page_shape: str = "govuk"
     updated_at: str = "2024-02-29T09:30:00.000+00:00"
     hits: Counter[str] = field(default_factory=Counter)
 
     @property
     def page_url(self) -> str:
-        return self.base_url + PAGE_PATH
+        return self.base_url + self.page_path
+
+    @property
+    def content_api_url(self) -> str:
+        return self.base_url + "/api/content" + self.page_path
 
     def media_path(self, name: str) -> str:
         return f"/media/{hashlib.sha1(name.encode()).hexdigest()[:24]}/{name}"
@@ -69,7 +75,7 @@ class Publisher:
                     "hoc_paper_number": "",
                     "id": str(7_000_000 + i),
                     "isbn": "",
-                    "title": f"Asylum seekers in receipt of support by local authority ({name})",
+                    "title": f"{self.title} ({name})",
                     "unique_reference": "",
                     "unnumbered_command_paper": False,
                     "unnumbered_hoc_paper": False,
@@ -82,7 +88,7 @@ class Publisher:
     def content_item(self) -> dict:
         item = {
             "analytics_identifier": None,
-            "base_path": PAGE_PATH,
+            "base_path": self.page_path,
             "content_id": "5d6a1ad6-7631-11e4-a3cb-005056011aef",
             "document_type": "statistical_data_set",
             "first_published_at": "2014-11-27T09:30:00.000+00:00",
@@ -91,8 +97,8 @@ class Publisher:
             "public_updated_at": self.updated_at,
             "publishing_app": "whitehall",
             "schema_name": "statistical_data_set",
-            "title": "Asylum and resettlement datasets",
-            "description": "Data on asylum and resettlement in the UK.",
+            "title": self.title,
+            "description": f"{self.title}.",
             "details": {"attachments": self.attachments(), "body": '<div class="govspeak"></div>'},
             "links": {},
         }
@@ -107,7 +113,7 @@ class Publisher:
             f'<li><a class="govuk-link" href="{escape(self.media_path(n))}">{escape(n)}</a></li>'
             for n in self.files
         )
-        return f"<!DOCTYPE html><html><body><h1>Asylum and resettlement datasets</h1><ul>{links}</ul></body></html>"
+        return f"<!DOCTYPE html><html><body><h1>{escape(self.title)}</h1><ul>{links}</ul></body></html>"
 
 
 def _handler(publisher: Publisher) -> type[BaseHTTPRequestHandler]:
@@ -129,12 +135,12 @@ def _handler(publisher: Publisher) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             path = urlsplit(self.path).path
             publisher.hits[path] += 1
-            if path == "/api/content" + PAGE_PATH:
+            if path == "/api/content" + publisher.page_path:
                 self._send(
                     200, json.dumps(publisher.content_item()).encode(), "application/json; charset=utf-8"
                 )
                 return
-            if path == PAGE_PATH:
+            if path == publisher.page_path:
                 self._send(200, publisher.html().encode(), "text/html; charset=utf-8")
                 return
             for name, body in publisher.files.items():

@@ -292,7 +292,16 @@ def test_source_spec() -> None:
     assert SOURCE.file_extensions == (".xlsx", ".ods")
     assert SOURCE.file_row_key == ("_row_number", "table_code")
     assert SOURCE.row_outcomes_model == "homelessness_row_outcomes"
-    assert SOURCE.calendar is None and SOURCE.discovery is None
+    assert SOURCE.calendar is CALENDAR and SOURCE.discovery is not None
+    assert SOURCE.cadence == "0 7 * * *"  # daily: the calendar decides whether to look
+    for name, period in [
+        ("Detailed_LA_202312.ods", date(2023, 12, 31)),
+        ("DetailedLA_201903_revised.xlsx", date(2019, 3, 31)),
+        ("Statutory_Homelessness_Detailed_Local_Authority_Data_202506.ods", date(2025, 6, 30)),
+        ("Statutory_Homelessness_Detailed_Local_Authority_Data_202506.xlsx", date(2025, 6, 30)),
+        ("Detailed_LA_202312.pdf", None),
+    ]:
+        assert SOURCE.discovery.period_of(name) == period, name
     assert COLUMNS == {
         "period_end": "DATE",
         "table_code": "VARCHAR",
@@ -308,9 +317,9 @@ def test_source_spec() -> None:
     }
 
 
-def test_release_calendar_kept_for_freshness() -> None:
-    # Not on SOURCE (no Discovery can read 'Detailed_LA_202309'); July-September 2023 came out in
-    # February 2024: window January 2024, late but within the 35 days' grace.
+def test_release_calendar() -> None:
+    # July-September 2023 came out in February 2024: window January 2024, late but within the 35
+    # days' grace.
     assert CALENDAR.window(date(2023, 9, 30)) == (date(2024, 1, 1), date(2024, 1, 31))
     assert CALENDAR.status(date(2023, 6, 30), date(2024, 2, 29)).state == "due"
     assert CALENDAR.status(date(2023, 6, 30), date(2024, 3, 7)).state == "overdue"
@@ -330,6 +339,22 @@ def test_sheet_names_and_file_names() -> None:
     assert file_period("DetailedLA_201806.xlsx") == date(2018, 6, 30)
     assert file_period("Detailed_LA_202309_fixed.ods") == date(2023, 9, 30)
     assert file_period("DetailedLA_202007.ods") is None and file_period("homelessness.ods") is None
+    # MHCLG's name from 2025, both formats
+    for suffix in (".ods", ".xlsx", "_revised.ods"):
+        name = f"Statutory_Homelessness_Detailed_Local_Authority_Data_202506{suffix}"
+        assert file_period(name) == date(2025, 6, 30)
+    assert file_period("statutory_homelessness_detailed_local_authority_data_202503.xlsx") == date(
+        2025, 3, 31
+    )
+
+
+def test_a_workbook_under_the_2025_name_parses_as_under_the_old_one() -> None:
+    old = "Detailed_LA_202312.ods"
+    renamed = "Statutory_Homelessness_Detailed_Local_Authority_Data_202312.ods"
+    got = parse(content(old), renamed)
+    assert got.release == parsed(old).release == "2023-12-31"
+    assert got.rows == parsed(old).rows
+    assert not any("file name" in w for w in got.warnings)
     assert [column_letter(i) for i in (0, 4, 25, 26, 38, 54)] == ["A", "E", "Z", "AA", "AM", "BC"]
 
 

@@ -186,3 +186,31 @@ def test_mhclg_freshness_thresholds_are_the_calendars(table: str, calendar_of: s
     (spec,) = [t for t in sources["sources"][0]["tables"] if t["name"] == table]
     freshness = spec["freshness"]
     assert (freshness["warn_after"]["count"], freshness["error_after"]["count"]) == calendar.freshness_days()
+
+
+def test_status_says_on_time_until_the_window_closes_then_late():
+    # the December quarter's window is 22-29 Feb 2024 (grace 7 days)
+    assert QUARTERLY.status(date(2023, 9, 30), date(2024, 2, 10)).timeliness() == "on time"
+    assert QUARTERLY.status(date(2023, 9, 30), date(2024, 2, 29)).timeliness() == "on time"
+    due_late = QUARTERLY.status(date(2023, 9, 30), date(2024, 3, 3))
+    assert due_late.state == "due" and due_late.timeliness() == "LATE: 3 days after the window closed"
+    assert QUARTERLY.status(date(2023, 12, 31), date(2024, 3, 3)).timeliness() == "on time"
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "period"),
+    [
+        ("Detailed_LA_202406.ods", "mhclg_homelessness", date(2024, 6, 30)),
+        (
+            "Statutory_Homelessness_Detailed_Local_Authority_Data_202503.xlsx",
+            "mhclg_homelessness",
+            date(2025, 3, 31),
+        ),
+        ("Detailed_LA_202413.ods", "mhclg_homelessness", None),  # no 13th month
+        ("lahs_waiting_list_2015_2025.csv", "mhclg_waiting_lists", date(2025, 3, 31)),
+        ("lahs_waiting_list_2015_2025.xlsx", "mhclg_waiting_lists", None),
+    ],
+)
+def test_month_numbers_and_annual_files_give_the_period(name, source, period):
+    discovery = get_source(source).discovery
+    assert discovery is not None and discovery.period_of(name) == period

@@ -156,15 +156,24 @@ def test_screening_quarantines_nothing_on_the_real_file(real: ParseResult) -> No
 
 
 def test_spec() -> None:
-    cf.check_open_csv_spec(SOURCE, "home_office_resettlement")
+    cf.check_open_csv_spec(SOURCE, "home_office_resettlement", (".csv", ".xlsx", ".ods"))
     assert SOURCE.raw_table == "home_office__resettlement_arrivals"
     assert SOURCE.cadence == "0 7 * * *"
     assert SOURCE.publisher == (
         "Home Office, Immigration system statistics (resettlement by local authority, table Res_D01)"
     )
     assert SOURCE.row_outcomes_model == "resettlement_row_outcomes"
-    # One Home Office calendar, shared with Asy_D11 (SourceSpec takes a calendar only with a discovery).
-    assert CALENDAR is IMMIGRATION_STATISTICS_QUARTERLY
+    # One Home Office calendar, shared with Asy_D11, and the same page
+    assert CALENDAR is IMMIGRATION_STATISTICS_QUARTERLY and SOURCE.calendar is CALENDAR
+    assert SOURCE.discovery is not None
+    assert SOURCE.discovery.page_url == get_source("home_office_asylum_support").discovery.page_url  # type: ignore[union-attr]
+    assert SOURCE.discovery.period_of("resettlement-local-authority-datasets-dec-2023.xlsx") == date(
+        2023, 12, 31
+    )
+    assert SOURCE.discovery.period_of("resettlement-local-authority-datasets-june-2024.ods") == date(
+        2024, 6, 30
+    )
+    assert SOURCE.discovery.period_of("support-local-authority-datasets-dec-2023.xlsx") is None
     assert get_source("home_office_asylum_support").calendar is IMMIGRATION_STATISTICS_QUARTERLY
     assert (
         CALENDAR.period_end_months,
@@ -214,8 +223,44 @@ def test_unreadable_files(content: bytes, message: str) -> None:
 
 def test_other_extensions_are_refused() -> None:
     cf.check_other_extension_refused(
-        FEED, "resettlement.xlsx", r"unsupported file extension '\.xlsx'; expected \.csv"
+        FEED, "resettlement.pdf", r"unsupported file extension '\.pdf'; expected \.csv, \.xlsx, \.ods"
     )
+
+
+# ------------------------------------------------------------------------------------------
+# The publisher's workbook (Data - Res_D01), built from the real rows
+
+
+@pytest.fixture(scope="module")
+def workbook_result(real: ParseResult) -> ParseResult:
+    content = cf.resettlement_workbook(FEED.table)
+    return parse(content, "resettlement-local-authority-datasets-dec-2023.xlsx")
+
+
+def test_the_workbook_gives_the_csv_rows(real: ParseResult, workbook_result: ParseResult) -> None:
+    assert workbook_result.quarantined == [] and workbook_result.rows_in_file == real.rows_in_file
+    assert _without_row_numbers(workbook_result) == _without_row_numbers(real)
+    assert workbook_result.release == real.release == "2023-12-31"
+    assert workbook_result.file_format == "xlsx"
+    # title row 1, header row 2: the first data row is worksheet row 3, and the footnotes are no rows
+    assert workbook_result.rows[0]["_row_number"] == 3
+    assert "sheet 'Data - Res_D01'" in workbook_result.notes[0]
+
+
+def test_a_bad_quarter_in_the_workbook_is_quarantined_where_it_is(small: cf.Table) -> None:
+    broken = cf.with_cell(small, 0, "Quarter", "Q5")
+    content = cf.resettlement_workbook(broken, sheet="Data \u2013 Res_D01")
+    result = parse(content, "resettlement-local-authority-datasets-dec-2023.xlsx")
+    assert [(q.row_number, q.column) for q in result.quarantined] == [(3, "Date")]
+    assert len(result.rows) == len(small.rows) - 1
+
+
+def test_a_workbook_without_the_table_is_refused(small: cf.Table) -> None:
+    content = cf.resettlement_workbook(cf.without_column(small, "Persons"), sheet="Other")
+    with pytest.raises(
+        ParseError, match=r"no sheet named 'Data - Res_D01' and no sheet has the Res_D01 header"
+    ):
+        parse(content, "resettlement-local-authority-datasets-dec-2023.xlsx")
 
 
 def test_header_only_is_zero_rows(small: cf.Table) -> None:

@@ -173,7 +173,9 @@ def test_row_numbers_point_at_the_line_in_the_file(real: ParseResult) -> None:
 def test_spec_and_calendar() -> None:
     cf.check_open_csv_spec(SOURCE, "mhclg_waiting_lists")
     assert SOURCE.raw_table == "mhclg__waiting_lists"
-    assert SOURCE.cadence == "0 7 * * 1"
+    assert SOURCE.cadence == "0 7 * * *"  # daily: the calendar decides whether to look
+    assert SOURCE.calendar is CALENDAR and SOURCE.discovery is not None
+    assert SOURCE.discovery.period_of("lahs_waiting_list_2015_2025.csv") == date(2025, 3, 31)
     assert SOURCE.publisher == (
         "MHCLG, Local authority housing statistics, Section C (households on the housing register), "
         "third-party extract"

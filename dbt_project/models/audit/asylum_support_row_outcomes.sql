@@ -17,9 +17,9 @@
     placed=ref('int_asylum_support_rekeyed_to_current_lad'),
     in_facts="rekey_method <> 'unresolved'",
     set_aside_reason="'local authority could not be placed ('
-        || case lad_code_status
-            when 'blank' then 'no LAD code'
-            when 'unknown' then 'LAD code not a known GSS code'
+        || case
+            when lad_code_status in ('blank', 'unknown', 'unknown_newer_vintage') then
+                " ~ unplaced_code_reason('LAD code', 'lad_code_status') ~ "
             else 'LAD code not one of the local authorities the name matches'
         end
         || '; '

@@ -12,6 +12,6 @@
     placed=ref('int_homelessness_rekeyed_to_current_lad'),
     in_facts="rekey_method = 'code'",
     row_key=['table_code', 'source_row_number'],
-    set_aside_reason="case rekey_method when 'not_local_authority' then 'not used: ' || geography_level || ' row, rounded to 10 by the publisher (the facts sum local authorities)' else 'local authority could not be placed (area code not a known GSS code)' end",
+    set_aside_reason="case rekey_method when 'not_local_authority' then 'not used: ' || geography_level || ' row, rounded to 10 by the publisher (the facts sum local authorities)' else 'local authority could not be placed (' || " ~ unplaced_code_reason('area code') ~ " || ')' end",
     period_name='quarter',
 ) }}

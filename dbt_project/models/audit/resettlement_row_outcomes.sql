@@ -10,6 +10,6 @@
     latest=ref('int_resettlement_latest_release'),
     placed=ref('int_resettlement_rekeyed_to_current_lad'),
     in_facts="rekey_method <> 'unresolved'",
-    set_aside_reason="'local authority could not be placed (LAD code not a known GSS code)'",
+    set_aside_reason="'local authority could not be placed (' || " ~ unplaced_code_reason('LAD code') ~ " || ')'",
     period_name='quarter',
 ) }}

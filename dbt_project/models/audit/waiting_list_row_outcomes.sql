@@ -9,7 +9,7 @@
     latest=ref('int_waiting_lists_latest_release'),
     placed=ref('int_waiting_lists_rekeyed_to_current_lad'),
     in_facts="rekey_method = 'code'",
-    set_aside_reason="'local authority could not be placed (LAD code not a known GSS code)'",
+    set_aside_reason="'local authority could not be placed (' || " ~ unplaced_code_reason('LAD code') ~ " || ')'",
     period_column='reporting_year',
     period_name='year',
 ) }}

@@ -21,9 +21,9 @@ described as (
 
     select
         *,
-        case lad_code_status
-            when 'blank' then 'LAD code is blank'
-            when 'unknown' then 'LAD code ''' || published_lad_code || ''' is not a known GSS code'
+        case
+            when lad_code_status in ('blank', 'unknown', 'unknown_newer_vintage') then
+                {{ unplaced_code_phrase('LAD code', 'published_lad_code', 'lad_code_status') }}
             else 'LAD code ''' || published_lad_code || ''' is not one of the local authorities the name matches'
         end as code_problem,
         case

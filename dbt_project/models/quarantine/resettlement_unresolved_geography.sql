@@ -14,7 +14,7 @@ select
     scheme,
     persons,
     'LAD Code' as columns,
-    'LAD code ''' || coalesce(published_lad_code, '') || ''' (' || coalesce(local_authority_name, 'no name')
-    || ') is not a known GSS code' as reason
+    {{ unplaced_code_phrase('LAD code', 'published_lad_code') }}
+    || ' (' || coalesce(local_authority_name, 'no name') || ')' as reason
 from {{ ref('int_resettlement_rekeyed_to_current_lad') }}
 where rekey_method = 'unresolved'

@@ -10,6 +10,6 @@ select
     published_lad_code,
     households_on_register,
     'lad24cd' as columns,
-    'LAD code ''' || coalesce(published_lad_code, '') || ''' is not a known GSS code' as reason
+    {{ unplaced_code_phrase('LAD code', 'published_lad_code') }} as reason
 from {{ ref('int_waiting_lists_rekeyed_to_current_lad') }}
 where rekey_method = 'unresolved'

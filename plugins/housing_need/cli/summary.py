@@ -88,7 +88,8 @@ def render_run(report: RunReport, extracts: dict[str, dict[str, Any]] | None = N
 
 
 def release_lines(s: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Per source: the newest release loaded, when the next is expected, and whether it is overdue."""
+    """Per source: the newest release loaded, when the next is expected, and whether it is late (the
+    same calendars the extracts look on; dbt source freshness follows them too)."""
     releases: dict[str, list[str]] = {}
     for source, release in con.execute("select distinct source, release from meta.loads").fetchall():
         releases.setdefault(source, []).append(str(release))
@@ -96,8 +97,10 @@ def release_lines(s: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
     out = []
     for name, spec in SOURCES.items():
         if spec.calendar is None:
+            loaded = sorted(releases.get(name, []))
+            latest = f", latest {loaded[-1]}" if loaded else ""
             out.append(
-                f"{name}: {len(releases.get(name, []))} release(s) loaded; no release calendar "
+                f"{name}: {len(loaded)} release(s) loaded{latest}; no release calendar "
                 f"(looked for on the schedule {spec.cadence!r})"
             )
             continue
@@ -108,7 +111,9 @@ def release_lines(s: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
             except ValueError:
                 continue
         status = spec.calendar.status(max(periods, default=None), today)
-        out.append(f"{name}: {status.state}: {status.text()}")
+        # an overdue release's text already says how late it is
+        late = "" if status.state == "overdue" else f"; {status.timeliness()}"
+        out.append(f"{name}: {status.state}: {status.text()}{late}")
     return out
 
 

@@ -121,8 +121,9 @@ def attachments_from_html(html: str, page: str) -> list[Attachment]:
     return out
 
 
-def newest_release(attachments: list[Attachment], discovery: Discovery, page: str) -> Release:
-    """The attachment matching the source's file pattern with the newest period."""
+def matching_releases(attachments: list[Attachment], discovery: Discovery, page: str) -> list[Release]:
+    """Every attachment matching the source's file pattern, oldest period first (a page listing none
+    raises: a publisher redesign must not look like "no new release")."""
     releases = [
         Release(attachment=a, period=period, page=page)
         for a in attachments
@@ -134,11 +135,16 @@ def newest_release(attachments: list[Attachment], discovery: Discovery, page: st
             f"{page}: no file matches {discovery.file_pattern!r} ({discovery.description}); "
             f"the page lists {len(attachments)} file(s): {found}"
         )
-    return max(releases, key=lambda r: r.period)
+    return sorted(releases, key=lambda r: r.period)
 
 
-def discover(discovery: Discovery, page_url: str | None = None) -> Release:
-    """Read the publisher's page and return its newest release of this source."""
+def newest_release(attachments: list[Attachment], discovery: Discovery, page: str) -> Release:
+    """The attachment matching the source's file pattern with the newest period."""
+    return matching_releases(attachments, discovery, page)[-1]
+
+
+def read_page(discovery: Discovery, page_url: str | None = None) -> tuple[list[Attachment], str]:
+    """The files the publisher's page lists (Content API JSON or HTML links), and the URL read."""
     page = content_api_url(page_url or discovery.page_url)
     try:
         response = requests.get(
@@ -156,13 +162,37 @@ def discover(discovery: Discovery, page_url: str | None = None) -> Release:
             item = response.json()
         except json.JSONDecodeError as exc:
             raise DiscoveryError(f"{page}: the page changed shape: not valid JSON ({exc})") from exc
-        attachments = attachments_from_content_item(item, page)
-    elif kind == "text/html":
-        attachments = attachments_from_html(response.text, page)
-    else:
-        raise DiscoveryError(
-            f"{page}: the page changed shape: expected JSON (GOV.UK Content API) or HTML, got {kind or 'no type'!r}"
-        )
-    release = newest_release(attachments, discovery, page)
-    log.info("discovered %s (data to %s) on %s", release.attachment.filename, release.period, page)
+        return attachments_from_content_item(item, page), page
+    if kind == "text/html":
+        return attachments_from_html(response.text, page), page
+    raise DiscoveryError(
+        f"{page}: the page changed shape: expected JSON (GOV.UK Content API) or HTML, got {kind or 'no type'!r}"
+    )
+
+
+def discover(discovery: Discovery, page_url: str | None = None) -> Release:
+    """Read the publisher's page and return its newest release of this source."""
+    release = newest_release(*_listed(discovery, page_url))
+    log.info("discovered %s (data to %s) on %s", release.attachment.filename, release.period, release.page)
     return release
+
+
+def discover_since(discovery: Discovery, since: date | None, page_url: str | None = None) -> list[Release]:
+    """The releases to fetch, oldest first: the newest one, and every file of a period from ``since``
+    (the newest period archived) on, so a release missed while late and a revised file of the newest
+    archived period (``Detailed_LA_202406_revised.ods`` beside ``Detailed_LA_202409.ods``) are
+    fetched too. A file already archived costs a conditional GET, and the archive keeps it once."""
+    releases = matching_releases(*_listed(discovery, page_url))
+    chosen = [r for r in releases if since is not None and r.period >= since]
+    if releases[-1] not in chosen:
+        chosen.append(releases[-1])
+    for release in chosen:
+        log.info(
+            "discovered %s (data to %s) on %s", release.attachment.filename, release.period, release.page
+        )
+    return chosen
+
+
+def _listed(discovery: Discovery, page_url: str | None) -> tuple[list[Attachment], Discovery, str]:
+    attachments, page = read_page(discovery, page_url)
+    return attachments, discovery, page

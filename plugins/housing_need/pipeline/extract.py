@@ -31,7 +31,7 @@ from ..sources import SourceSpec
 from ..sources.publication import CalendarStatus
 from . import archive
 from .archive import ArchivedFile, sha256_of
-from .discover import DiscoveryError, discover
+from .discover import DiscoveryError, discover_since
 from .fetch import FetchState, fetch_url
 
 log = logging.getLogger(__name__)
@@ -177,20 +177,22 @@ def calendar_status(spec: SourceSpec, settings: Settings, today: date | None = N
 def _discovered_urls(
     spec: SourceSpec, settings: Settings, summary: ExtractSummary, status: CalendarStatus
 ) -> list[str]:
-    """The URL of the newest release on the publisher's page, when the calendar says to look."""
+    """The URLs of the releases to fetch from the publisher's page (the newest, and any file of a
+    period from the newest archived on: a missed or revised release), when the calendar says to look."""
     assert spec.discovery is not None
     summary.calendar = status.text()
     if not status.should_look:
         return []
     try:
-        release = discover(spec.discovery, settings.discovery_page(spec.name))
+        releases = discover_since(spec.discovery, status.latest_period, settings.discovery_page(spec.name))
     except DiscoveryError as exc:
         summary.errors.append(str(exc))
         return []
-    summary.discovered = (
-        f"{release.attachment.filename} (data to {release.period}) at {release.attachment.url}"
+    # newest first: the release the calendar was waiting for, then any earlier file fetched again
+    summary.discovered = "; ".join(
+        f"{r.attachment.filename} (data to {r.period}) at {r.attachment.url}" for r in reversed(releases)
     )
-    return [release.attachment.url]
+    return [r.attachment.url for r in releases]
 
 
 def _generated_folder(spec: SourceSpec, settings: Settings) -> Path | None:

@@ -11,7 +11,8 @@ expected date, daily, until the release appears, and then not again until the ne
 A :class:`Discovery` says where a release appears: a publisher page (a GOV.UK content item, read
 through the GOV.UK Content API, or its HTML landing page) and the pattern of the attachment's file
 name, whose month and year give the data period (``support-local-authority-datasets-sep-2024.xlsx``
-holds the quarter ending 30 September 2024). The network side is
+holds the quarter ending 30 September 2024, ``Detailed_LA_202406.ods`` the quarter ending 30 June
+2024, an annual ``lahs_waiting_list_2015_2025.csv`` the year ending 31 March 2025). The network side is
 :mod:`housing_need.pipeline.discover`.
 
 Pure: no I/O here, so every rule is tested on hand-computed dates.
@@ -52,6 +53,16 @@ class CalendarStatus:
     @property
     def should_look(self) -> bool:
         return self.state != "expected"
+
+    @property
+    def on_time(self) -> bool:
+        """False once the window of the next release has closed without it (late, overdue or not)."""
+        return self.today <= self.expected_by
+
+    def timeliness(self) -> str:
+        if self.on_time:
+            return "on time"
+        return f"LATE: {(self.today - self.expected_by).days} days after the window closed"
 
     def text(self) -> str:
         latest = f"latest release: data to {self.latest_period}" if self.latest_period else "no release yet"
@@ -133,20 +144,30 @@ class ReleaseCalendar:
 
 @dataclass(frozen=True)
 class Discovery:
-    """Where a source's releases appear: ``page_url`` (a GOV.UK page; its Content API twin is read)
-    and ``file_pattern``, a regular expression on the attachment's file name with named groups
-    ``month`` (``sep``) and ``year`` (``2024``) giving the period the file holds."""
+    """Where a source's releases appear: ``page_url`` (a GOV.UK page, whose Content API twin is read,
+    or any HTML page with links to files) and ``file_pattern``, a regular expression on the file's
+    name whose named groups give the period the file holds: ``year`` (``2024``) and ``month``, a name
+    (``sep``, ``september``) or a number (``09``). A pattern without ``month`` (an annual file) gives
+    the year's ``period_end_month`` (``lahs_waiting_list_2015_2025.csv``: the year ending 31 March
+    2025)."""
 
     page_url: str
     file_pattern: str
     description: str
+    period_end_month: int = 12
 
     def period_of(self, filename: str) -> date | None:
         """The data period a file name holds, or None when it is not one of this source's files."""
         m = re.search(self.file_pattern, filename, re.I)
         if m is None:
             return None
-        month = MONTHS.get(m["month"][:3].lower())
+        groups = m.groupdict()
+        if groups.get("month") is None:
+            month: int | None = self.period_end_month
+        elif groups["month"].isdigit():
+            month = int(groups["month"]) if 1 <= int(groups["month"]) <= 12 else None
+        else:
+            month = MONTHS.get(groups["month"][:3].lower())
         if month is None:
             return None
         return month_end(int(m["year"]), month)

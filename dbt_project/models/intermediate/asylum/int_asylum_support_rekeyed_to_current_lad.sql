@@ -27,6 +27,12 @@ crosswalk as (
 
 ),
 
+series as (
+
+    select * from {{ ref('int_lad_code_series') }}
+
+),
+
 name_lookup as (
 
     select * from {{ ref('int_lad_name_lookup') }}
@@ -65,15 +71,20 @@ matched as (
         crosswalk.current_lad_code as code_lad_code,
         case
             when keyed.lad_code_key is null then 'blank'
-            when crosswalk.gss_code is null then 'unknown'
+            when crosswalk.gss_code is null then {{ lad_code_standing('keyed.lad_code_key') }}
             else crosswalk.code_status
         end as lad_code_status,
+        series.entity as code_entity,
+        series.newest_code as entity_newest_code,
+        series.newest_vintage as spine_newest_vintage,
         code_among_candidates.current_lad_code is not null as code_is_name_candidate
     from keyed
     left join name_groups
         on keyed.name_key = name_groups.name_key
     left join crosswalk
         on keyed.lad_code_key = crosswalk.gss_code
+    left join series
+        on substr(keyed.lad_code_key, 1, 3) = series.entity
     left join name_lookup as code_among_candidates
         on keyed.name_key = code_among_candidates.name_key
         and crosswalk.current_lad_code = code_among_candidates.current_lad_code
@@ -105,7 +116,9 @@ described as (
         case lad_code_status
             when 'blank' then 'no LAD code'
             when 'unknown' then 'LAD code ''' || published_lad_code || ''' is not a known GSS code'
+            when 'unknown_newer_vintage' then 'LAD code ''' || published_lad_code || ''' is of a vintage newer than the geography spine knows'
             when 'current' then 'LAD code ' || lad_code_key
+            when 'newer_vintage' then 'LAD code ' || lad_code_key || ' (a newer vintage''s code; on current geography ' || coalesce(code_lad_code, '?') || ')'
             else 'LAD code ' || lad_code_key || ' (replaced; now ' || coalesce(code_lad_code, '?') || ')'
         end as code_phrase,
         case
@@ -176,7 +189,10 @@ final as (
         upper(substr(rekey_note_text, 1, 1)) || substr(rekey_note_text, 2) as rekey_note,
         name_key,
         name_candidates,
-        lad_code_status
+        lad_code_status,
+        code_entity,
+        entity_newest_code,
+        spine_newest_vintage
     from noted
 
 )

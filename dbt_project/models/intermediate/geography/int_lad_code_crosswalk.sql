@@ -12,7 +12,12 @@
          E08000020 → E08000037 Gateshead, E06000048 → E06000057 Northumberland). No date in any source,
          so replaced_on is null for these.
       3. ONS vintage chains 2016–2024 (geographr), for codes mySociety does not place. Where a chain fans
-         out (Fife / Perth and Kinross 2017 → 2018), the successor with the same name wins.
+         out (Fife / Perth and Kinross 2017 → 2018), the successor with the same name wins; and the
+         dated code changes of later vintages (ref_lad_code_changes: 2025 onward), once the
+         warehouse's current geography (mySociety's current authorities) carries the new code.
+    Codes of a vintage newer than the warehouse's current geography (ref_lad_code_changes, e.g.
+    E08000038 Barnsley from 2025-04-01, while the current set still has E08000016) map back onto the
+    current code they succeed: code_status 'newer_vintage', introduced_on the change's date.
     Chains are followed to the end with a recursive CTE (hops = number of edges).
 -#}
 with recursive
@@ -32,6 +37,13 @@ registry as (
 vintages as (
 
     select * from {{ ref('stg_reference__geographr_lad_vintages') }}
+
+),
+
+code_changes as (
+
+    -- dated code changes of the vintages after the geographr chains (2025 onward)
+    select * from {{ ref('stg_reference__lad_code_changes') }}
 
 ),
 
@@ -108,6 +120,34 @@ vintage_edges as (
 
 ),
 
+change_edges as (
+
+    -- a later vintage's new code, once it is current; until then the old (current) code never moves
+    -- on and the new code maps back onto it (successor_edges)
+    select
+        replaces_code as from_code,
+        lad_code as to_code,
+        effective_from as replaced_on,
+        3 as edge_priority,
+        'ons_code_changes' as change_source
+    from code_changes
+
+),
+
+successor_edges as (
+
+    -- a code of a vintage the warehouse's current geography does not have yet → the code it succeeds
+    select
+        lad_code as from_code,
+        replaces_code as to_code,
+        cast(null as date) as replaced_on,
+        0 as edge_priority,
+        'ons_code_changes_successor' as change_source
+    from code_changes
+    where lad_code not in (select gss_code from current_lads)
+
+),
+
 all_edges as (
 
     select * from abolition_edges
@@ -115,6 +155,10 @@ all_edges as (
     select * from recoding_edges
     union all
     select * from vintage_edges
+    union all
+    select * from change_edges
+    union all
+    select * from successor_edges
 
 ),
 
@@ -144,8 +188,35 @@ vintage_codes as (
 
     {%- for yy in range(16, 25) %}
     select lad{{ yy }}_code as gss_code, lad{{ yy }}_name as lad_name, {{ 2000 + yy }} as vintage from vintages
-    {{ "union all" if not loop.last }}
+    union all
     {%- endfor %}
+    select lad_code as gss_code, lad_name, vintage from code_changes
+
+),
+
+newest_vintage as (
+
+    select max(vintage) as vintage from vintage_codes
+
+),
+
+last_vintages as (
+
+    -- the last vintage a code is in: a code of the newest geographr vintage (2024) or of a later change
+    -- continues into the newest vintage known unless a later change replaces it
+    select
+        listed.gss_code,
+        case
+            when listed.vintage < 2024 then listed.vintage
+            when replacement.vintage is not null then replacement.vintage - 1
+            else (select vintage from newest_vintage)
+        end as last_ons_vintage
+    from (select gss_code, max(vintage) as vintage from vintage_codes group by gss_code) as listed
+    left join (
+        select replaces_code, min(vintage) as vintage from code_changes group by replaces_code
+    ) as replacement
+        on listed.gss_code = replacement.replaces_code
+        and replacement.vintage > listed.vintage
 
 ),
 
@@ -204,7 +275,8 @@ code_names as (
             max(registered_authority.nice_name),
             max(latest_vintage.lad_name)
         ) as lad_name,
-        max(latest_vintage.vintage) as last_ons_vintage
+        max(last_vintages.last_ons_vintage) as last_ons_vintage,
+        max(introduced.effective_from) as introduced_on
     from all_codes
     left join lad_authorities
         on all_codes.gss_code = lad_authorities.gss_code
@@ -214,6 +286,10 @@ code_names as (
         on registry.registry_code = registered_authority.registry_code
     left join vintage_codes as latest_vintage
         on all_codes.gss_code = latest_vintage.gss_code
+    left join last_vintages
+        on all_codes.gss_code = last_vintages.gss_code
+    left join code_changes as introduced
+        on all_codes.gss_code = introduced.lad_code
     group by all_codes.gss_code
 
 ),
@@ -224,11 +300,16 @@ final as (
         resolved.gss_code,
         code_names.lad_name,
         reached_current.gss_code as current_lad_code,
-        case when is_current.gss_code is not null then 'current' else 'replaced' end as code_status,
+        case
+            when is_current.gss_code is not null then 'current'
+            when edges.change_source = 'ons_code_changes_successor' then 'newer_vintage'
+            else 'replaced'
+        end as code_status,
         edges.replaced_on,
         cast(resolved.hops as integer) as hops,
         edges.change_source,
-        code_names.last_ons_vintage
+        code_names.last_ons_vintage,
+        code_names.introduced_on
     from resolved
     left join current_lads as reached_current
         on resolved.reached_code = reached_current.gss_code

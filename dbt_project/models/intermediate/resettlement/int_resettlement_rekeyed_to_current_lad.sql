@@ -23,6 +23,12 @@ crosswalk as (
 
 ),
 
+series as (
+
+    select * from {{ ref('int_lad_code_series') }}
+
+),
+
 schemes as (
 
     select * from {{ ref('ref_resettlement_schemes') }}
@@ -37,6 +43,10 @@ select
         when crosswalk.current_lad_code is not null then 'code'
         else 'unresolved'
     end as rekey_method,
+    {{ lad_code_standing('arrivals.published_lad_code') }} as code_standing,
+    series.entity as code_entity,
+    series.newest_code as entity_newest_code,
+    series.newest_vintage as spine_newest_vintage,
     cast(schemes.scheme_key as {{ dbt.type_string() }}) as scheme_key,
     cast(schemes.scheme_family as {{ dbt.type_string() }}) as scheme_family,
     cast(schemes.scheme_family_label as {{ dbt.type_string() }}) as scheme_family_label,
@@ -44,5 +54,7 @@ select
 from arrivals
 left join crosswalk
     on upper(trim(arrivals.published_lad_code)) = crosswalk.gss_code
+left join series
+    on upper(substr(trim(arrivals.published_lad_code), 1, 3)) = series.entity
 left join schemes
     on arrivals.scheme = schemes.scheme

@@ -16,12 +16,24 @@ crosswalk as (
 
     select * from {{ ref('int_lad_code_crosswalk') }}
 
+),
+
+series as (
+
+    select * from {{ ref('int_lad_code_series') }}
+
 )
 
 select
     registers.*,
     crosswalk.current_lad_code,
-    case when crosswalk.current_lad_code is not null then 'code' else 'unresolved' end as rekey_method
+    case when crosswalk.current_lad_code is not null then 'code' else 'unresolved' end as rekey_method,
+    {{ lad_code_standing('registers.published_lad_code') }} as code_standing,
+    series.entity as code_entity,
+    series.newest_code as entity_newest_code,
+    series.newest_vintage as spine_newest_vintage
 from registers
 left join crosswalk
     on upper(trim(registers.published_lad_code)) = crosswalk.gss_code
+left join series
+    on upper(substr(trim(registers.published_lad_code), 1, 3)) = series.entity

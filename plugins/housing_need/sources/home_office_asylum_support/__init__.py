@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ...privacy.classes import PrivacyClass
 from ..conventions import check_delivery
-from ..home_office import IMMIGRATION_STATISTICS_QUARTERLY
+from ..home_office import ASYLUM_AND_RESETTLEMENT_DATASETS, IMMIGRATION_STATISTICS_QUARTERLY
 from ..publication import Discovery
 from ..spec import ParseResult, SourceSpec
 from .formats import parse_csv, parse_xlsx
@@ -60,7 +60,7 @@ SOURCE = SourceSpec(
     # Office feeds (sources/home_office.py).
     calendar=IMMIGRATION_STATISTICS_QUARTERLY,
     discovery=Discovery(
-        page_url="https://www.gov.uk/government/statistical-data-sets/asylum-and-resettlement-datasets",
+        page_url=ASYLUM_AND_RESETTLEMENT_DATASETS,
         file_pattern=r"support-local-authority-datasets-(?P<month>[a-z]{3})[a-z]*-(?P<year>\d{4})\.(xlsx|ods|csv)$",
         description="the Asy_D11 workbook, e.g. support-local-authority-datasets-sep-2024.xlsx",
     ),

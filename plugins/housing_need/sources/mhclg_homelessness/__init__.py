@@ -2,9 +2,10 @@
 leave Home Office asylum support accommodation, by area, per quarter (H-CLIC detailed local
 authority tables).
 
-One delivery is one quarter's ``DetailedLA_YYYYMM`` / ``Detailed_LA_YYYYMM`` workbook (.xlsx to
-January-March 2020, .ods after; ``_revised``/``_fixed``/``_fix`` files are re-issues of the same
-quarter). Only the A2-family sheets are read: households owed a duty by reason for loss, or threat
+One delivery is one quarter's ``DetailedLA_YYYYMM`` / ``Detailed_LA_YYYYMM`` workbook, renamed
+``Statutory_Homelessness_Detailed_Local_Authority_Data_YYYYMM`` during 2025 (.xlsx to January-March
+2020, .ods after; both names and both formats are read; ``_revised``/``_fixed``/``_fix`` files are
+re-issues of the same quarter). Only the A2-family sheets are read: households owed a duty by reason for loss, or threat
 of loss, of last settled home. Per area row the parser emits the households owed the duty and, of
 them, those whose reason is "Required to leave accommodation provided by Home Office as asylum
 support", as published:
@@ -32,10 +33,11 @@ from datetime import date
 from ...errors import ParseError
 from ...privacy.classes import PrivacyClass
 from ..conventions import Workbook, check_delivery, label
-from ..publication import ReleaseCalendar
+from ..publication import Discovery, ReleaseCalendar
 from ..spec import ParseResult, SourceSpec
 from .rows import TableRows, read_rows
 from .tables import (
+    FILE_NAME,
     Layout,
     Table,
     column_letter,
@@ -71,10 +73,8 @@ _DUTY_WORDS = {"prevention_or_relief": "prevention or relief", "prevention": "pr
 # came out four months after it ended (2020 Q2 in October 2020, each quarter to 2022 Q1 in July 2022,
 # 2023 Q1 in July 2023, 2023 Q4 in April 2024) or five (2022 Q2-Q4, 2023 Q2-Q3: November, February,
 # May, November, February), on a day announced on GOV.UK's research and statistics calendar. The
-# lag is 4 months and the grace 35 days, so a five-month release is late but not overdue. Not on
-# SOURCE: a calendar goes with a Discovery, whose file_pattern must give a month *name*, and MHCLG
-# names files by month number (Detailed_LA_202309.ods). Kept for the dbt source freshness
-# (CALENDAR.freshness_days()) and for when discovery reads month numbers.
+# lag is 4 months and the grace 35 days, so a five-month release is late but not overdue. The dbt
+# source freshness follows it (CALENDAR.freshness_days()).
 CALENDAR = ReleaseCalendar(
     period_end_months=(3, 6, 9, 12),
     lag_months=4,
@@ -106,7 +106,8 @@ def _period(file_name: str, sheets: Sequence[tuple[Table, Layout]]) -> tuple[dat
         raise ParseError(
             file_name,
             "no quarter: no title names one ('England, April to June 2018') and the file name does "
-            "not carry one ('DetailedLA_201806', 'Detailed_LA_202309')",
+            "not carry one ('DetailedLA_201806', 'Detailed_LA_202309', "
+            "'Statutory_Homelessness_Detailed_Local_Authority_Data_202506')",
         )
     return from_name, [
         f"file {file_name!r}: no title names the quarter; the file name's ({from_name.isoformat()}) is used"
@@ -212,8 +213,8 @@ SOURCE = SourceSpec(
     columns=COLUMNS,
     parse=parse,
     file_extensions=FILE_EXTENSIONS,
-    # Daily, as for the other quarterly feeds; without a release calendar (see CALENDAR) the
-    # extract takes what arrives by URL or inbox.
+    # Daily; the release calendar decides whether it looks (from the expected day, daily, until the
+    # release appears).
     cadence="0 7 * * *",
     publisher="MHCLG, Statutory homelessness statistics (H-CLIC detailed local authority tables A2, A2P, A2R)",
     licence="Open Government Licence v3.0",
@@ -221,4 +222,16 @@ SOURCE = SourceSpec(
     row_outcomes_model="homelessness_row_outcomes",
     # Sheets A2P and A2R share worksheet row numbers: one file row is a row number in one table.
     file_row_key=("_row_number", "table_code"),
+    calendar=CALENDAR,
+    # The live tables page lists each quarter's detailed LA workbook; both of MHCLG's names
+    # (Detailed_LA_YYYYMM, from 2025 Statutory_Homelessness_Detailed_Local_Authority_Data_YYYYMM),
+    # .xlsx or .ods, with or without a _revised / _fixed suffix.
+    discovery=Discovery(
+        page_url="https://www.gov.uk/government/statistical-data-sets/live-tables-on-homelessness",
+        file_pattern=FILE_NAME + r"[^/]*\.(xlsx|ods)$",
+        description=(
+            "the quarter's detailed local authority workbook, e.g. Detailed_LA_202312.ods or "
+            "Statutory_Homelessness_Detailed_Local_Authority_Data_202506.ods"
+        ),
+    ),
 )

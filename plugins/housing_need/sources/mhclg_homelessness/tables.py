@@ -40,7 +40,12 @@ _QUARTER = re.compile(
     r"\b(january|april|july|october)\s+to\s+(march|june|september|december)\s+(\d{4})\b", re.I
 )
 _QUARTER_END_MONTHS = {"march": 3, "june": 6, "september": 9, "december": 12}
-_FILE_QUARTER = re.compile(r"detailed_?la_(\d{4})(\d{2})", re.I)
+# MHCLG's names for one quarter's workbook, .xlsx or .ods: DetailedLA_201806, Detailed_LA_202309_fixed
+# and, from 2025, Statutory_Homelessness_Detailed_Local_Authority_Data_202506 (year, then month number).
+FILE_NAME = (
+    r"(?:detailed_?la|statutory_homelessness_detailed_local_authority_data)_(?P<year>\d{4})(?P<month>\d{2})"
+)
+_FILE_QUARTER = re.compile(FILE_NAME, re.I)
 _FOOTNOTE = re.compile(r"\s*\d+$")
 _ASYLUM = re.compile(r"^required to leave .*asylum support$")
 _TOTAL = re.compile(r"^total owed an? (prevention or relief|prevention|relief) duty$")
@@ -120,7 +125,8 @@ def title_period(title: str) -> date | None:
 
 
 def file_period(file_name: str) -> date | None:
-    """The end of the quarter a file name names (``Detailed_LA_202309_fixed.ods`` -> 2023-09-30)."""
+    """The end of the quarter a file name names (``Detailed_LA_202309_fixed.ods`` -> 2023-09-30,
+    ``Statutory_Homelessness_Detailed_Local_Authority_Data_202506.ods`` -> 2025-06-30)."""
     m = _FILE_QUARTER.search(file_name)
     if m is None or int(m[2]) not in _QUARTER_END_MONTHS.values():
         return None

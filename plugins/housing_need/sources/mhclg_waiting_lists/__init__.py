@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ...privacy.classes import PrivacyClass
 from ..csv_table import CSV_EXTENSIONS
-from ..publication import ReleaseCalendar
+from ..publication import Discovery, ReleaseCalendar
 from ..spec import ParseResult, SourceSpec
 from .table import parse_csv
 
@@ -41,8 +41,7 @@ FILE_EXTENSIONS = CSV_EXTENSIONS
 # LAHS for the year ending 31 March is published between November and the following January (the
 # 2017-18 release came out on 24 January 2019, later ones in November or December). Look daily from
 # 1 November (lag 8 months, window from day 1: November); call it overdue only after January (grace
-# 62 days past 30 November). Not set on SOURCE yet: SourceSpec takes a calendar only together with a
-# Discovery, and this feed is a third-party extract with no publisher page to discover it on.
+# 62 days past 30 November). The dbt source freshness follows it (CALENDAR.freshness_days()).
 CALENDAR = ReleaseCalendar(
     period_end_months=(3,),
     lag_months=8,
@@ -66,9 +65,9 @@ SOURCE = SourceSpec(
     columns=COLUMNS,
     parse=parse,
     file_extensions=FILE_EXTENSIONS,
-    # Weekly: the publication is annual, and without a calendar on the spec the extract looks on this
-    # schedule.
-    cadence="0 7 * * 1",
+    # Daily; the release calendar decides whether it looks (from 1 November, daily, until the
+    # release appears).
+    cadence="0 7 * * *",
     publisher=(
         "MHCLG, Local authority housing statistics, Section C (households on the housing register), "
         "third-party extract"
@@ -76,4 +75,15 @@ SOURCE = SourceSpec(
     licence="Open Government Licence v3.0",
     privacy=PrivacyClass.OPEN,
     row_outcomes_model="waiting_list_row_outcomes",
+    calendar=CALENDAR,
+    # The Section C extract the parser reads (lad24cd, reporting_year, ...), named by its first and
+    # last reporting years; the year ending 31 March of the last one is the release. MHCLG's own LAHS
+    # page lists the all-returns open data files, which this parser does not read: point
+    # HOUSING_NEED_MHCLG_WAITING_LISTS_PAGE_URL at the page that publishes the extract.
+    discovery=Discovery(
+        page_url="https://www.gov.uk/government/statistical-data-sets/local-authority-housing-statistics-open-data",
+        file_pattern=r"lahs[_-]waiting[_-]list[_-]\d{4}[_-](?P<year>\d{4})[^/]*\.csv$",
+        description="the LAHS Section C extract, e.g. lahs_waiting_list_2015_2025.csv",
+        period_end_month=3,
+    ),
 )

@@ -1,0 +1,276 @@
+"""Every public feed with a release calendar finds its own releases: a schedule replayed day by day
+through the real extract (calendar, discovery on the publisher's page, conditional fetch, the parse
+check, the archive) against a local server serving pages and files in the publisher's shape
+(tests/support/publisher.py), with nothing else set: no URL pasted, no file dropped, no sample.
+
+Each replay has a release on time, a late one (status OVERDUE until it appears), a renamed file and
+a revised release (a new file of a period already archived: archived beside it, the loader takes the
+newer). The files are the recorded ones, or built from their rows (tests/support/hclic.py,
+tests/support/csv_feeds.py), never hand-typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from housing_need.config import Settings, settings
+from housing_need.pipeline.archive import list_archived
+from housing_need.pipeline.extract import calendar_status, extract_source
+from housing_need.sources import SourceSpec, get_source
+from tests.support import csv_feeds, hclic
+from tests.support.publisher import Publisher, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+HCLIC = ROOT / "data/sample/mhclg_homelessness"
+
+
+@dataclass
+class Day:
+    """One replayed day: what the extract archived, how many requests it made, the calendar after."""
+
+    archived: list[tuple[str, str]]
+    requests: int
+    status: str
+    state: str
+
+
+class Replay:
+    def __init__(self, spec: SourceSpec, publisher: Publisher, tmp: Path) -> None:
+        self.spec, self.publisher, self.tmp = spec, publisher, tmp
+
+    def settings(self, today: str) -> Settings:
+        return settings(
+            {
+                "HOUSING_NEED_VAR_DIR": str(self.tmp / "var"),
+                "HOUSING_NEED_WAREHOUSE": str(self.tmp / "wh" / "w.duckdb"),
+                "HOUSING_NEED_USE_SAMPLE": "0",
+                "HOUSING_NEED_TODAY": today,
+                f"HOUSING_NEED_{self.spec.name.upper()}_PAGE_URL": self.publisher.content_api_url,
+            }
+        )
+
+    def day(self, today: str) -> Day:
+        s = self.settings(today)
+        hits = sum(self.publisher.hits.values())
+        summary = extract_source(self.spec, s)
+        assert not summary.errors and not summary.rejected, (summary.errors, summary.rejected)
+        status = calendar_status(self.spec, s)
+        assert status is not None
+        return Day(
+            archived=[(a.original_name, str(a.release)) for a in summary.archived],
+            requests=sum(self.publisher.hits.values()) - hits,
+            status=status.text(),
+            state=status.state,
+        )
+
+    def releases(self) -> list[tuple[str, str]]:
+        archive = self.settings("2000-01-01").archive_dir
+        return sorted((e.original_name, str(e.release)) for e in list_archived(archive, self.spec.name))
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[Publisher]:
+    with serve(Publisher(page_path="/", title="")) as publisher:
+        yield publisher
+
+
+def _replay(name: str, publisher: Publisher, page_path: str, title: str, tmp: Path) -> Replay:
+    publisher.files.clear()
+    publisher.page_path, publisher.title = page_path, title
+    return Replay(get_source(name), publisher, tmp)
+
+
+# ------------------------------------------------------------------------------------------------
+# MHCLG H-CLIC: quarterly, four to five months after the quarter (window from day 1, 35 days grace)
+
+Q3_2023, Q4_2023, Q2_2025 = "Detailed_LA_202309_fixed.ods", "Detailed_LA_202312.ods", "2025-06-30"
+Q3_REVISED = "Detailed_LA_202309_revised.xlsx"
+RENAMED = "Statutory_Homelessness_Detailed_Local_Authority_Data_202506.xlsx"
+
+
+@pytest.fixture(scope="module")
+def hclic_replay(served: Publisher, tmp_path_factory) -> dict[str, Day]:
+    replay = _replay(
+        "mhclg_homelessness",
+        served,
+        "/government/statistical-data-sets/live-tables-on-homelessness",
+        "Live tables on homelessness",
+        tmp_path_factory.mktemp("hclic"),
+    )
+    files = served.files
+    days: dict[str, Day] = {}
+    files[Q3_2023] = (HCLIC / Q3_2023).read_bytes()
+    days["first"] = replay.day("2024-02-10")  # nothing archived: the September quarter is out
+    days["expected"] = replay.day("2024-03-20")  # the December quarter is expected in April
+    days["due, not out"] = replay.day("2024-05-10")  # a month late: due, looking daily
+    days["overdue"] = replay.day("2024-06-10")  # past the grace: OVERDUE
+    # released late, with the September quarter revised beside it
+    files[Q4_2023] = (HCLIC / Q4_2023).read_bytes()
+    files[Q3_REVISED] = hclic.later_delivery(HCLIC / Q3_2023, 2023, 9, {})
+    days["late release"] = replay.day("2024-06-12")
+    # a year and a half on, under MHCLG's 2025 file name and ONS's April 2025 codes
+    files[RENAMED] = hclic.later_delivery(HCLIC / Q4_2023, 2025, 6, hclic.APRIL_2025_CODES)
+    days["renamed"] = replay.day("2025-10-15")
+    days["after"] = replay.day("2025-10-16")
+    days["releases"] = replay.releases()  # type: ignore[assignment]
+    return days
+
+
+def test_hclic_first_release_is_discovered_on_the_live_tables_page(hclic_replay) -> None:
+    first = hclic_replay["first"]
+    assert first.archived == [(Q3_2023, "2023-09-30")]
+    assert first.requests == 2  # the content item, then the file
+    assert (
+        first.state == "expected"
+        and "next (data to 2023-12-31) expected 01 Apr 2024 to 30 Apr 2024" in first.status
+    )
+
+
+def test_hclic_before_the_window_reads_nothing(hclic_replay) -> None:
+    assert hclic_replay["expected"].requests == 0 and hclic_replay["expected"].archived == []
+
+
+def test_hclic_a_late_release_is_due_then_overdue_until_it_appears(hclic_replay) -> None:
+    due, overdue = hclic_replay["due, not out"], hclic_replay["overdue"]
+    assert due.archived == overdue.archived == []
+    assert due.state == "due" and "due now" in due.status
+    assert (
+        overdue.state == "overdue"
+        and "OVERDUE: expected 01 Apr 2024 to 30 Apr 2024, 41 days late" in overdue.status
+    )
+    late = hclic_replay["late release"]
+    assert sorted(late.archived) == [(Q3_REVISED, "2023-09-30"), (Q4_2023, "2023-12-31")]
+    assert late.state == "expected" and "latest release: data to 2023-12-31" in late.status
+
+
+def test_hclic_renamed_file_is_found_and_archived(hclic_replay) -> None:
+    assert hclic_replay["renamed"].archived == [(RENAMED, Q2_2025)]
+    after = hclic_replay["after"]
+    assert after.requests == 0 and after.state == "expected"
+    assert "next (data to 2025-09-30) expected 01 Jan 2026" in after.status
+    releases = hclic_replay["releases"]
+    assert releases == sorted(
+        [(Q3_2023, "2023-09-30"), (Q3_REVISED, "2023-09-30"), (Q4_2023, "2023-12-31"), (RENAMED, Q2_2025)]
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# LAHS Section C: annual, the year ending 31 March published November to January
+
+LAHS_2024, LAHS_2025 = "lahs_waiting_list_2015_2024.csv", "LAHS-waiting-list-2015-2025.csv"
+LAHS_REVISED = "lahs_waiting_list_2015_2025_revised.csv"
+
+
+@pytest.fixture(scope="module")
+def lahs_replay(served: Publisher, tmp_path_factory) -> dict[str, Day]:
+    replay = _replay(
+        "mhclg_waiting_lists",
+        served,
+        "/government/statistical-data-sets/local-authority-housing-statistics-open-data",
+        "Local authority housing statistics open data",
+        tmp_path_factory.mktemp("lahs"),
+    )
+    table = csv_feeds.read_table(csv_feeds.WAITING_LIST_CSV)
+    files = served.files
+    days: dict[str, Day] = {}
+    files[LAHS_2024] = csv_feeds.to_csv(csv_feeds.keep(table, lambda r: int(r["reporting_year"]) <= 2024))
+    days["first"] = replay.day("2024-12-01")
+    days["expected"] = replay.day("2025-10-20")
+    days["overdue"] = replay.day("2026-02-05")
+    # released late, renamed (hyphens, capitals)
+    files[LAHS_2025] = csv_feeds.WAITING_LIST_CSV.read_bytes()
+    days["late, renamed"] = replay.day("2026-02-10")
+    # revised in place of the 2025 file: found at the next look, in the following November
+    del files[LAHS_2025]
+    row = table.find({"reporting_year": "2025"})
+    revised = csv_feeds.with_cell(
+        table, row, "households_on_register", str(int(table.dicts()[row]["households_on_register"]) + 1)
+    )
+    files[LAHS_REVISED] = csv_feeds.to_csv(revised)
+    days["between"] = replay.day("2026-03-01")
+    days["revised"] = replay.day("2026-11-02")
+    return days
+
+
+def test_lahs_first_release_then_nothing_before_november(lahs_replay) -> None:
+    assert lahs_replay["first"].archived == [(LAHS_2024, "2024-03-31")]
+    expected = lahs_replay["expected"]
+    assert expected.requests == 0 and expected.state == "expected"
+    assert "next (data to 2025-03-31) expected 01 Nov 2025 to 30 Nov 2025" in expected.status
+
+
+def test_lahs_late_release_shows_overdue_then_the_renamed_file_is_archived(lahs_replay) -> None:
+    overdue = lahs_replay["overdue"]
+    assert overdue.archived == [] and overdue.state == "overdue" and "OVERDUE" in overdue.status
+    late = lahs_replay["late, renamed"]
+    assert late.archived == [(LAHS_2025, "2025-03-31")] and late.state == "expected"
+
+
+def test_lahs_revised_release_is_archived_at_the_next_look(lahs_replay) -> None:
+    assert lahs_replay["between"].requests == 0
+    revised = lahs_replay["revised"]
+    assert revised.archived == [(LAHS_REVISED, "2025-03-31")]
+    assert revised.state == "due"  # the 2026 release is not out yet: still looking daily
+
+
+# ------------------------------------------------------------------------------------------------
+# Home Office resettlement (Res_D01): Asy_D11's calendar and page, the publisher's workbook
+
+RES_SEP, RES_DEC = (
+    "resettlement-local-authority-datasets-sep-2023.xlsx",
+    "resettlement-local-authority-datasets-december-2023.xlsx",
+)
+RES_SEP_REVISED = "resettlement-local-authority-datasets-sep-2023-revised.xlsx"
+
+
+@pytest.fixture(scope="module")
+def resettlement_replay(served: Publisher, tmp_path_factory) -> dict[str, Day]:
+    replay = _replay(
+        "home_office_resettlement",
+        served,
+        "/government/statistical-data-sets/asylum-and-resettlement-datasets",
+        "Asylum and resettlement datasets",
+        tmp_path_factory.mktemp("resettlement"),
+    )
+    table = csv_feeds.read_table(csv_feeds.RESETTLEMENT_CSV)
+    to_q3 = csv_feeds.keep(table, lambda r: r["Date"] <= "2023-09-30")
+    files = served.files
+    days: dict[str, Day] = {}
+    files[RES_SEP] = csv_feeds.resettlement_workbook(to_q3)
+    days["first"] = replay.day("2023-12-01")
+    days["expected"] = replay.day("2024-02-10")
+    days["due, late"] = replay.day("2024-03-01")
+    days["overdue"] = replay.day("2024-03-09")
+    # out late, the month spelt out; September revised beside it (one figure changed)
+    files[RES_DEC] = csv_feeds.resettlement_workbook(table)
+    persons = int(to_q3.dicts()[-1]["Persons"]) + 1
+    files[RES_SEP_REVISED] = csv_feeds.resettlement_workbook(
+        csv_feeds.with_cell(to_q3, len(to_q3.rows) - 1, "Persons", str(persons))
+    )
+    days["late release"] = replay.day("2024-03-11")
+    days["releases"] = replay.releases()  # type: ignore[assignment]
+    return days
+
+
+def test_resettlement_workbook_is_discovered_on_asy_d11s_page_and_calendar(resettlement_replay) -> None:
+    first = resettlement_replay["first"]
+    assert first.archived == [(RES_SEP, "2023-09-30")] and first.requests == 2
+    expected = resettlement_replay["expected"]
+    assert expected.requests == 0
+    assert "next (data to 2023-12-31) expected 22 Feb 2024 to 29 Feb 2024" in expected.status
+
+
+def test_resettlement_late_release_then_renamed_and_revised_files(resettlement_replay) -> None:
+    due, overdue = resettlement_replay["due, late"], resettlement_replay["overdue"]
+    assert due.archived == overdue.archived == []
+    assert (due.state, overdue.state) == ("due", "overdue")
+    late = resettlement_replay["late release"]
+    assert sorted(late.archived) == [(RES_DEC, "2023-12-31"), (RES_SEP_REVISED, "2023-09-30")]
+    assert late.state == "expected"
+    assert resettlement_replay["releases"] == sorted(
+        [(RES_SEP, "2023-09-30"), (RES_SEP_REVISED, "2023-09-30"), (RES_DEC, "2023-12-31")]
+    )
