@@ -58,24 +58,21 @@
 
 
 {% macro scenario_move_on_factor(lad_code) -%}
-    {%- set factors = scenario_overrides().get('move_on_factors', {}) -%}
-    {%- if factors -%}
-        case {{ lad_code }}
-        {%- for lad, factor in factors.items() %}
-            when '{{ lad }}' then cast({{ factor | float }} as double precision)
-        {%- endfor %}
-            else cast(1 as double precision)
-        end
-    {%- else -%}
-        cast(1 as double precision)
-    {%- endif -%}
+    {{ scenario_factor_by_key('move_on_factors', lad_code) }}
 {%- endmacro %}
 
 
 {% macro scenario_grant_factor(community_key) -%}
-    {%- set factors = scenario_overrides().get('grant_factors', {}) -%}
+    {{ scenario_factor_by_key('grant_factors', community_key) }}
+{%- endmacro %}
+
+
+{#- The factor that the scenario's mapping ``name`` ({key: factor}) gives the row whose ``expression``
+    is the key; 1 for any other key, and everywhere in the published build. -#}
+{% macro scenario_factor_by_key(name, expression) -%}
+    {%- set factors = scenario_overrides().get(name, {}) -%}
     {%- if factors -%}
-        case {{ community_key }}
+        case {{ expression }}
         {%- for key, factor in factors.items() %}
             when '{{ key }}' then cast({{ factor | float }} as double precision)
         {%- endfor %}
