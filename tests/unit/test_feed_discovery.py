@@ -11,7 +11,7 @@ tests/support/csv_feeds.py), never hand-typed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,124 +224,98 @@ def test_lahs_revised_release_is_archived_at_the_next_look(lahs_replay) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# Home Office resettlement (Res_D01): Asy_D11's calendar and page, the publisher's workbook
-
-RES_SEP, RES_DEC = (
-    "resettlement-local-authority-datasets-sep-2023.xlsx",
-    "resettlement-local-authority-datasets-december-2023.xlsx",
-)
-RES_SEP_REVISED = "resettlement-local-authority-datasets-sep-2023-revised.xlsx"
+# Home Office resettlement (Res_D01) and initial decisions (Asy_D02): Asy_D11's calendar and page, the
+# publisher's workbooks (Res_D01 built from the bundled rows; Asy_D02's detailed dataset generated
+# from the bundled CSV's figures, tests/support/asy_d02.py), found among the page's other files
 
 
-@pytest.fixture(scope="module")
-def resettlement_replay(served: Publisher, tmp_path_factory) -> dict[str, Day]:
+@dataclass(frozen=True)
+class HomeOfficeFeed:
+    table: Callable[[], csv_feeds.Table]  # the rows, to December 2023
+    build: Callable[[csv_feeds.Table], bytes]  # the publisher's workbook of rows
+    revise: str  # the count a revised September release changes
+    sep: str
+    dec: str  # out late, and named another way (the month spelt out) or not
+    sep_revised: str
+    decoys: tuple[str, ...] = ()  # other files of the page, never fetched
+
+
+HOME_OFFICE_FEEDS = {
+    "home_office_resettlement": HomeOfficeFeed(
+        lambda: csv_feeds.read_table(csv_feeds.RESETTLEMENT_CSV),
+        csv_feeds.resettlement_workbook,
+        "Persons",
+        "resettlement-local-authority-datasets-sep-2023.xlsx",
+        "resettlement-local-authority-datasets-december-2023.xlsx",
+        "resettlement-local-authority-datasets-sep-2023-revised.xlsx",
+    ),
+    "home_office_asylum_decisions": HomeOfficeFeed(
+        # two real years keep the workbooks small; the replay is about finding them
+        lambda: csv_feeds.keep(csv_feeds.read_table(csv_feeds.DECISIONS_CSV), lambda r: r["Year"] >= "2022"),
+        asy_d02.decisions_workbook,
+        "Refused",
+        "asylum-applications-datasets-sep-2023.xlsx",
+        "asylum-applications-datasets-dec-2023.xlsx",
+        "asylum-applications-datasets-sep-2023-revised.xlsx",
+        decoys=(
+            "asylum-applications-awaiting-decision-datasets-sep-2023.xlsx",
+            "support-local-authority-datasets-sep-2023.xlsx",
+        ),
+    ),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(HOME_OFFICE_FEEDS))
+def home_office_replay(request, served: Publisher, tmp_path_factory) -> tuple[HomeOfficeFeed, dict[str, Day]]:
+    feed = HOME_OFFICE_FEEDS[request.param]
     replay = _replay(
-        "home_office_resettlement",
+        request.param,
         served,
         "/government/statistical-data-sets/asylum-and-resettlement-datasets",
         "Asylum and resettlement datasets",
-        tmp_path_factory.mktemp("resettlement"),
+        tmp_path_factory.mktemp(request.param),
     )
-    table = csv_feeds.read_table(csv_feeds.RESETTLEMENT_CSV)
+    table = feed.table()
     to_q3 = csv_feeds.keep(table, lambda r: r["Date"] <= "2023-09-30")
     files = served.files
     days: dict[str, Day] = {}
-    files[RES_SEP] = csv_feeds.resettlement_workbook(to_q3)
+    for decoy in feed.decoys:
+        files[decoy] = b"not this source's file"
+    files[feed.sep] = feed.build(to_q3)
     days["first"] = replay.day("2023-12-01")
     days["expected"] = replay.day("2024-02-10")
     days["due, late"] = replay.day("2024-03-01")
     days["overdue"] = replay.day("2024-03-09")
-    # out late, the month spelt out; September revised beside it (one figure changed)
-    files[RES_DEC] = csv_feeds.resettlement_workbook(table)
-    persons = int(to_q3.dicts()[-1]["Persons"]) + 1
-    files[RES_SEP_REVISED] = csv_feeds.resettlement_workbook(
-        csv_feeds.with_cell(to_q3, len(to_q3.rows) - 1, "Persons", str(persons))
-    )
+    # out late; September revised beside it (one count of its last row changed)
+    files[feed.dec] = feed.build(table)
+    row = len(to_q3.rows) - 1
+    value = to_q3.dicts()[row][feed.revise]
+    revised = str(int(value) + 1) if value != "NA" else "1"
+    files[feed.sep_revised] = feed.build(csv_feeds.with_cell(to_q3, row, feed.revise, revised))
     days["late release"] = replay.day("2024-03-11")
     days["releases"] = replay.releases()  # type: ignore[assignment]
-    return days
+    return feed, days
 
 
-def test_resettlement_workbook_is_discovered_on_asy_d11s_page_and_calendar(resettlement_replay) -> None:
-    first = resettlement_replay["first"]
-    assert first.archived == [(RES_SEP, "2023-09-30")] and first.requests == 2
-    expected = resettlement_replay["expected"]
+def test_home_office_workbook_is_discovered_on_asy_d11s_page_and_calendar(home_office_replay) -> None:
+    feed, days = home_office_replay
+    first = days["first"]
+    assert first.archived == [(feed.sep, "2023-09-30")] and first.requests == 2
+    expected = days["expected"]
     assert expected.requests == 0
     assert "next (data to 2023-12-31) expected 22 Feb 2024 to 29 Feb 2024" in expected.status
 
 
-def test_resettlement_late_release_then_renamed_and_revised_files(resettlement_replay) -> None:
-    due, overdue = resettlement_replay["due, late"], resettlement_replay["overdue"]
+def test_home_office_late_release_then_renamed_and_revised_files(home_office_replay) -> None:
+    feed, days = home_office_replay
+    due, overdue = days["due, late"], days["overdue"]
     assert due.archived == overdue.archived == []
     assert (due.state, overdue.state) == ("due", "overdue")
-    late = resettlement_replay["late release"]
-    assert sorted(late.archived) == [(RES_DEC, "2023-12-31"), (RES_SEP_REVISED, "2023-09-30")]
+    late = days["late release"]
+    assert sorted(late.archived) == [(feed.dec, "2023-12-31"), (feed.sep_revised, "2023-09-30")]
     assert late.state == "expected"
-    assert resettlement_replay["releases"] == sorted(
-        [(RES_SEP, "2023-09-30"), (RES_SEP_REVISED, "2023-09-30"), (RES_DEC, "2023-12-31")]
-    )
-
-
-# ------------------------------------------------------------------------------------------------
-# Home Office initial decisions (Asy_D02): Asy_D11's calendar and page, the publisher's detailed
-# dataset (generated from the bundled CSV's figures, tests/support/asy_d02.py), found among the
-# other files of the page
-
-DEC_SEP, DEC_DEC = "asylum-applications-datasets-sep-2023.xlsx", "asylum-applications-datasets-dec-2023.xlsx"
-DEC_SEP_REVISED = "asylum-applications-datasets-sep-2023-revised.xlsx"
-DECOYS = (
-    "asylum-applications-awaiting-decision-datasets-sep-2023.xlsx",
-    "resettlement-local-authority-datasets-sep-2023.xlsx",
-)
-
-
-@pytest.fixture(scope="module")
-def decisions_replay(served: Publisher, tmp_path_factory) -> dict[str, Day]:
-    replay = _replay(
-        "home_office_asylum_decisions",
-        served,
-        "/government/statistical-data-sets/asylum-and-resettlement-datasets",
-        "Asylum and resettlement datasets",
-        tmp_path_factory.mktemp("decisions"),
-    )
-    # two real years keep the workbooks small; the replay is about finding them
-    table = csv_feeds.keep(csv_feeds.read_table(csv_feeds.DECISIONS_CSV), lambda r: r["Year"] >= "2022")
-    to_q3 = csv_feeds.keep(table, lambda r: r["Date"] <= "2023-09-30")
-    files = served.files
-    days: dict[str, Day] = {}
-    files[DECOYS[0]] = b"not this one"
-    files[DEC_SEP] = asy_d02.decisions_workbook(to_q3)
-    files[DECOYS[1]] = b"nor this one"
-    days["first"] = replay.day("2023-12-01")
-    days["expected"] = replay.day("2024-02-10")
-    days["overdue"] = replay.day("2024-03-09")
-    # out late; September revised beside it (one published count changed)
-    files[DEC_DEC] = asy_d02.decisions_workbook(table)
-    row = len(to_q3.rows) - 1
-    refused = to_q3.dicts()[row]["Refused"]
-    revised = str(int(refused) + 1) if refused != "NA" else "1"
-    files[DEC_SEP_REVISED] = asy_d02.decisions_workbook(csv_feeds.with_cell(to_q3, row, "Refused", revised))
-    days["late release"] = replay.day("2024-03-11")
-    days["releases"] = replay.releases()  # type: ignore[assignment]
-    return days
-
-
-def test_decisions_workbook_is_discovered_on_asy_d11s_page_and_calendar(decisions_replay) -> None:
-    first = decisions_replay["first"]
-    assert first.archived == [(DEC_SEP, "2023-09-30")] and first.requests == 2
-    expected = decisions_replay["expected"]
-    assert expected.requests == 0
-    assert "next (data to 2023-12-31) expected 22 Feb 2024 to 29 Feb 2024" in expected.status
-    overdue = decisions_replay["overdue"]
-    assert overdue.archived == [] and overdue.state == "overdue"
-
-
-def test_decisions_late_release_and_revised_file(decisions_replay) -> None:
-    late = decisions_replay["late release"]
-    assert sorted(late.archived) == [(DEC_DEC, "2023-12-31"), (DEC_SEP_REVISED, "2023-09-30")]
-    assert late.state == "expected"
-    assert decisions_replay["releases"] == sorted(
-        [(DEC_SEP, "2023-09-30"), (DEC_SEP_REVISED, "2023-09-30"), (DEC_DEC, "2023-12-31")]
+    assert days["releases"] == sorted(
+        [(feed.sep, "2023-09-30"), (feed.sep_revised, "2023-09-30"), (feed.dec, "2023-12-31")]
     )
 
 

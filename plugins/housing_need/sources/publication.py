@@ -24,6 +24,7 @@ Pure: no I/O here, so every rule is tested on hand-computed dates.
 from __future__ import annotations
 
 import calendar as _calendar
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,6 +57,27 @@ class CalendarStatus:
     expected_by: date
     overdue_after: date
     today: date
+
+    @classmethod
+    def of(
+        cls,
+        latest_period: date | None,
+        next_period: date,
+        expected_from: date,
+        expected_by: date,
+        grace_days: int,
+        today: date,
+    ) -> CalendarStatus:
+        """Expected before the window, due from its first day until ``grace_days`` after it closes,
+        overdue after that."""
+        overdue_after = expected_by + timedelta(days=grace_days)
+        if today < expected_from:
+            state = "expected"
+        elif today <= overdue_after:
+            state = "due"
+        else:
+            state = "overdue"
+        return cls(state, latest_period, next_period, expected_from, expected_by, overdue_after, today)
 
     @property
     def should_look(self) -> bool:
@@ -128,15 +150,8 @@ class ReleaseCalendar:
         else:
             next_period = self.next_period_after(latest_period)
         expected_from, expected_by = self.window(next_period)
-        overdue_after = expected_by + timedelta(days=self.grace_days)
-        if today < expected_from:
-            state = "expected"
-        elif today <= overdue_after:
-            state = "due"
-        else:
-            state = "overdue"
-        return CalendarStatus(
-            state, latest_period, next_period, expected_from, expected_by, overdue_after, today
+        return CalendarStatus.of(
+            latest_period, next_period, expected_from, expected_by, self.grace_days, today
         )
 
     def latest_period(self, releases: Iterable[str]) -> date | None:
@@ -178,18 +193,12 @@ class ReleasedOnce:
     description: str
 
     def status(self, latest_period: date | None, today: date) -> CalendarStatus:
-        overdue_after = self.expected_by + timedelta(days=self.grace_days)
-        if latest_period is not None and latest_period >= self.period:
-            state = "released"
-        elif today < self.expected_from:
-            state = "expected"
-        elif today <= overdue_after:
-            state = "due"
-        else:
-            state = "overdue"
-        return CalendarStatus(
-            state, latest_period, self.period, self.expected_from, self.expected_by, overdue_after, today
+        status = CalendarStatus.of(
+            latest_period, self.period, self.expected_from, self.expected_by, self.grace_days, today
         )
+        if latest_period is not None and latest_period >= self.period:
+            return dataclasses.replace(status, state="released")
+        return status
 
     def latest_period(self, releases: Iterable[str]) -> date | None:
         """``period`` once every part is among the archived or loaded ``releases``, else None."""
