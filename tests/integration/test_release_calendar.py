@@ -14,10 +14,11 @@ The day the calendar is read for is set with HOUSING_NEED_TODAY, as a replay of 
 4. 24 May 2024: the page has been redesigned: the run fails with a clear message and what users see
    does not change.
 
-The rows are the real Asy_D11 rows, in the publisher's workbook layout. The other feeds that find
-their own releases (Res_D01 resettlement, H-CLIC, LAHS) each have a page of their own with one real
+The rows are the real Asy_D11 rows, in the publisher's workbook layout. The other public feeds,
+which find their own releases too (Res_D01 resettlement, Asy_D02 initial decisions, H-CLIC, LAHS,
+and the census's Nomis bulk tables, released once), each have a page of their own with one real
 release: the first run brings every feed up to date with no URL pasted and no file dropped, and the
-status on 10 February says which are on time and that H-CLIC is late.
+status on 10 February says which are on time (the census: released) and that H-CLIC is late.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from contextlib import ExitStack
 import pytest
 
 from tests.conftest import ROOT, Project
-from tests.support import asy_d11, csv_feeds
+from tests.support import asy_d02, asy_d11, census, csv_feeds
 from tests.support.publisher import PAGE_PATH, Publisher, serve
 from tests.support.warehouse import marts_fingerprint
 
@@ -45,13 +46,37 @@ DEC = "support-local-authority-datasets-dec-2023.xlsx"
 # request counts below are Asy_D11's).
 HCLIC = "Detailed_LA_202306_all_dropdowns_fix.ods"
 RESETTLEMENT = "resettlement-local-authority-datasets-sep-2023.xlsx"
+DECISIONS = "asylum-applications-datasets-sep-2023.xlsx"
 LAHS = "lahs_waiting_list_2015_2023.csv"
+NOMIS_ZIPS = census.nomis_bulk_zips()
+
+
+OTHER_FEEDS = (
+    "home_office_asylum_decisions",
+    "home_office_resettlement",
+    "mhclg_homelessness",
+    "mhclg_waiting_lists",
+    "ons_census",
+)
 
 
 def other_feeds() -> dict[str, Publisher]:
     resettlement = csv_feeds.read_table(csv_feeds.RESETTLEMENT_CSV)
+    decisions = csv_feeds.read_table(csv_feeds.DECISIONS_CSV)
     lahs = csv_feeds.read_table(csv_feeds.WAITING_LIST_CSV)
     return {
+        "home_office_asylum_decisions": Publisher(
+            files={
+                DECISIONS: asy_d02.decisions_workbook(csv_feeds.keep(decisions, lambda r: r["Date"] <= Q3))
+            }
+        ),
+        # Nomis's HTML bulk page, the zips of the bundled Nomis tables (released once, long before)
+        "ons_census": Publisher(
+            page_path="/sources/census_2021_bulk",
+            title="2021 Census Bulk Data Download",
+            file_dir="/output/census/2021",
+            files=dict(NOMIS_ZIPS),
+        ),
         "home_office_resettlement": Publisher(
             files={
                 RESETTLEMENT: csv_feeds.resettlement_workbook(
@@ -89,7 +114,8 @@ def replay(make_project, tmp_path_factory):
         servers.enter_context(serve(publisher))
         for name, other in other_feeds().items():
             servers.enter_context(serve(other))
-            project.extra_env[f"HOUSING_NEED_{name.upper()}_PAGE_URL"] = other.content_api_url
+            page = other.page_url if other.file_dir else other.content_api_url
+            project.extra_env[f"HOUSING_NEED_{name.upper()}_PAGE_URL"] = page
         project.extra_env.update(
             {
                 "HOUSING_NEED_SAMPLE_DIR": str(sample),
@@ -194,19 +220,28 @@ def test_a_redesigned_page_fails_clearly_and_changes_nothing(replay) -> None:
 def test_every_feed_with_a_calendar_finds_its_release_with_nothing_pasted(replay) -> None:
     project, _, runs, _ = replay
     result = runs["first"][0]
-    for name in ("home_office_resettlement", "mhclg_homelessness", "mhclg_waiting_lists"):
+    for name in OTHER_FEEDS:
         assert f"{name}: " in result.stdout
     assert project.query(
         "select source, source_file, cast(release as varchar) from meta.loads "
         "where source <> ? and source <> 'ons_census' order by source",
         [SOURCE],
     ) == [
+        ("home_office_asylum_decisions", DECISIONS, Q3),
         ("home_office_resettlement", RESETTLEMENT, Q3),
         ("mhclg_homelessness", HCLIC, "2023-06-30"),
         ("mhclg_waiting_lists", LAHS, "2023-03-31"),
     ]
+    # the census's Nomis tables found on the bulk page, beside its bundled conversions and 2011 tables
+    census_zips = project.query(
+        "select source_file from meta.loads where source = 'ons_census' and source_file like '%.zip' "
+        "order by source_file"
+    )
+    assert census_zips == [(name,) for name in sorted(NOMIS_ZIPS)]
     # status: each feed's latest release, the next expected, and on time or late
     status = runs["status before"].stdout
+    assert "home_office_asylum_decisions: expected: latest release: data to 2023-09-30" in status
+    assert "ons_census: released: latest release: data to 2021-03-31; released once" in status
     assert "home_office_resettlement: expected: latest release: data to 2023-09-30" in status
     assert "mhclg_waiting_lists: expected: latest release: data to 2023-03-31" in status
     # H-CLIC's July-September 2023 quarter was due in January 2024: on 10 February it is late

@@ -357,3 +357,18 @@ def truncated_xlsx(keep: float = 0.6) -> bytes:
     download leaves it."""
     sheet, values = qs_sheet_values()
     return truncated(to_xlsx(sheet, values), keep)
+
+
+# ---------------------------------------------------------------------------------------------
+# Nomis's bulk download page: one zip per table holding a CSV per geography level
+
+
+def nomis_bulk_zips() -> dict[str, bytes]:
+    """``census2021-tsNNN.zip`` for every bundled Nomis bulk table, its members the bundled files
+    byte for byte under their Nomis names (``census2021-ts054-ltla.csv``). Nomis's zip holds every
+    level from ``oa`` to ``ctry``; the bundle has ``ltla`` (and ``ctry``, ``rgn``, ``utla`` for TS054)."""
+    members: dict[str, dict[str, bytes]] = {}
+    for path in sorted(SAMPLE_DIR.glob("census2021-ts*-*.csv")):
+        table = path.name.split("-")[1]
+        members.setdefault(f"census2021-{table}.zip", {})[path.name] = path.read_bytes()
+    return {name: to_zip(files) for name, files in members.items()}

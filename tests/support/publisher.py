@@ -8,8 +8,9 @@ shapes, so discovery and fetching run their real code with nothing reaching the 
   ``filename``, ``file_size``, ``id``, ``title``, ``url`` on ``/media/<24 hex>/<file name>``; on
   GOV.UK that URL is on the assets host, here on this server).
 - ``/<path>``: the HTML landing page with the same files as links.
-- ``/media/<id>/<file name>``: the files, with ``ETag`` and conditional GET (304), as the assets
-  host serves them.
+- ``/media/<id>/<file name>`` (or ``<file_dir>/<file name>``, as Nomis serves its bulk files under
+  ``/output/census/2021/``): the files, with ``ETag`` and conditional GET (304), as the assets host
+  serves them.
 
 ``page_shape`` switches the content item to another shape (``"redesigned"``: no
 ``details.attachments``), to prove a redesign fails loudly. Every request is counted in ``hits``.
@@ -33,6 +34,7 @@ CONTENT_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
     ".csv": "text/csv",
+    ".zip": "application/zip",
 }
 
 
@@ -45,6 +47,9 @@ class Publisher:
     page_path: str = PAGE_PATH  # another GOV.UK page (MHCLG's live tables) or a Nomis-like HTML page
     title: str = "Asylum and resettlement datasets"
     page_shape: str = "govuk"
+    # where files are served: GOV.UK's assets host puts them under /media/<id>/ (the default, "");
+    # Nomis under a folder of its own ("/output/census/2021")
+    file_dir: str = ""
     updated_at: str = "2024-02-29T09:30:00.000+00:00"
     hits: Counter[str] = field(default_factory=Counter)
 
@@ -57,6 +62,8 @@ class Publisher:
         return self.base_url + "/api/content" + self.page_path
 
     def media_path(self, name: str) -> str:
+        if self.file_dir:
+            return f"{self.file_dir}/{name}"
         return f"/media/{hashlib.sha1(name.encode()).hexdigest()[:24]}/{name}"
 
     def attachments(self) -> list[dict]:

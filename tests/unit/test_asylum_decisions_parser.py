@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 
-from housing_need.sources import ParseResult
+from housing_need.errors import ParseError
+from housing_need.sources import ParseResult, get_source
 from housing_need.sources.home_office import IMMIGRATION_STATISTICS_QUARTERLY
 from housing_need.sources.home_office_asylum_decisions import CALENDAR, SOURCE, parse
 from housing_need.sources.screening import screen
+from tests.support import asy_d02
 from tests.support import csv_feeds as cf
 
 FEED = cf.Feed(cf.DECISIONS_CSV, parse)
@@ -173,7 +177,7 @@ def test_screening_quarantines_nothing_on_the_real_file(real: ParseResult) -> No
 
 
 def test_spec() -> None:
-    cf.check_open_csv_spec(SOURCE, "home_office_asylum_decisions")
+    cf.check_open_csv_spec(SOURCE, "home_office_asylum_decisions", (".csv", ".xlsx", ".ods"))
     assert SOURCE.raw_table == "home_office__initial_decisions"
     assert SOURCE.cadence == "0 7 * * *"
     assert SOURCE.publisher == (
@@ -181,7 +185,16 @@ def test_spec() -> None:
         "nationality, derived from table Asy_D02)"
     )
     assert SOURCE.row_outcomes_model == "asylum_decisions_row_outcomes"
-    assert CALENDAR is IMMIGRATION_STATISTICS_QUARTERLY
+    # Asy_D11's calendar and page; the detailed dataset, not the awaiting-decision one beside it
+    assert CALENDAR is IMMIGRATION_STATISTICS_QUARTERLY and SOURCE.calendar is CALENDAR
+    assert SOURCE.discovery is not None
+    assert SOURCE.discovery.page_url == get_source("home_office_asylum_support").discovery.page_url  # type: ignore[union-attr]
+    period_of = SOURCE.discovery.period_of
+    assert period_of("asylum-applications-datasets-dec-2023.xlsx") == date(2023, 12, 31)
+    assert period_of("asylum-applications-datasets-june-2024.ods") == date(2024, 6, 30)
+    assert period_of("asylum-applications-datasets-sep-2023-revised.xlsx") == date(2023, 9, 30)
+    assert period_of("asylum-applications-awaiting-decision-datasets-sep-2023.xlsx") is None
+    assert period_of("support-local-authority-datasets-dec-2023.xlsx") is None
 
 
 def test_real_csv_parses_fast() -> None:
@@ -199,7 +212,9 @@ def test_missing_column_is_refused_naming_it(small: cf.Table, column: str) -> No
 
 def test_empty_file_and_other_extensions() -> None:
     cf.check_empty_file_refused(FEED, b"")
-    cf.check_other_extension_refused(FEED, "decisions.ods")
+    cf.check_other_extension_refused(
+        FEED, "decisions.pdf", r"unsupported file extension '\.pdf'; expected \.csv, \.xlsx, \.ods"
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -307,3 +322,100 @@ def test_rate_bounds_are_inclusive(small: cf.Table) -> None:
     for text, value in (("0", 0.0), ("1", 1.0), ("1.0", 1.0), ("4.1e-01", 0.41)):
         result = FEED.parse_csv(cf.with_cell(small, i, "Initial grant rate", text), "b.csv")
         assert result.quarantined == [] and result.rows[i]["published_grant_rate"] == value
+
+
+# ------------------------------------------------------------------------------------------
+# The publisher's detailed dataset (Data - Asy_D02, one row per outcome, age, sex, ...), summed.
+# Generated (tests/support/asy_d02.py) from the bundled CSV's published counts: the SYNTHETIC
+# breakdown must sum back to them, and the rows left out (dependants, resettlement, withdrawn) not.
+
+WORKBOOK = "asylum-applications-datasets-dec-2023.xlsx"
+
+
+def _without_row_numbers(result: ParseResult) -> list[dict]:
+    return [{k: v for k, v in r.items() if k != "_row_number"} for r in result.rows]
+
+
+@pytest.fixture(scope="module")
+def workbook_result() -> ParseResult:
+    return cf.checked(parse(asy_d02.decisions_workbook(FEED.table), WORKBOOK))
+
+
+def test_the_summed_workbook_gives_the_csv_rows(real: ParseResult, workbook_result: ParseResult) -> None:
+    assert workbook_result.quarantined == [] and workbook_result.rows_in_file == real.rows_in_file == 10_288
+    assert _without_row_numbers(workbook_result) == _without_row_numbers(real)
+    assert workbook_result.release == real.release == "2023-12-31"
+    assert workbook_result.file_format == "xlsx" and workbook_result.warnings == []
+    # title row 1, header row 2: the first sum is on worksheet row 3
+    assert workbook_result.rows[0]["_row_number"] == 3
+    note = workbook_result.notes[0]
+    assert note.startswith("sheet 'Data - Asy_D02', header on row 2: ") and "summed into 10288 rows" in note
+    for left_out in ("not an asylum case", "a dependant's decision", "withdrawn"):
+        assert left_out in note
+
+
+def test_the_workbook_totals_are_the_published_figures(workbook_result: ParseResult) -> None:
+    rows = [r for r in workbook_result.rows if r["period_end"].year == 2023]
+    assert sum(r["grants"] or 0 for r in rows) == 50_144
+    assert sum(r["refusals"] or 0 for r in rows) == 24_980
+    got: Counter[date] = Counter()
+    for r in workbook_result.rows:
+        got[r["period_end"]] += r["grants"] or 0
+    expected: Counter[date] = Counter()
+    for row in FEED.published:
+        expected[date.fromisoformat(row["Date"])] += _count(row["Grant"])
+    assert got == expected and len(got) == 92
+
+
+def _decided(result: ParseResult) -> int:
+    return sum(
+        (r["grants"] or 0) + (r["refusals"] or 0) + (r["administrative_outcomes"] or 0) for r in result.rows
+    )
+
+
+def test_bad_cells_in_the_workbook_are_quarantined_on_their_worksheet_row(small: cf.Table) -> None:
+    content = asy_d02.decisions_workbook(small)
+    good = cf.checked(parse(content, WORKBOOK))
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb["Data - Asy_D02"]
+    col = {name: asy_d02.HEADER.index(name) + 1 for name in asy_d02.HEADER}
+    counted = [
+        r
+        for r in range(3, ws.max_row + 1)
+        if (ws.cell(r, col["Case type"]).value, ws.cell(r, col["Applicant type"]).value)
+        == ("Asylum Case", "Main applicant")
+        and ws.cell(r, col["Case outcome group"]).value != "Withdrawn"
+    ]
+    bad_count, bad_group = counted[0], counted[-1]
+    lost = ws.cell(bad_count, col["Decisions"]).value + ws.cell(bad_group, col["Decisions"]).value
+    ws.cell(bad_count, col["Decisions"]).value = "[x]"
+    ws.cell(bad_group, col["Case outcome group"]).value = "Deferred"
+    out = io.BytesIO()
+    wb.save(out)
+    result = cf.checked(parse(out.getvalue(), WORKBOOK))
+    assert [(q.row_number, q.column, q.value) for q in result.quarantined] == [
+        (bad_count, "Decisions", "[x]"),
+        (bad_group, "Case outcome group", "Deferred"),
+    ]
+    assert "suppression marker '[x]'" in result.quarantined[0].reason
+    assert result.quarantined[0].record["Nationality"] == ws.cell(bad_count, col["Nationality"]).value
+    assert result.rows_in_file == good.rows_in_file + 2
+    # the sums lost the quarantined rows' decisions, and nothing else
+    assert _decided(good) - _decided(result) == lost
+
+
+def test_a_bad_quarter_in_the_workbook_is_quarantined_at_its_sum(small: cf.Table) -> None:
+    broken = cf.with_cell(small, 0, "Quarter", "2002 Q5")
+    result = cf.checked(parse(asy_d02.decisions_workbook(broken, sheet="Data \u2013 Asy_D02"), WORKBOOK))
+    [q] = result.quarantined
+    assert (q.row_number, q.column, q.value) == (3, "Date", "2002 Q5")
+    assert len(result.rows) == len(small.rows) - 1
+
+
+def test_a_workbook_without_the_decisions_table_is_refused(small: cf.Table) -> None:
+    header = ["Total" if h == "Decisions" else h for h in asy_d02.HEADER]
+    content = asy_d02.decisions_workbook(small, sheet="Other", header=header)
+    with pytest.raises(
+        ParseError, match=r"no sheet named 'Data - Asy_D02' and no sheet has the Asy_D02 header"
+    ):
+        parse(content, WORKBOOK)

@@ -11,7 +11,7 @@ tests/support/csv_feeds.py), never hand-typed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from housing_need.config import Settings, settings
 from housing_need.pipeline.archive import list_archived
 from housing_need.pipeline.extract import calendar_status, extract_source
 from housing_need.sources import SourceSpec, get_source
-from tests.support import csv_feeds, hclic
+from tests.support import asy_d02, census, csv_feeds, hclic
 from tests.support.publisher import Publisher, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,8 +39,12 @@ class Day:
 
 
 class Replay:
-    def __init__(self, spec: SourceSpec, publisher: Publisher, tmp: Path) -> None:
+    def __init__(
+        self, spec: SourceSpec, publisher: Publisher, tmp: Path, page_url: str | None = None
+    ) -> None:
         self.spec, self.publisher, self.tmp = spec, publisher, tmp
+        # the GOV.UK Content API item, unless the publisher's page is HTML (Nomis)
+        self.page_url = page_url or publisher.content_api_url
 
     def settings(self, today: str) -> Settings:
         return settings(
@@ -49,7 +53,7 @@ class Replay:
                 "HOUSING_NEED_WAREHOUSE": str(self.tmp / "wh" / "w.duckdb"),
                 "HOUSING_NEED_USE_SAMPLE": "0",
                 "HOUSING_NEED_TODAY": today,
-                f"HOUSING_NEED_{self.spec.name.upper()}_PAGE_URL": self.publisher.content_api_url,
+                f"HOUSING_NEED_{self.spec.name.upper()}_PAGE_URL": self.page_url,
             }
         )
 
@@ -78,10 +82,12 @@ def served(tmp_path_factory) -> Iterator[Publisher]:
         yield publisher
 
 
-def _replay(name: str, publisher: Publisher, page_path: str, title: str, tmp: Path) -> Replay:
+def _replay(
+    name: str, publisher: Publisher, page_path: str, title: str, tmp: Path, file_dir: str = ""
+) -> Replay:
     publisher.files.clear()
-    publisher.page_path, publisher.title = page_path, title
-    return Replay(get_source(name), publisher, tmp)
+    publisher.page_path, publisher.title, publisher.file_dir = page_path, title, file_dir
+    return Replay(get_source(name), publisher, tmp, publisher.page_url if file_dir else None)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -218,59 +224,172 @@ def test_lahs_revised_release_is_archived_at_the_next_look(lahs_replay) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# Home Office resettlement (Res_D01): Asy_D11's calendar and page, the publisher's workbook
-
-RES_SEP, RES_DEC = (
-    "resettlement-local-authority-datasets-sep-2023.xlsx",
-    "resettlement-local-authority-datasets-december-2023.xlsx",
-)
-RES_SEP_REVISED = "resettlement-local-authority-datasets-sep-2023-revised.xlsx"
+# Home Office resettlement (Res_D01) and initial decisions (Asy_D02): Asy_D11's calendar and page, the
+# publisher's workbooks (Res_D01 built from the bundled rows; Asy_D02's detailed dataset generated
+# from the bundled CSV's figures, tests/support/asy_d02.py), found among the page's other files
 
 
-@pytest.fixture(scope="module")
-def resettlement_replay(served: Publisher, tmp_path_factory) -> dict[str, Day]:
+@dataclass(frozen=True)
+class HomeOfficeFeed:
+    table: Callable[[], csv_feeds.Table]  # the rows, to December 2023
+    build: Callable[[csv_feeds.Table], bytes]  # the publisher's workbook of rows
+    revise: str  # the count a revised September release changes
+    sep: str
+    dec: str  # out late, and named another way (the month spelt out) or not
+    sep_revised: str
+    decoys: tuple[str, ...] = ()  # other files of the page, never fetched
+
+
+HOME_OFFICE_FEEDS = {
+    "home_office_resettlement": HomeOfficeFeed(
+        lambda: csv_feeds.read_table(csv_feeds.RESETTLEMENT_CSV),
+        csv_feeds.resettlement_workbook,
+        "Persons",
+        "resettlement-local-authority-datasets-sep-2023.xlsx",
+        "resettlement-local-authority-datasets-december-2023.xlsx",
+        "resettlement-local-authority-datasets-sep-2023-revised.xlsx",
+    ),
+    "home_office_asylum_decisions": HomeOfficeFeed(
+        # two real years keep the workbooks small; the replay is about finding them
+        lambda: csv_feeds.keep(csv_feeds.read_table(csv_feeds.DECISIONS_CSV), lambda r: r["Year"] >= "2022"),
+        asy_d02.decisions_workbook,
+        "Refused",
+        "asylum-applications-datasets-sep-2023.xlsx",
+        "asylum-applications-datasets-dec-2023.xlsx",
+        "asylum-applications-datasets-sep-2023-revised.xlsx",
+        decoys=(
+            "asylum-applications-awaiting-decision-datasets-sep-2023.xlsx",
+            "support-local-authority-datasets-sep-2023.xlsx",
+        ),
+    ),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(HOME_OFFICE_FEEDS))
+def home_office_replay(request, served: Publisher, tmp_path_factory) -> tuple[HomeOfficeFeed, dict[str, Day]]:
+    feed = HOME_OFFICE_FEEDS[request.param]
     replay = _replay(
-        "home_office_resettlement",
+        request.param,
         served,
         "/government/statistical-data-sets/asylum-and-resettlement-datasets",
         "Asylum and resettlement datasets",
-        tmp_path_factory.mktemp("resettlement"),
+        tmp_path_factory.mktemp(request.param),
     )
-    table = csv_feeds.read_table(csv_feeds.RESETTLEMENT_CSV)
+    table = feed.table()
     to_q3 = csv_feeds.keep(table, lambda r: r["Date"] <= "2023-09-30")
     files = served.files
     days: dict[str, Day] = {}
-    files[RES_SEP] = csv_feeds.resettlement_workbook(to_q3)
+    for decoy in feed.decoys:
+        files[decoy] = b"not this source's file"
+    files[feed.sep] = feed.build(to_q3)
     days["first"] = replay.day("2023-12-01")
     days["expected"] = replay.day("2024-02-10")
     days["due, late"] = replay.day("2024-03-01")
     days["overdue"] = replay.day("2024-03-09")
-    # out late, the month spelt out; September revised beside it (one figure changed)
-    files[RES_DEC] = csv_feeds.resettlement_workbook(table)
-    persons = int(to_q3.dicts()[-1]["Persons"]) + 1
-    files[RES_SEP_REVISED] = csv_feeds.resettlement_workbook(
-        csv_feeds.with_cell(to_q3, len(to_q3.rows) - 1, "Persons", str(persons))
-    )
+    # out late; September revised beside it (one count of its last row changed)
+    files[feed.dec] = feed.build(table)
+    row = len(to_q3.rows) - 1
+    value = to_q3.dicts()[row][feed.revise]
+    revised = str(int(value) + 1) if value != "NA" else "1"
+    files[feed.sep_revised] = feed.build(csv_feeds.with_cell(to_q3, row, feed.revise, revised))
     days["late release"] = replay.day("2024-03-11")
     days["releases"] = replay.releases()  # type: ignore[assignment]
-    return days
+    return feed, days
 
 
-def test_resettlement_workbook_is_discovered_on_asy_d11s_page_and_calendar(resettlement_replay) -> None:
-    first = resettlement_replay["first"]
-    assert first.archived == [(RES_SEP, "2023-09-30")] and first.requests == 2
-    expected = resettlement_replay["expected"]
+def test_home_office_workbook_is_discovered_on_asy_d11s_page_and_calendar(home_office_replay) -> None:
+    feed, days = home_office_replay
+    first = days["first"]
+    assert first.archived == [(feed.sep, "2023-09-30")] and first.requests == 2
+    expected = days["expected"]
     assert expected.requests == 0
     assert "next (data to 2023-12-31) expected 22 Feb 2024 to 29 Feb 2024" in expected.status
 
 
-def test_resettlement_late_release_then_renamed_and_revised_files(resettlement_replay) -> None:
-    due, overdue = resettlement_replay["due, late"], resettlement_replay["overdue"]
+def test_home_office_late_release_then_renamed_and_revised_files(home_office_replay) -> None:
+    feed, days = home_office_replay
+    due, overdue = days["due, late"], days["overdue"]
     assert due.archived == overdue.archived == []
     assert (due.state, overdue.state) == ("due", "overdue")
-    late = resettlement_replay["late release"]
-    assert sorted(late.archived) == [(RES_DEC, "2023-12-31"), (RES_SEP_REVISED, "2023-09-30")]
+    late = days["late release"]
+    assert sorted(late.archived) == [(feed.dec, "2023-12-31"), (feed.sep_revised, "2023-09-30")]
     assert late.state == "expected"
-    assert resettlement_replay["releases"] == sorted(
-        [(RES_SEP, "2023-09-30"), (RES_SEP_REVISED, "2023-09-30"), (RES_DEC, "2023-12-31")]
+    assert days["releases"] == sorted(
+        [(feed.sep, "2023-09-30"), (feed.sep_revised, "2023-09-30"), (feed.dec, "2023-12-31")]
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# ONS census: released once, in phases, on Nomis's bulk download page (HTML: links to
+# /output/census/2021/census2021-tsNNN.zip and -extra.zip for every table); the zips hold the
+# bundled Nomis bulk files byte for byte (tests/support/census.py)
+
+NOMIS_DEMOGRAPHY = ("census2021-ts004.zip", "census2021-ts005.zip", "census2021-ts015.zip")
+NOMIS_LANGUAGE, NOMIS_HOUSING = "census2021-ts029.zip", ("census2021-ts052.zip", "census2021-ts054.zip")
+NOMIS_OTHERS = ("census2021-ts001.zip", "census2021-ts004-extra.zip", "census2021-ts054-extra.zip")
+
+
+def _release(zip_name: str) -> tuple[str, str]:
+    return zip_name, zip_name.removesuffix(".zip")
+
+
+@pytest.fixture(scope="module")
+def census_replay(served: Publisher, tmp_path_factory) -> dict[str, Day]:
+    replay = _replay(
+        "ons_census",
+        served,
+        "/sources/census_2021_bulk",
+        "2021 Census Bulk Data Download",
+        tmp_path_factory.mktemp("census"),
+        file_dir="/output/census/2021",
+    )
+    zips = census.nomis_bulk_zips()
+    assert sorted(zips) == sorted([*NOMIS_DEMOGRAPHY, NOMIS_LANGUAGE, *NOMIS_HOUSING])
+    files = served.files
+    days: dict[str, Day] = {}
+    for name in NOMIS_OTHERS:  # tables and ward files the source does not read: never fetched
+        files[name] = b"not read"
+    days["before"] = replay.day("2022-10-01")
+    for name in NOMIS_DEMOGRAPHY:
+        files[name] = zips[name]
+    days["demography"] = replay.day("2022-11-10")
+    files[NOMIS_LANGUAGE] = zips[NOMIS_LANGUAGE]
+    days["language"] = replay.day("2022-12-01")
+    days["housing late"] = replay.day("2023-02-01")
+    for name in NOMIS_HOUSING:
+        files[name] = zips[name]
+    days["housing"] = replay.day("2023-02-03")
+    days["after"] = replay.day("2024-06-01")
+    days["releases"] = replay.releases()  # type: ignore[assignment]
+    days["others fetched"] = sum(served.hits[served.media_path(n)] for n in NOMIS_OTHERS)  # type: ignore[assignment]
+    return days
+
+
+def test_census_is_not_looked_for_before_its_release(census_replay) -> None:
+    before = census_replay["before"]
+    assert before.requests == 0 and before.archived == [] and before.state == "expected"
+    assert "next (data to 2021-03-31) expected 02 Nov 2022 to 05 Jan 2023" in before.status
+
+
+def test_census_tables_are_found_on_the_nomis_page_as_each_phase_is_published(census_replay) -> None:
+    demography = census_replay["demography"]
+    assert sorted(demography.archived) == [_release(n) for n in NOMIS_DEMOGRAPHY]
+    assert demography.requests == 1 + len(NOMIS_DEMOGRAPHY)  # the page, then each zip
+    assert demography.state == "due"  # the language and housing tables are still to come
+    language = census_replay["language"]
+    assert language.archived == [_release(NOMIS_LANGUAGE)] and language.state == "due"
+    late = census_replay["housing late"]
+    assert late.archived == [] and late.state == "overdue" and "OVERDUE" in late.status
+    assert census_replay["others fetched"] == 0
+
+
+def test_census_once_every_table_is_in_it_is_released_and_never_looked_for_again(census_replay) -> None:
+    housing = census_replay["housing"]
+    assert sorted(housing.archived) == [_release(n) for n in NOMIS_HOUSING]
+    assert housing.state == "released"
+    assert "latest release: data to 2021-03-31; released once" in housing.status
+    after = census_replay["after"]
+    assert after.requests == 0 and after.archived == [] and after.state == "released"
+    assert census_replay["releases"] == sorted(
+        _release(n) for n in (*NOMIS_DEMOGRAPHY, NOMIS_LANGUAGE, *NOMIS_HOUSING)
     )

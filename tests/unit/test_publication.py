@@ -19,7 +19,7 @@ from housing_need.pipeline.discover import (
     newest_release,
 )
 from housing_need.sources import get_source
-from housing_need.sources.publication import ReleaseCalendar, add_months
+from housing_need.sources.publication import ReleaseCalendar, ReleasedOnce, add_months
 from tests.support.asy_d11 import SAMPLE_CSV
 from tests.support.publisher import Publisher, serve
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ASY_D11 = get_source("home_office_asylum_support")
 QUARTERLY = ASY_D11.calendar
 DISCOVERY = ASY_D11.discovery
-assert QUARTERLY is not None and DISCOVERY is not None
+assert isinstance(QUARTERLY, ReleaseCalendar) and DISCOVERY is not None
 
 
 def test_month_arithmetic_lands_on_month_ends():
@@ -73,6 +73,39 @@ def test_status_text_says_when_and_how_late():
     assert status.text() == (
         "latest release: data to 2023-12-31; next (data to 2024-03-31) OVERDUE: expected "
         "22 May 2024 to 31 May 2024, 10 days late, looking daily"
+    )
+
+
+CENSUS = get_source("ons_census").calendar
+assert isinstance(CENSUS, ReleasedOnce)
+CENSUS_TABLES = [f"census2021-{t}" for t in ("ts004", "ts005", "ts015", "ts029", "ts052", "ts054")]
+
+
+@pytest.mark.parametrize(
+    ("releases", "today", "state", "on_time"),
+    [
+        ([], date(2022, 11, 1), "expected", True),  # the day before the first topic summaries
+        ([], date(2022, 11, 2), "due", True),
+        (CENSUS_TABLES[:3], date(2023, 1, 5), "due", True),  # housing not out: the window's last day
+        (CENSUS_TABLES[:5], date(2023, 1, 19), "due", False),  # in its 14 days' grace: late
+        (CENSUS_TABLES[:5], date(2023, 1, 20), "overdue", False),
+        # every table in (and releases of other files, the 2011 tables, the quiz subset): released
+        ([*CENSUS_TABLES, "census2011-qs203ew", "census2021-ts004-quiz"], date(2030, 1, 1), "released", True),
+    ],
+)
+def test_census_is_released_once_when_every_table_is_in(releases, today, state, on_time):
+    assert CENSUS.latest_period(releases) == (date(2021, 3, 31) if state == "released" else None)
+    status = CENSUS.status(CENSUS.latest_period(releases), today)
+    assert (status.state, status.on_time) == (state, on_time)
+    assert status.should_look == (state in ("due", "overdue"))
+    assert status.timeliness() == "on time" if on_time else status.timeliness().startswith("LATE")
+
+
+def test_released_once_text():
+    status = CENSUS.status(date(2021, 3, 31), date(2024, 6, 1))
+    assert status.text() == (
+        "latest release: data to 2021-03-31; released once (published 02 Nov 2022 to 05 Jan 2023): "
+        "no further release expected"
     )
 
 

@@ -104,13 +104,7 @@ def release_lines(s: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
                 f"(looked for on the schedule {spec.cadence!r})"
             )
             continue
-        periods = []
-        for release in releases.get(name, []):
-            try:
-                periods.append(date.fromisoformat(release))
-            except ValueError:
-                continue
-        status = spec.calendar.status(max(periods, default=None), today)
+        status = spec.calendar.status(spec.calendar.latest_period(releases.get(name, [])), today)
         # an overdue release's text already says how late it is
         late = "" if status.state == "overdue" else f"; {status.timeliness()}"
         out.append(f"{name}: {status.state}: {status.text()}{late}")

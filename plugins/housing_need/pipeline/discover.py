@@ -178,14 +178,15 @@ def discover(discovery: Discovery, page_url: str | None = None) -> Release:
 
 
 def discover_since(discovery: Discovery, since: date | None, page_url: str | None = None) -> list[Release]:
-    """The releases to fetch, oldest first: the newest one, and every file of a period from ``since``
-    (the newest period archived) on, so a release missed while late and a revised file of the newest
-    archived period (``Detailed_LA_202406_revised.ods`` beside ``Detailed_LA_202409.ods``) are
-    fetched too. A file already archived costs a conditional GET, and the archive keeps it once."""
+    """The releases to fetch, oldest first: every file of the newest period (one file, or the tables
+    of a release published as several, such as the census's), and every file of a period from
+    ``since`` (the newest period archived) on, so a release missed while late and a revised file of
+    the newest archived period (``Detailed_LA_202406_revised.ods`` beside ``Detailed_LA_202409.ods``)
+    are fetched too. A file already archived costs a conditional GET, and the archive keeps it once."""
     releases = matching_releases(*_listed(discovery, page_url))
-    chosen = [r for r in releases if since is not None and r.period >= since]
-    if releases[-1] not in chosen:
-        chosen.append(releases[-1])
+    newest = releases[-1].period
+    floor = newest if since is None else min(since, newest)
+    chosen = [r for r in releases if r.period >= floor]
     for release in chosen:
         log.info(
             "discovered %s (data to %s) on %s", release.attachment.filename, release.period, release.page

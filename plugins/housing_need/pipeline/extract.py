@@ -154,14 +154,12 @@ def _files_in(folder: Path, extensions: tuple[str, ...] | None) -> list[Path]:
 
 
 def latest_archived_period(settings: Settings, spec: SourceSpec) -> date | None:
-    """The newest data period among the source's archived releases (releases named by a date)."""
-    periods = []
-    for entry in archive.list_archived(settings.archive_dir, spec.name):
-        try:
-            periods.append(date.fromisoformat(str(entry.release)))
-        except ValueError:
-            continue
-    return max(periods, default=None)
+    """The newest data period among the source's archived releases (as its calendar names them)."""
+    if spec.calendar is None:
+        return None
+    return spec.calendar.latest_period(
+        str(e.release) for e in archive.list_archived(settings.archive_dir, spec.name)
+    )
 
 
 def calendar_status(spec: SourceSpec, settings: Settings, today: date | None = None) -> CalendarStatus | None:
@@ -239,15 +237,16 @@ def collect_deliveries(
     """The deliveries to consider, one at a time: a file is read when its turn comes, so a
     national register run (3,800 snapshots, 5 GB) never holds more than one in memory (and one
     already archived is only hashed, a block at a time)."""
-    urls = settings.source_url_list(spec.name)
-    status = None if urls else calendar_status(spec, settings, today)
-    if status is not None:
-        urls = _discovered_urls(spec, settings, summary, status)
+    pasted = settings.source_url_list(spec.name)
+    status = None if pasted else calendar_status(spec, settings, today)
+    urls = _discovered_urls(spec, settings, summary, status) if status is not None else pasted
     if urls:
         yield from _from_urls(spec, settings, urls, summary)
     for path in _files_in(settings.inbox_dir / spec.name, None):
         yield Delivery(origin="inbox", name=path.name, path=path, inbox_path=path)
-    if settings.use_sample and not urls:
+    # a pasted URL replaces the sample; a discovered release comes beside it (the census's Nomis
+    # tables beside its bundled conversions and 2011 tables)
+    if settings.use_sample and not pasted:
         exts = tuple(e.lower() for e in spec.file_extensions)
         for path in _files_in(sample_folder(spec, settings, sample_writers), exts):
             yield Delivery(origin="sample", name=path.name, path=path)

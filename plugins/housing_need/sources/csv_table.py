@@ -73,6 +73,15 @@ def column_index(cells: Sequence[Any], field_of: Callable[[Any], str | None]) ->
     return index
 
 
+def record_of(names: Sequence[str], cells: Sequence[Any]) -> dict[str, str]:
+    """A row as read, by header name (``column N`` where the header has none), for quarantine."""
+    record = {name or f"column {pos + 1}": "" for pos, name in enumerate(names)}
+    for pos, value in enumerate(cells):
+        name = names[pos] if pos < len(names) else ""
+        record[name or f"column {pos + 1}"] = cell_text(value)
+    return record
+
+
 @dataclass
 class Header:
     row_number: int
@@ -194,12 +203,7 @@ class TableRows:
 
     def record(self, fields: Sequence[str]) -> dict[str, str]:
         """The line as read, by header name (``column N`` where the header has none), for quarantine."""
-        names = self.header.names
-        record = {name or f"column {pos + 1}": "" for pos, name in enumerate(names)}
-        for pos, value in enumerate(fields):
-            name = names[pos] if pos < len(names) else ""
-            record[name or f"column {pos + 1}"] = cell_text(value)
-        return record
+        return record_of(self.header.names, fields)
 
     def quarantine(self, n: int, fields: Sequence[str], key: str | None, value: str, reason: str) -> None:
         """Quarantine line ``n`` for ``reason``, naming the column of field ``key`` (None: the line)."""

@@ -8,6 +8,9 @@ to the end of that month, and is overdue ``grace_days`` after that. The extract 
 calendar tells it whether to look (see :meth:`ReleaseCalendar.status`), so it looks from the
 expected date, daily, until the release appears, and then not again until the next one is due.
 
+A :class:`ReleasedOnce` calendar is a source published once (the census): the release of its one
+data period is expected in a window, is late after it, and once archived nothing more is expected.
+
 A :class:`Discovery` says where a release appears: a publisher page (a GOV.UK content item, read
 through the GOV.UK Content API, or its HTML landing page) and the pattern of the attachment's file
 name, whose month and year give the data period (``support-local-authority-datasets-sep-2024.xlsx``
@@ -21,9 +24,12 @@ Pure: no I/O here, so every rule is tested on hand-computed dates.
 from __future__ import annotations
 
 import calendar as _calendar
+import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeAlias
 
 MONTHS = {name.lower(): number for number, name in enumerate(_calendar.month_abbr) if name}
 
@@ -42,7 +48,9 @@ def add_months(day: date, months: int) -> date:
 class CalendarStatus:
     """Where a source stands against its calendar on ``today``."""
 
-    state: str  # "expected" (not due yet), "due" (look daily), "overdue" (look daily; late)
+    # "expected" (not due yet), "due" (look daily), "overdue" (look daily; late), "released" (a source
+    # released once, whose release is in: nothing more to look for)
+    state: str
     latest_period: date | None  # the newest data period archived or loaded
     next_period: date  # the period of the next release
     expected_from: date
@@ -50,14 +58,35 @@ class CalendarStatus:
     overdue_after: date
     today: date
 
+    @classmethod
+    def of(
+        cls,
+        latest_period: date | None,
+        next_period: date,
+        expected_from: date,
+        expected_by: date,
+        grace_days: int,
+        today: date,
+    ) -> CalendarStatus:
+        """Expected before the window, due from its first day until ``grace_days`` after it closes,
+        overdue after that."""
+        overdue_after = expected_by + timedelta(days=grace_days)
+        if today < expected_from:
+            state = "expected"
+        elif today <= overdue_after:
+            state = "due"
+        else:
+            state = "overdue"
+        return cls(state, latest_period, next_period, expected_from, expected_by, overdue_after, today)
+
     @property
     def should_look(self) -> bool:
-        return self.state != "expected"
+        return self.state in ("due", "overdue")
 
     @property
     def on_time(self) -> bool:
         """False once the window of the next release has closed without it (late, overdue or not)."""
-        return self.today <= self.expected_by
+        return self.state == "released" or self.today <= self.expected_by
 
     def timeliness(self) -> str:
         if self.on_time:
@@ -67,6 +96,8 @@ class CalendarStatus:
     def text(self) -> str:
         latest = f"latest release: data to {self.latest_period}" if self.latest_period else "no release yet"
         window = f"{self.expected_from:%d %b %Y} to {self.expected_by:%d %b %Y}"
+        if self.state == "released":
+            return f"{latest}; released once (published {window}): no further release expected"
         if self.state == "expected":
             return f"{latest}; next (data to {self.next_period}) expected {window}"
         if self.state == "due":
@@ -119,16 +150,20 @@ class ReleaseCalendar:
         else:
             next_period = self.next_period_after(latest_period)
         expected_from, expected_by = self.window(next_period)
-        overdue_after = expected_by + timedelta(days=self.grace_days)
-        if today < expected_from:
-            state = "expected"
-        elif today <= overdue_after:
-            state = "due"
-        else:
-            state = "overdue"
-        return CalendarStatus(
-            state, latest_period, next_period, expected_from, expected_by, overdue_after, today
+        return CalendarStatus.of(
+            latest_period, next_period, expected_from, expected_by, self.grace_days, today
         )
+
+    def latest_period(self, releases: Iterable[str]) -> date | None:
+        """The newest data period among archived or loaded releases (each named by its period's ISO
+        date; other names are not of this calendar)."""
+        periods = []
+        for release in releases:
+            try:
+                periods.append(date.fromisoformat(release))
+            except ValueError:
+                continue
+        return max(periods, default=None)
 
     def freshness_days(self) -> tuple[int, int]:
         """dbt source freshness on the data period: (warn, error) after how many days the newest
@@ -140,6 +175,39 @@ class ReleaseCalendar:
             gaps.append((self.window(self.next_period_after(period))[1] - period).days)
         warn = max(gaps)
         return warn, warn + self.grace_days
+
+
+@dataclass(frozen=True)
+class ReleasedOnce:
+    """A source released once, perhaps in parts: the data of ``period`` published from
+    ``expected_from`` to ``expected_by`` (overdue ``grace_days`` after) as the releases ``parts``
+    (the census's tables, ``census2021-ts054``, published in phases). Until every part is archived
+    the source looks for them; then it is ``released`` and nothing more is looked for (a table the
+    publisher corrects later comes by URL or inbox, like any other delivery)."""
+
+    period: date
+    expected_from: date
+    expected_by: date
+    grace_days: int
+    parts: tuple[str, ...]
+    description: str
+
+    def status(self, latest_period: date | None, today: date) -> CalendarStatus:
+        status = CalendarStatus.of(
+            latest_period, self.period, self.expected_from, self.expected_by, self.grace_days, today
+        )
+        if latest_period is not None and latest_period >= self.period:
+            return dataclasses.replace(status, state="released")
+        return status
+
+    def latest_period(self, releases: Iterable[str]) -> date | None:
+        """``period`` once every part is among the archived or loaded ``releases``, else None."""
+        have = {r.lower() for r in releases}
+        return self.period if all(part in have for part in self.parts) else None
+
+
+# What a source's spec may declare as its calendar.
+Calendar: TypeAlias = ReleaseCalendar | ReleasedOnce
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..privacy.classes import PrivacyClass
-from .publication import Discovery, ReleaseCalendar
+from .publication import Calendar, Discovery
 
 if TYPE_CHECKING:  # pandas is imported where a frame is made, not by every DAG file reading a spec
     import pandas as pd
@@ -108,7 +108,7 @@ class SourceSpec:
     # Personal-data column transforms applied at load (column -> transform); empty for open data.
     pseudonymise: Mapping[str, Any] = field(default_factory=dict)
     # When releases appear and where (sources/publication.py); None: deliveries come by URL or inbox.
-    calendar: ReleaseCalendar | None = None
+    calendar: Calendar | None = None
     discovery: Discovery | None = None
     # True for a feed whose real sample cannot ship (personal data, licensed microdata): sample mode
     # reads a SYNTHETIC sample, written into var/generated/<source>/ on the deployment's first run by

@@ -27,10 +27,12 @@ file, an unreadable zip or workbook, a file name that does not say which table i
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 from ...errors import ParseError
 from ...privacy.classes import PrivacyClass
 from ..conventions import check_delivery, label, read_csv
+from ..publication import Discovery, ReleasedOnce
 from ..spec import ParseResult, SourceSpec
 from .demographr_long import long_layout_for, parse_long
 from .nomis_api import parse_api
@@ -55,6 +57,37 @@ COLUMNS: dict[str, str] = {
     "source_column": "VARCHAR",
 }
 FILE_EXTENSIONS = (".csv", ".xls", ".xlsx", ".zip")
+
+# The Census 2021 topic summaries this source reads as Nomis bulk files (the other bundled files
+# are re-packagers' conversions and 2011 tables, delivered as files).
+NOMIS_BULK_TABLES = ("ts004", "ts005", "ts015", "ts029", "ts052", "ts054")
+NOMIS_BULK_PAGE = "https://www.nomisweb.co.uk/sources/census_2021_bulk"
+
+# Released once: ONS published the topic summaries on Nomis in phases, from demography and
+# migration (TS004, TS005, TS015) on 2 November 2022 and language (TS029) on 29 November 2022 to
+# housing (TS052, TS054) on 5 January 2023: the source looks until every table's release
+# (census2021-<table>) is archived.
+CALENDAR = ReleasedOnce(
+    period=date(2021, 3, 31),  # census day 21 March 2021; the month end, as discovery dates files
+    expected_from=date(2022, 11, 2),
+    expected_by=date(2023, 1, 5),
+    grace_days=14,
+    parts=tuple(f"census2021-{table}" for table in NOMIS_BULK_TABLES),
+    description=(
+        "released once: the Census 2021 topic summaries (census day 21 March 2021), published on "
+        "Nomis from 2 November 2022 to 5 January 2023"
+    ),
+)
+# The bulk page lists census2021-tsNNN.zip (every geography level) and census2021-tsNNN-extra.zip
+# (wards, added later) for every table: only the first, of the tables above.
+DISCOVERY = Discovery(
+    page_url=NOMIS_BULK_PAGE,
+    file_pattern=rf"(?:^|/)census(?P<year>2021)-(?:{'|'.join(NOMIS_BULK_TABLES)})\.zip$",
+    description=(
+        "the Nomis bulk zips of the Census 2021 tables this source reads, e.g. census2021-ts054.zip"
+    ),
+    period_end_month=3,
+)
 
 
 def _parse_csv(content: bytes, file_name: str) -> ParseResult:
@@ -108,4 +141,6 @@ SOURCE = SourceSpec(
     row_outcomes_model="census_cell_outcomes",
     # One file row becomes many cells, and a zip holds one member per level (each numbered from 1).
     file_row_key=("_row_number", "geography_level"),
+    calendar=CALENDAR,
+    discovery=DISCOVERY,
 )
