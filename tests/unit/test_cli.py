@@ -99,6 +99,12 @@ def test_status_loads_every_feed_spec_without_pandas_numpy_or_pyarrow(warehouse:
     )
     result = subprocess.run([sys.executable, "-c", script], env=warehouse, capture_output=True, text=True)
     assert "council_housing_register" in result.stdout, result.stdout + result.stderr
+    # a feed without a release calendar says why, not only its schedule
+    assert (
+        "council_housing_register: 0 release(s) loaded; no release calendar (the council's own extract, "
+        "dropped in the inbox on the council's schedule)" in result.stdout
+    )
+    assert "citizenship_survey: 0 release(s) loaded; no release calendar (a closed series" in result.stdout
     loaded = set(json.loads(result.stderr.splitlines()[-1]))
     assert "housing_need" in loaded
     assert not loaded & {"airflow", "pandas", "numpy", "dbt", "great_expectations", "pyarrow"}

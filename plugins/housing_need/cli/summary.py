@@ -99,10 +99,8 @@ def release_lines(s: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
         if spec.calendar is None:
             loaded = sorted(releases.get(name, []))
             latest = f", latest {loaded[-1]}" if loaded else ""
-            out.append(
-                f"{name}: {len(loaded)} release(s) loaded{latest}; no release calendar "
-                f"(looked for on the schedule {spec.cadence!r})"
-            )
+            why = spec.no_calendar_because or f"looked for on the schedule {spec.cadence!r}"
+            out.append(f"{name}: {len(loaded)} release(s) loaded{latest}; no release calendar ({why})")
             continue
         status = spec.calendar.status(spec.calendar.latest_period(releases.get(name, [])), today)
         # an overdue release's text already says how late it is

@@ -110,6 +110,8 @@ class SourceSpec:
     # When releases appear and where (sources/publication.py); None: deliveries come by URL or inbox.
     calendar: Calendar | None = None
     discovery: Discovery | None = None
+    # Why a feed has no release calendar (a closed series, a council's own extract): said by status
+    no_calendar_because: str | None = None
     # True for a feed whose real sample cannot ship (personal data, licensed microdata): sample mode
     # reads a SYNTHETIC sample, written into var/generated/<source>/ on the deployment's first run by
     # the writer the caller hands the extract (the refresh's composition: housing_need.synth.samples).

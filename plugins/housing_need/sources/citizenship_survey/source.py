@@ -36,4 +36,5 @@ SOURCE = SourceSpec(
     # the respondent serial number links a row back to the depositor's records: keyed-hashed at load
     pseudonymise={"serial": KeyedHash(to="respondent_id")},
     synthetic_sample=True,  # its writer: housing_need.synth.samples
+    no_calendar_because="a closed series: the survey ended in 2011, each wave is deposited once",
 )

@@ -74,6 +74,7 @@ SOURCE = SourceSpec(
     licence="Personal data, processed under each council's data-sharing agreement; not published",
     privacy=PrivacyClass.PERSONAL,
     row_outcomes_model="register_row_outcomes",
+    no_calendar_because="the council's own extract, dropped in the inbox on the council's schedule",
     pseudonymise={
         "application_ref": KeyedHash(to="application_id"),
         "person_ref": KeyedHash(to="person_id"),
