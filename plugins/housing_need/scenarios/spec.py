@@ -7,8 +7,8 @@ Two stages, both before anything is written:
   misspelt key, a wrong type or a value outside a parameter's admissible range fails naming the file
   and the key;
 - :func:`resolve` checks the file against the baseline warehouse (:class:`Baseline`): parameter names
-  and version, local authorities and communities that exist, known events after the baseline's latest
-  quarter. It returns the :class:`Scenario`: the dbt vars the need models read (macros in
+  and version, local authorities and communities that exist, grant rates of communities that had
+  decisions, known events after the baseline's latest quarter. It returns the :class:`Scenario`: the dbt vars the need models read (macros in
   ``dbt_project/macros/scenario_overrides.sql``) and a line per override for banners and the record.
 """
 
