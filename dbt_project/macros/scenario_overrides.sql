@@ -5,7 +5,7 @@
     warehouse, `--vars '{"scenario": {...}}'` with:
         parameters        {name: value}          a need parameter held at value in every draw
         regime_factors    {regime_group: factor} the migration regime factor of a group in every scenario
-        growth_factors    [[lad_code, community_key, factor]]   a pair's growth rate over the horizon x factor
+        growth_factors    {pair_key: factor}     a pair's ('lad|community') growth rate over the horizon x factor
         move_on_factors   {lad_code: factor}     an LA's move-on duties x factor (its known events)
         grant_factors     {community_key: factor}  a community's move-on x factor (a new grant rate
                                                    over the baseline's)
@@ -41,19 +41,8 @@
 {%- endmacro %}
 
 
-{% macro scenario_growth_factor(lad_code, community_key) -%}
-    {%- set factors = scenario_overrides().get('growth_factors', []) -%}
-    {%- if factors -%}
-        case
-        {%- for lad, community, factor in factors %}
-            when {{ lad_code }} = '{{ lad }}' and {{ community_key }} = '{{ community }}'
-                then cast({{ factor | float }} as double precision)
-        {%- endfor %}
-            else cast(1 as double precision)
-        end
-    {%- else -%}
-        cast(1 as double precision)
-    {%- endif -%}
+{% macro scenario_growth_factor(pair_key) -%}
+    {{ scenario_factor_by_key('growth_factors', pair_key) }}
 {%- endmacro %}
 
 

@@ -226,7 +226,7 @@ def resolve(spec: ScenarioFile, baseline: Baseline) -> Scenario:
         if name not in baseline.parameters:
             problems.append(f"parameters.{name}: not a parameter of version {baseline.parameter_version}")
 
-    growth: list[list[Any]] = []
+    growth: dict[str, float] = {}  # pair key (int_need_community_inputs.pair_key: "lad|community"): factor
     for i, flow in enumerate(spec.migration.flows):
         lad = baseline.la_code(flow.la)
         key = baseline.community_key(flow.community)
@@ -235,7 +235,7 @@ def resolve(spec: ScenarioFile, baseline: Baseline) -> Scenario:
         if key is None:
             problems.append(f"migration.flows.{i}.community: unknown community {flow.community!r}")
         if lad and key:
-            growth.append([lad, key, flow.growth_factor])
+            growth[f"{lad}|{key}"] = flow.growth_factor
 
     grant: dict[str, float] = {}
     for given, rate in spec.grant_rates.items():
@@ -311,7 +311,8 @@ def describe(spec: ScenarioFile, baseline: Baseline, dbt_vars: dict[str, Any]) -
         lines.append(f"{name} = {value:g} in every draw (baseline {was})")
     for group, factor in dbt_vars["regime_factors"].items():
         lines.append(f"migration regime factor of {group} = {factor:g} in every migration scenario")
-    for lad, key, factor in dbt_vars["growth_factors"]:
+    for pair, factor in dbt_vars["growth_factors"].items():
+        lad, key = pair.split("|")
         lines.append(f"growth of {baseline.communities[key]} in {baseline.las[lad]} x {factor:g}")
     for given, rate in spec.grant_rates.items():
         key = baseline.community_key(given)

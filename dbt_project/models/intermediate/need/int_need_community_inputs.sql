@@ -317,7 +317,7 @@ select
             * coalesce(calibration.observed_to_estimate_ratio, national_calibration.median_ratio, 1)
     ) * {{ scenario_move_on_factor('pairs.lad_code') }} as double precision) as la_move_on_duties_per_year,
     -- a what-if scenario's factor on the pair's growth rate over the horizon (1: published; docs/scenarios.md)
-    {{ scenario_growth_factor('pairs.lad_code', 'pairs.community_key') }} as scenario_growth_factor,
+    {{ scenario_growth_factor("pairs.lad_code || '|' || pairs.community_key") }} as scenario_growth_factor,
     -- the community's initial grant rate over the four quarters (grants / decisions on merits), and a
     -- what-if scenario's factor on its move-on (a new grant rate / this one; 1: published)
     cast(pairs.asylum_grant_rate as double precision) as asylum_grant_rate,
