@@ -24,6 +24,7 @@ import duckdb
 import pytest
 
 from housing_need.publish.postgres import publish_marts
+from housing_need.scenarios import build, compare
 from tests.conftest import ROOT, Project, temporary_database
 from tests.support.warehouse import marts_fingerprint
 
@@ -375,6 +376,38 @@ def test_the_scenario_pages_name_it_on_every_page_and_chart_beside_the_baseline(
         assert csv in comparison and (site / csv).exists()
     areas = (site / "comparison.areas.csv").read_text(encoding="utf-8")
     assert "What-if scenario “combined”" in areas and "\nEngland,5," in areas
+
+
+def test_the_comparison_reads_the_baseline_the_snapshot_was_taken_with(
+    bundled: Project, tmp_path: Path
+) -> None:
+    """A refresh may publish between a scenario's snapshot and its pages: the comparison sets the
+    scenario beside the need marts the snapshot kept, never the file published meanwhile."""
+    copy = tmp_path / "snapshot.duckdb"
+    build.snapshot(bundled.warehouse, copy)
+    build.keep_baseline(copy)
+    con = duckdb.connect(str(copy))
+    try:
+        for table in compare.TABLES:
+            kept, now = (
+                con.execute(f"select count(*), sum(need_over_horizon) from {schema}.{table}").fetchone()
+                for schema in (compare.BASELINE_SCHEMA, "marts")
+            )
+            assert kept == now and kept is not None and kept[0] > 0, table
+        lad = con.execute("select min(lad_code) from marts.mart_housing_need_estimate").fetchone()[0]
+        con.execute(  # the "rebuild": one LA's need up by 100 over every horizon
+            "update marts.mart_housing_need_estimate set need_over_horizon = need_over_horizon + 100 "
+            "where lad_code = ?",
+            [lad],
+        )
+    finally:
+        con.close()
+    changes = compare.pair_changes(
+        compare.Side("baseline", copy, compare.BASELINE_SCHEMA), compare.Side("what-if", copy, "marts")
+    )
+    moved = [p for p in changes if p.moved()]
+    assert moved and {p.lad_code for p in moved} == {lad}
+    assert all(p.change(h) == pytest.approx(100) for p in moved for h in compare.HORIZONS)
 
 
 def test_drop_removes_a_scenario_and_the_published_warehouse_never_changed(built: Built) -> None:

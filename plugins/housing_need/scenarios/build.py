@@ -39,7 +39,7 @@ import duckdb
 from ..pipeline.dbt_runner import DbtFailed, run_dbt
 from ..pipeline.lock import exclusive
 from ..publish.postgres import pg_uri_from_env, publish_scenario, redact
-from . import pages, store
+from . import compare, pages, store
 from .spec import Baseline, Scenario, ScenarioError, read_file, resolve
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,19 @@ def snapshot(published: Path, target: Path) -> None:
         shutil.copyfileobj(source, copy, 8 << 20)
 
 
+def keep_baseline(copy: Path) -> None:
+    """Keep the snapshot's own need marts in schema ``compare.BASELINE_SCHEMA`` before dbt rebuilds
+    them: the comparison page sets the scenario beside the published state it departs from, not
+    beside whatever a refresh has published since the snapshot was taken."""
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute(f"create schema {compare.BASELINE_SCHEMA}")
+        for table in compare.TABLES:
+            con.execute(f"create table {compare.BASELINE_SCHEMA}.{table} as select * from marts.{table}")
+    finally:
+        con.close()
+
+
 def run_scenario(
     file: Path,
     *,
@@ -145,6 +158,7 @@ def run_scenario(
             copy = work / warehouse.name
             snapshot(warehouse, copy)
             baseline = read_baseline(copy)
+            keep_baseline(copy)
             scenario = resolve(spec, baseline)
             say(f"scenario {scenario.name}: {len(scenario.overrides)} override(s) of run {baseline.run_id}")
             for line in scenario.overrides:
@@ -152,7 +166,7 @@ def run_scenario(
             built = _build(scenario, copy, work / "target", dbt_project_dir, say)
             tests = _test(copy, work / "target", dbt_project_dir, scenario)
             say(f"  dbt tests on the scenario: {tests}")
-            site = pages.build_pages(scenario, baseline.run_id, copy, warehouse, var_dir)
+            site = pages.build_pages(scenario, baseline.run_id, copy, var_dir)
             say(f"  pages: {site / 'index.html'} (beside the baseline: comparison.html)")
             staged = folder / f".{spec.name}.duckdb.new"
             staged.unlink(missing_ok=True)

@@ -20,6 +20,9 @@ COMPONENTS = {
     "supply_annual": "re-lets",
 }
 MOVED = 0.5  # households: a change smaller than this is rounding
+# the marts a comparison reads, and where a scenario's snapshot keeps the baseline's copies of them
+TABLES = ("mart_housing_need_estimate", "mart_housing_need_total")
+BASELINE_SCHEMA = "baseline_marts"
 
 
 @dataclass(frozen=True)

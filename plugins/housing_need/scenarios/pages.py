@@ -19,10 +19,9 @@ def site_path(var_dir: Path, name: str) -> Path:
     return var_dir / "site" / "scenarios" / name
 
 
-def build_pages(
-    scenario: Scenario, baseline_run_id: str, snapshot: Path, published: Path, var_dir: Path
-) -> Path:
-    """The pages of ``scenario``, built from ``snapshot`` and compared with the ``published`` marts."""
+def build_pages(scenario: Scenario, baseline_run_id: str, snapshot: Path, var_dir: Path) -> Path:
+    """The pages of ``scenario``, built from ``snapshot`` and compared with the published need marts
+    the snapshot was taken with (``build.keep_baseline`` kept them beside the rebuilt ones)."""
     out = site_path(var_dir, scenario.name)
     banner = ScenarioBanner(
         name=scenario.name,
@@ -32,7 +31,7 @@ def build_pages(
         baseline_run_id=baseline_run_id,
         baseline_href="../../briefing/index.html",
     )
-    base = compare.Side("baseline", published, "marts")
+    base = compare.Side("baseline", snapshot, compare.BASELINE_SCHEMA)
     mine = compare.Side(scenario.name, snapshot, "marts")
     header, rows = compare.pair_table(compare.pair_changes(base, mine), ("baseline", scenario.name))
     comparison = Comparison(
