@@ -14,6 +14,11 @@ the ``with_*`` / ``without_*`` / ``truncated`` helpers break a delivery in one k
 - ``cp1252_after_utf8_bom`` (Windows-1252 behind a UTF-8 BOM, Anglesey named ``Ynys Môn``) and
   ``to_unicode_text`` (UTF-16 with BOM, tab-separated): read as the UTF-8 file is.
 
+Files the project does not have are RECONSTRUCTED from the ones it does, never hand-typed, and
+labelled so where they are built: Nomis's TS012 bulk CSV (:func:`ts012_nomis_bulk_csv`) and the LSOA
+and MSOA members of the TS052 and TS029 zips (:func:`small_area_nomis_bulk_csv`), each the exact
+inverse of demographr's conversion. :func:`census_publishers` gives the census's three pages.
+
 In the API layout, the numeric ids and sort orders of dates, geographies and categories
 (``GEOGRAPHY``, ``C2021_TENURE_9``, ``..._SORTORDER``, ``RECORD_OFFSET``) are made up by position:
 the parser does not read them. Category names, area codes and names and every OBS_VALUE come from
