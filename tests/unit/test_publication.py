@@ -7,9 +7,12 @@ import importlib
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
+from housing_need.cli.summary import release_lines
+from housing_need.config import settings
 from housing_need.pipeline.discover import (
     Attachment,
     DiscoveryError,
@@ -120,6 +123,30 @@ def test_a_missing_census_table_is_named_and_late_on_its_own_window():
     assert CENSUS.due_parts(releases, date(2024, 2, 10)) == {"census2011-qs405ew"}
     # before the 2021 window, with the 2011 tables in, the 2021 tables are expected, not due
     assert CENSUS.due_parts(CENSUS_2011, date(2022, 10, 1)) == set()
+
+
+@pytest.mark.parametrize(
+    ("loaded", "line"),
+    [
+        (
+            [*CENSUS_TABLES, "census2011-qs203ew"],
+            "ons_census: overdue: no release yet; next (data to 2011-03-31) OVERDUE: expected 11 Dec 2012 "
+            "to 11 Dec 2012, 4078 days late, looking daily; missing: census2011-qs405ew",
+        ),
+        (
+            ALL_2021,
+            "ons_census: released: latest release: data to 2021-03-31; released once (published "
+            "02 Nov 2022 to 05 Jan 2023): no further release expected; on time",
+        ),
+    ],
+)
+def test_status_says_the_census_is_late_while_a_table_is_missing(tmp_path, loaded, line):
+    # `./run status` reads the releases loaded in the warehouse (meta.loads) against the calendar
+    con = duckdb.connect()
+    con.execute("create schema meta; create table meta.loads (source varchar, release varchar)")
+    con.executemany("insert into meta.loads values ('ons_census', ?)", [[r] for r in loaded])
+    s = settings({"HOUSING_NEED_VAR_DIR": str(tmp_path), "HOUSING_NEED_TODAY": "2024-02-10"})
+    assert [x for x in release_lines(s, con) if x.startswith("ons_census:")] == [line]
 
 
 def test_released_once_text():
