@@ -113,10 +113,12 @@ class Settings(BaseModel):
         separated by white space (e.g. one Nomis bulk zip per census table)."""
         return self.source_urls.get(f"HOUSING_NEED_{source.upper()}_URL", "").split()
 
-    def discovery_page(self, source: str) -> str | None:
+    def discovery_page(self, source: str, page: str = "") -> str | None:
         """``HOUSING_NEED_<SOURCE>_PAGE_URL``: another page to discover releases on (a mirror, or a
-        local server in tests) than the one the source declares."""
-        return self.source_urls.get(f"HOUSING_NEED_{source.upper()}_PAGE_URL") or None
+        local server in tests) than the one the source declares; for a source with several pages,
+        the named one's ``HOUSING_NEED_<SOURCE>_<PAGE>_PAGE_URL`` (the census's ``..._NOMIS2011_PAGE_URL``)."""
+        key = f"{source}_{page}" if page else source
+        return self.source_urls.get(f"HOUSING_NEED_{key.upper()}_PAGE_URL") or None
 
 
 def settings(env: Mapping[str, str] | None = None) -> Settings:

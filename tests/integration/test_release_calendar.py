@@ -16,18 +16,21 @@ The day the calendar is read for is set with HOUSING_NEED_TODAY, as a replay of 
 
 The rows are the real Asy_D11 rows, in the publisher's workbook layout. The other public feeds,
 which find their own releases too (Res_D01 resettlement, Asy_D02 initial decisions, H-CLIC, LAHS,
-and the census's Nomis bulk tables, released once), each have a page of their own with one real
-release: the first run brings every feed up to date with no URL pasted and no file dropped, and the
-status on 10 February says which are on time (the census: released) and that H-CLIC is late.
+and the census, released once), each have a page of their own with one real release (the census:
+Nomis's 2021 bulk page, Nomis's 2011 bulk page and ONS's 2011 release page, tests/support/census.py).
+The bundled sample is off: the first run brings every feed up to date with no URL pasted and no file
+dropped (the census: every table the model reads), and the status on 10 February says which are on
+time (the census: released) and that H-CLIC is late.
 """
 
 from __future__ import annotations
 
-import shutil
 from contextlib import ExitStack
 
 import pytest
 
+from housing_need.sources import get_source
+from housing_need.sources.publication import ReleasedOnce
 from tests.conftest import ROOT, Project
 from tests.support import asy_d02, asy_d11, census, csv_feeds
 from tests.support.publisher import PAGE_PATH, Publisher, serve
@@ -48,7 +51,8 @@ HCLIC = "Detailed_LA_202306_all_dropdowns_fix.ods"
 RESETTLEMENT = "resettlement-local-authority-datasets-sep-2023.xlsx"
 DECISIONS = "asylum-applications-datasets-sep-2023.xlsx"
 LAHS = "lahs_waiting_list_2015_2023.csv"
-NOMIS_ZIPS = census.nomis_bulk_zips()
+CENSUS_PAGES = census.census_publishers()
+CENSUS_FILES = sorted(name for page in CENSUS_PAGES.values() for name in page.files)
 
 
 OTHER_FEEDS = (
@@ -69,13 +73,6 @@ def other_feeds() -> dict[str, Publisher]:
             files={
                 DECISIONS: asy_d02.decisions_workbook(csv_feeds.keep(decisions, lambda r: r["Date"] <= Q3))
             }
-        ),
-        # Nomis's HTML bulk page, the zips of the bundled Nomis tables (released once, long before)
-        "ons_census": Publisher(
-            page_path="/sources/census_2021_bulk",
-            title="2021 Census Bulk Data Download",
-            file_dir="/output/census/2021",
-            files=dict(NOMIS_ZIPS),
         ),
         "home_office_resettlement": Publisher(
             files={
@@ -106,9 +103,7 @@ def replay(make_project, tmp_path_factory):
     project: Project = make_project("release-calendar")
     rows = asy_d11.real_rows()
     to_q3 = [r for r in rows if r["Date"] != Q4]
-    # the bundled census files, but no bundled Asy_D11: it comes from the publisher's page
-    sample = tmp_path_factory.mktemp("calendar-sample")
-    shutil.copytree(ROOT / "data/sample/ons_census", sample / "ons_census")
+    # no bundled sample: every feed comes from its publisher's page
     publisher = Publisher(files={SEP: asy_d11.to_publisher_xlsx(to_q3)})
     with ExitStack() as servers:
         servers.enter_context(serve(publisher))
@@ -116,9 +111,13 @@ def replay(make_project, tmp_path_factory):
             servers.enter_context(serve(other))
             page = other.page_url if other.file_dir else other.content_api_url
             project.extra_env[f"HOUSING_NEED_{name.upper()}_PAGE_URL"] = page
+        # the census's three pages (released once, long before)
+        for page in CENSUS_PAGES.values():
+            servers.enter_context(serve(page))
+        project.extra_env.update(census.page_env(CENSUS_PAGES))
         project.extra_env.update(
             {
-                "HOUSING_NEED_SAMPLE_DIR": str(sample),
+                "HOUSING_NEED_USE_SAMPLE": "0",
                 "HOUSING_NEED_DISCOVER": "1",
                 f"HOUSING_NEED_{SOURCE.upper()}_PAGE_URL": publisher.base_url + "/api/content" + PAGE_PATH,
             }
@@ -232,12 +231,25 @@ def test_every_feed_with_a_calendar_finds_its_release_with_nothing_pasted(replay
         ("mhclg_homelessness", HCLIC, "2023-06-30"),
         ("mhclg_waiting_lists", LAHS, "2023-03-31"),
     ]
-    # the census's Nomis tables found on the bulk page, beside its bundled conversions and 2011 tables
-    census_zips = project.query(
-        "select source_file from meta.loads where source = 'ons_census' and source_file like '%.zip' "
-        "order by source_file"
+    # the census: every table the model reads, found on Nomis's and ONS's pages, nothing bundled
+    census_loads = project.query(
+        "select source_file, release from meta.loads where source = 'ons_census' order by source_file"
     )
-    assert census_zips == [(name,) for name in sorted(NOMIS_ZIPS)]
+    assert [f for f, _ in census_loads] == CENSUS_FILES
+    calendar = get_source("ons_census").calendar
+    assert isinstance(calendar, ReleasedOnce)
+    assert sorted(r for _, r in census_loads) == sorted(p.name for p in calendar.windows())
+    tables = project.query("select distinct table_code from marts.fct_census_cells_by_la order by 1")
+    assert tables == [
+        (t,) for t in ("QS203EW", "QS405EW", "TS004", "TS005", "TS012", "TS015", "TS029", "TS052", "TS054")
+    ]
+    # TS012 read through the Nomis bulk path (from the zip), into the communities' figures
+    assert project.query(
+        "select value from marts.fct_census_cells_by_la where table_code = 'TS012' "
+        "and lad_code = 'E06000016' and category_path = 'Middle East and Asia > Southern Asia > India'"
+    ) == [(59_842,)]
+    assert project.query("select count(*) > 0 from marts.mart_tenure_change_2011_2021") == [(True,)]
+    assert project.query("select count(*) > 0 from marts.mart_neighbourhood_profile") == [(True,)]
     # status: each feed's latest release, the next expected, and on time or late
     status = runs["status before"].stdout
     assert "home_office_asylum_decisions: expected: latest release: data to 2023-09-30" in status

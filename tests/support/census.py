@@ -14,6 +14,11 @@ the ``with_*`` / ``without_*`` / ``truncated`` helpers break a delivery in one k
 - ``cp1252_after_utf8_bom`` (Windows-1252 behind a UTF-8 BOM, Anglesey named ``Ynys Môn``) and
   ``to_unicode_text`` (UTF-16 with BOM, tab-separated): read as the UTF-8 file is.
 
+Files the project does not have are RECONSTRUCTED from the ones it does, never hand-typed, and
+labelled so where they are built: Nomis's TS012 bulk CSV (:func:`ts012_nomis_bulk_csv`) and the LSOA
+and MSOA members of the TS052 and TS029 zips (:func:`small_area_nomis_bulk_csv`), each the exact
+inverse of demographr's conversion. :func:`census_publishers` gives the census's three pages.
+
 In the API layout, the numeric ids and sort orders of dates, geographies and categories
 (``GEOGRAPHY``, ``C2021_TENURE_9``, ``..._SORTORDER``, ``RECORD_OFFSET``) are made up by position:
 the parser does not read them. Category names, area codes and names and every OBS_VALUE come from
@@ -23,12 +28,14 @@ the real bulk rows; ``Percent`` rows are computed from them as Nomis does (value
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from tests.support.asy_d11 import encode_as, formula_text, table_text
+from tests.support.publisher import Publisher
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data/sample/ons_census"
@@ -360,15 +367,187 @@ def truncated_xlsx(keep: float = 0.6) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
+# TS012 as a Nomis bulk CSV, RECONSTRUCTED from demographr (we do not have Nomis's own file)
+
+TS012_NOMIS_NAME = "census2021-ts012-ltla.csv"
+TS012_VARIABLE = "Country of birth"
+
+
+@functools.cache
+def ts012_nomis_bulk_csv() -> bytes:
+    """``census2021-ts012-ltla.csv`` RECONSTRUCTED from demographr's long TS012
+    (``demographr_country_of_birth21_ltla21_TS012.csv``, itself converted from Nomis's file): NOT
+    Nomis's own file, which the project does not have. The exact inverse of demographr's long storage:
+    one row per area (file order) with ``date, geography, geography code``, the area's total
+    (``total_all_usual_residents``) and one column per category (order of first appearance), every
+    count demographr's (``92340.0`` written ``92340``; ``prop`` is value / total, derived, dropped).
+    Headers in the grammar of Nomis's bulk files of the same release (TS004's: quoted,
+    ``Country of birth: Europe: United Kingdom; measures: Value``), the category path spelled with the
+    labels the loader rebuilds from demographr's snake_case names (Nomis's own labels, with their
+    parentheses and hyphens, are not in demographr). Built once per session (cached)."""
+    from housing_need.sources.ons_census.demographr_long import snake_paths
+
+    with TS012.open(newline="", encoding="utf-8") as fh:
+        lines = list(csv.DictReader(fh))
+    areas: dict[str, list[dict[str, str]]] = {}
+    categories: dict[str, None] = {}
+    for line in lines:
+        areas.setdefault(line["ltla21_code"], []).append(line)
+        categories.setdefault(line["country_of_birth"], None)
+    paths = snake_paths(list(categories))
+
+    def count(text: str) -> int:
+        number = float(text)
+        assert number.is_integer(), text  # demographr's counts are whole numbers stored as doubles
+        return int(number)
+
+    header = [
+        "date",
+        "geography",
+        "geography code",
+        f"{TS012_VARIABLE}: Total; measures: Value",
+        *(f"{TS012_VARIABLE}: {': '.join(paths[c])}; measures: Value" for c in categories),
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    writer.writerow(header)
+    for code, area in areas.items():
+        by_category = {line["country_of_birth"]: line["value"] for line in area}
+        assert len(by_category) == len(area) == len(categories), code  # every category once
+        assert len({line["total_all_usual_residents"] for line in area}) == 1, code
+        writer.writerow(
+            [
+                "2021",
+                area[0]["ltla21_name"],
+                code,
+                count(area[0]["total_all_usual_residents"]),
+                *(count(by_category[c]) for c in categories),
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+# TS052 at LSOA and TS029 at MSOA as Nomis bulk CSVs, RECONSTRUCTED from demographr's conversions
+# (Nomis's zips hold every level; the bundle has these levels only from demographr)
+
+SEEDS = ROOT / "dbt_project/seeds/reference"
+SMALL_AREAS = {
+    # table: (Nomis member name, demographr file, code column, ONS lookup seed with the areas' names)
+    "TS052": (
+        "census2021-ts052-lsoa.csv",
+        TS052_LSOA,
+        "lsoa21_code",
+        "ref_geographr_lookup_lsoa21_ward24_ltla24.csv",
+    ),
+    "TS029": ("census2021-ts029-msoa.csv", TS029_MSOA, "msoa21_code", "ref_ons_msoa21_lad23.csv"),
+}
+
+
+def _area_names(seed: str, code_column: str) -> dict[str, str]:
+    name_column = code_column.replace("_code", "_name")
+    with (SEEDS / seed).open(newline="", encoding="utf-8-sig") as fh:
+        return {r[code_column]: r[name_column] for r in csv.DictReader(fh)}
+
+
+@functools.cache
+def small_area_nomis_bulk_csv(table: str) -> tuple[str, bytes]:
+    """(Nomis member name, CSV) of ``table`` (TS052 at LSOA, TS029 at MSOA) RECONSTRUCTED from
+    demographr's conversion: NOT Nomis's own file. One row per area in demographr's order, every
+    count demographr's (``6624.0`` written ``6624``); the headers are the real Nomis headers of the
+    same table at LTLA (``census2021-ts052-ltla.csv``), each demographr column matched to the header
+    whose last segments are the category the loader maps it to; the area names from the ONS lookups
+    the warehouse seeds (demographr has none). demographr's TS029 has no total column, so neither has
+    this file (Nomis's has), and its derived proportion is dropped. Built once per session (cached)."""
+    from housing_need.sources.ons_census.repackaged import layout_for
+
+    member, path, code_column, seed = SMALL_AREAS[table]
+    ltla_header, _ = bulk_table(LTLA_TABLES[table])
+    header, rows = bulk_table(path)
+    layout = layout_for(set(header))
+    assert layout is not None and layout.table == table
+
+    def nomis_column(column: str) -> str:
+        category = layout.mapping[column]
+        for text in ltla_header[3:]:
+            segments = text.split(": ")[1:]
+            if (category is None and segments[0] == "Total") or (
+                category is not None and tuple(segments[-len(category) :]) == category
+            ):
+                return text
+        raise AssertionError(f"{table}: no Nomis header for demographr's {column!r}")
+
+    columns = [c for c in header if c in layout.mapping]
+    names = _area_names(seed, code_column)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["date", "geography", "geography code", *(nomis_column(c) for c in columns)])
+    at = [header.index(c) for c in columns]
+    for row in rows:
+        code = row[header.index(code_column)]
+        values = [float(row[i]) for i in at]
+        assert all(v.is_integer() for v in values), code
+        writer.writerow(["2021", names[code], code, *(int(v) for v in values)])
+    return member, out.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
 # Nomis's bulk download page: one zip per table holding a CSV per geography level
 
 
 def nomis_bulk_zips() -> dict[str, bytes]:
-    """``census2021-tsNNN.zip`` for every bundled Nomis bulk table, its members the bundled files
-    byte for byte under their Nomis names (``census2021-ts054-ltla.csv``). Nomis's zip holds every
-    level from ``oa`` to ``ctry``; the bundle has ``ltla`` (and ``ctry``, ``rgn``, ``utla`` for TS054)."""
+    """``census2021-tsNNN.zip`` for every Nomis bulk table the source reads, its members the bundled
+    files byte for byte under their Nomis names (``census2021-ts054-ltla.csv``), and, reconstructed
+    from demographr, TS012's (:func:`ts012_nomis_bulk_csv`) and the small areas of TS052 (LSOA) and
+    TS029 (MSOA) (:func:`small_area_nomis_bulk_csv`). Nomis's zip holds every level from ``oa`` to
+    ``ctry``; the bundle has ``ltla`` (and ``ctry``, ``rgn``, ``utla`` for TS054) and these."""
     members: dict[str, dict[str, bytes]] = {}
     for path in sorted(SAMPLE_DIR.glob("census2021-ts*-*.csv")):
         table = path.name.split("-")[1]
         members.setdefault(f"census2021-{table}.zip", {})[path.name] = path.read_bytes()
-    return {name: to_zip(files) for name, files in members.items()}
+    members["census2021-ts012.zip"] = {TS012_NOMIS_NAME: ts012_nomis_bulk_csv()}
+    for table in SMALL_AREAS:
+        member, content = small_area_nomis_bulk_csv(table)
+        members[f"census2021-{table.lower()}.zip"][member] = content
+    return {name: to_zip(files) for name, files in sorted(members.items())}
+
+
+# ---------------------------------------------------------------------------------------------
+# The 2011 tables where their publishers put them: Nomis's 2011 bulk page and ONS's release page
+
+NOMIS_2021_PAGE = {
+    "page_path": "/sources/census_2021_bulk",
+    "title": "2021 Census Bulk Data Download",
+    "file_dir": "/output/census/2021",
+}
+NOMIS_2011_PAGE = {
+    "page_path": "/census/2011/bulk/r2_2",
+    "title": "2011 Census: Bulk Data Download",
+    "file_dir": "/output/census/2011",
+}
+_ONS_2011 = "/ons/rel/census/2011-census/key-statistics-and-quick-statistics-for-local-authorities-in-england-and-wales"
+ONS_2011_PAGE = {
+    "page_path": f"{_ONS_2011}/index.html",
+    "title": "2011 Census: Key Statistics and Quick Statistics for local authorities in England and Wales",
+    "file_dir": _ONS_2011,
+}
+
+
+def census_publishers() -> dict[str, Publisher]:
+    """The census's pages by discovery name, each listing every file the source reads from it: ``""``
+    Nomis's 2021 bulk page (:func:`nomis_bulk_zips`), ``nomis2011`` Nomis's 2011 bulk page (QS405EW),
+    ``ons2011`` ONS's 2011 release page (the QS203EW workbook); the 2011 files are the bundled ones,
+    byte for byte. Serve each (``publisher.serve``) and point the source at them with :func:`page_env`."""
+    return {
+        "": Publisher(**NOMIS_2021_PAGE, files=nomis_bulk_zips()),
+        "nomis2011": Publisher(**NOMIS_2011_PAGE, files={QS405EW.name: QS405EW.read_bytes()}),
+        "ons2011": Publisher(**ONS_2011_PAGE, files={QS203EW.name: QS203EW.read_bytes()}),
+    }
+
+
+def page_env(pages: Mapping[str, Publisher]) -> dict[str, str]:
+    """``HOUSING_NEED_ONS_CENSUS[_<PAGE>]_PAGE_URL`` of each served page (HTML pages, as Nomis's and
+    ONS's are)."""
+    return {
+        f"HOUSING_NEED_ONS_CENSUS{'_' + name.upper() if name else ''}_PAGE_URL": page.page_url
+        for name, page in pages.items()
+    }

@@ -36,6 +36,8 @@ class Day:
     requests: int
     status: str
     state: str
+    on_time: bool = True
+    errors: tuple[str, ...] = ()
 
 
 class Replay:
@@ -45,6 +47,7 @@ class Replay:
         self.spec, self.publisher, self.tmp = spec, publisher, tmp
         # the GOV.UK Content API item, unless the publisher's page is HTML (Nomis)
         self.page_url = page_url or publisher.content_api_url
+        self.other_pages: dict[str, str] = {}  # a source's other named pages (the census's 2011 ones)
 
     def settings(self, today: str) -> Settings:
         return settings(
@@ -54,14 +57,19 @@ class Replay:
                 "HOUSING_NEED_USE_SAMPLE": "0",
                 "HOUSING_NEED_TODAY": today,
                 f"HOUSING_NEED_{self.spec.name.upper()}_PAGE_URL": self.page_url,
+                **{
+                    f"HOUSING_NEED_{self.spec.name.upper()}_{page.upper()}_PAGE_URL": url
+                    for page, url in self.other_pages.items()
+                },
             }
         )
 
-    def day(self, today: str) -> Day:
+    def day(self, today: str, *, errors_expected: bool = False) -> Day:
         s = self.settings(today)
         hits = sum(self.publisher.hits.values())
         summary = extract_source(self.spec, s)
-        assert not summary.errors and not summary.rejected, (summary.errors, summary.rejected)
+        assert not summary.rejected, summary.rejected
+        assert bool(summary.errors) == errors_expected, summary.errors
         status = calendar_status(self.spec, s)
         assert status is not None
         return Day(
@@ -69,6 +77,8 @@ class Replay:
             requests=sum(self.publisher.hits.values()) - hits,
             status=status.text(),
             state=status.state,
+            on_time=status.on_time,
+            errors=tuple(summary.errors),
         )
 
     def releases(self) -> list[tuple[str, str]]:
@@ -322,11 +332,21 @@ def test_home_office_late_release_then_renamed_and_revised_files(home_office_rep
 # ------------------------------------------------------------------------------------------------
 # ONS census: released once, in phases, on Nomis's bulk download page (HTML: links to
 # /output/census/2021/census2021-tsNNN.zip and -extra.zip for every table); the zips hold the
-# bundled Nomis bulk files byte for byte (tests/support/census.py)
+# bundled Nomis bulk files byte for byte, and TS012's reconstructed from demographr
+# (tests/support/census.py). The 2011 tables, published 11 December 2012, where their publishers put
+# them: QS405EW on Nomis's 2011 bulk page, QS203EW in ONS's workbook on its release page.
 
-NOMIS_DEMOGRAPHY = ("census2021-ts004.zip", "census2021-ts005.zip", "census2021-ts015.zip")
+NOMIS_DEMOGRAPHY = (
+    "census2021-ts004.zip",
+    "census2021-ts005.zip",
+    "census2021-ts012.zip",
+    "census2021-ts015.zip",
+)
 NOMIS_LANGUAGE, NOMIS_HOUSING = "census2021-ts029.zip", ("census2021-ts052.zip", "census2021-ts054.zip")
 NOMIS_OTHERS = ("census2021-ts001.zip", "census2021-ts004-extra.zip", "census2021-ts054-extra.zip")
+# on Nomis's 2011 page, files the source does not read: the output-area zip in the older layout
+NOMIS_2011_OTHERS = ("qs405ew_2011_oa.zip", "ks101ew_2011_oa.zip")
+QS405EW, QS203EW = census.QS405EW.name, census.QS203EW.name
 
 
 def _release(zip_name: str) -> tuple[str, str]:
@@ -334,7 +354,7 @@ def _release(zip_name: str) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def census_replay(served: Publisher, tmp_path_factory) -> dict[str, Day]:
+def census_replay(served: Publisher, tmp_path_factory) -> Iterator[dict[str, Day]]:
     replay = _replay(
         "ons_census",
         served,
@@ -345,30 +365,59 @@ def census_replay(served: Publisher, tmp_path_factory) -> dict[str, Day]:
     )
     zips = census.nomis_bulk_zips()
     assert sorted(zips) == sorted([*NOMIS_DEMOGRAPHY, NOMIS_LANGUAGE, *NOMIS_HOUSING])
-    files = served.files
-    days: dict[str, Day] = {}
-    for name in NOMIS_OTHERS:  # tables and ward files the source does not read: never fetched
-        files[name] = b"not read"
-    days["before"] = replay.day("2022-10-01")
-    for name in NOMIS_DEMOGRAPHY:
-        files[name] = zips[name]
-    days["demography"] = replay.day("2022-11-10")
-    files[NOMIS_LANGUAGE] = zips[NOMIS_LANGUAGE]
-    days["language"] = replay.day("2022-12-01")
-    days["housing late"] = replay.day("2023-02-01")
-    for name in NOMIS_HOUSING:
-        files[name] = zips[name]
-    days["housing"] = replay.day("2023-02-03")
-    days["after"] = replay.day("2024-06-01")
-    days["releases"] = replay.releases()  # type: ignore[assignment]
-    days["others fetched"] = sum(served.hits[served.media_path(n)] for n in NOMIS_OTHERS)  # type: ignore[assignment]
-    return days
+    pages = census.census_publishers()
+    qs405ew = pages["nomis2011"].files.pop(QS405EW)
+    with serve(pages["nomis2011"]) as nomis_2011, serve(pages["ons2011"]) as ons_2011:
+        replay.other_pages = {"nomis2011": nomis_2011.page_url, "ons2011": ons_2011.page_url}
+        files = served.files
+        days: dict[str, Day] = {}
+        for name in NOMIS_OTHERS:  # tables and ward files the source does not read: never fetched
+            files[name] = b"not read"
+        for name in NOMIS_2011_OTHERS:
+            nomis_2011.files[name] = b"not read"
+        # long after the 2011 tables were out, QS405EW is not on Nomis's 2011 page: late, and named
+        days["2011 missing"] = replay.day("2022-10-01", errors_expected=True)
+        nomis_2011.files[QS405EW] = qs405ew
+        days["2011 in"] = replay.day("2022-10-02")
+        for name in NOMIS_DEMOGRAPHY:
+            files[name] = zips[name]
+        days["demography"] = replay.day("2022-11-10")
+        files[NOMIS_LANGUAGE] = zips[NOMIS_LANGUAGE]
+        days["language"] = replay.day("2022-12-01")
+        days["housing late"] = replay.day("2023-02-01")
+        for name in NOMIS_HOUSING:
+            files[name] = zips[name]
+        days["housing"] = replay.day("2023-02-03")
+        days["after"] = replay.day("2024-06-01")
+        days["releases"] = replay.releases()  # type: ignore[assignment]
+        days["others fetched"] = sum(served.hits[served.media_path(n)] for n in NOMIS_OTHERS)  # type: ignore[assignment]
+        days["2011 others fetched"] = sum(  # type: ignore[assignment]
+            nomis_2011.hits[nomis_2011.media_path(n)] for n in NOMIS_2011_OTHERS
+        )
+        days["2011 pages read"] = nomis_2011.hits[nomis_2011.page_path] + ons_2011.hits[ons_2011.page_path]  # type: ignore[assignment]
+        yield days
 
 
-def test_census_is_not_looked_for_before_its_release(census_replay) -> None:
-    before = census_replay["before"]
-    assert before.requests == 0 and before.archived == [] and before.state == "expected"
-    assert "next (data to 2021-03-31) expected 02 Nov 2022 to 05 Jan 2023" in before.status
+def test_a_missing_census_table_shows_as_late_and_is_named(census_replay) -> None:
+    missing = census_replay["2011 missing"]
+    # QS203EW found on ONS's release page; the 2021 tables are not due, so Nomis's 2021 page is not read
+    assert missing.archived == [(QS203EW, "census2011-qs203ew")] and missing.requests == 0
+    assert missing.state == "overdue" and not missing.on_time
+    assert "next (data to 2011-03-31) OVERDUE: expected 11 Dec 2012 to 11 Dec 2012" in missing.status
+    assert missing.status.endswith("missing: census2011-qs405ew")
+    # Nomis's 2011 page lists no QS405EW file the source reads: said, never taken for "nothing new"
+    assert len(missing.errors) == 1 and "no file matches" in missing.errors[0]
+    assert "qs405ew_2011_oa.zip" in missing.errors[0]
+
+
+def test_census_2011_tables_in_the_2021_ones_are_expected_and_their_page_is_not_read(census_replay) -> None:
+    in_2011 = census_replay["2011 in"]
+    assert in_2011.archived == [(QS405EW, "census2011-qs405ew")] and in_2011.requests == 0
+    assert in_2011.state == "expected" and in_2011.on_time
+    assert "next (data to 2021-03-31) expected 02 Nov 2022 to 05 Jan 2023" in in_2011.status
+    # two days, two pages each (ONS's only on the first: QS203EW was in), then never again
+    assert census_replay["2011 pages read"] == 3
+    assert census_replay["2011 others fetched"] == 0
 
 
 def test_census_tables_are_found_on_the_nomis_page_as_each_phase_is_published(census_replay) -> None:
@@ -376,20 +425,26 @@ def test_census_tables_are_found_on_the_nomis_page_as_each_phase_is_published(ce
     assert sorted(demography.archived) == [_release(n) for n in NOMIS_DEMOGRAPHY]
     assert demography.requests == 1 + len(NOMIS_DEMOGRAPHY)  # the page, then each zip
     assert demography.state == "due"  # the language and housing tables are still to come
+    assert demography.status.endswith("missing: census2021-ts029, census2021-ts052, census2021-ts054")
     language = census_replay["language"]
     assert language.archived == [_release(NOMIS_LANGUAGE)] and language.state == "due"
     late = census_replay["housing late"]
     assert late.archived == [] and late.state == "overdue" and "OVERDUE" in late.status
+    assert not late.on_time
     assert census_replay["others fetched"] == 0
 
 
 def test_census_once_every_table_is_in_it_is_released_and_never_looked_for_again(census_replay) -> None:
     housing = census_replay["housing"]
     assert sorted(housing.archived) == [_release(n) for n in NOMIS_HOUSING]
-    assert housing.state == "released"
+    assert housing.state == "released" and housing.on_time
     assert "latest release: data to 2021-03-31; released once" in housing.status
     after = census_replay["after"]
     assert after.requests == 0 and after.archived == [] and after.state == "released"
     assert census_replay["releases"] == sorted(
-        _release(n) for n in (*NOMIS_DEMOGRAPHY, NOMIS_LANGUAGE, *NOMIS_HOUSING)
+        [
+            *(_release(n) for n in (*NOMIS_DEMOGRAPHY, NOMIS_LANGUAGE, *NOMIS_HOUSING)),
+            (QS203EW, "census2011-qs203ew"),
+            (QS405EW, "census2011-qs405ew"),
+        ]
     )

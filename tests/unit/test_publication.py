@@ -7,9 +7,12 @@ import importlib
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
+from housing_need.cli.summary import release_lines
+from housing_need.config import settings
 from housing_need.pipeline.discover import (
     Attachment,
     DiscoveryError,
@@ -78,27 +81,72 @@ def test_status_text_says_when_and_how_late():
 
 CENSUS = get_source("ons_census").calendar
 assert isinstance(CENSUS, ReleasedOnce)
-CENSUS_TABLES = [f"census2021-{t}" for t in ("ts004", "ts005", "ts015", "ts029", "ts052", "ts054")]
+CENSUS_TABLES = [f"census2021-{t}" for t in ("ts004", "ts005", "ts012", "ts015", "ts029", "ts052", "ts054")]
+CENSUS_2011 = ["census2011-qs203ew", "census2011-qs405ew"]
+ALL_2021 = [*CENSUS_TABLES, *CENSUS_2011]
 
 
 @pytest.mark.parametrize(
     ("releases", "today", "state", "on_time"),
     [
-        ([], date(2022, 11, 1), "expected", True),  # the day before the first topic summaries
-        ([], date(2022, 11, 2), "due", True),
-        (CENSUS_TABLES[:3], date(2023, 1, 5), "due", True),  # housing not out: the window's last day
-        (CENSUS_TABLES[:5], date(2023, 1, 19), "due", False),  # in its 14 days' grace: late
-        (CENSUS_TABLES[:5], date(2023, 1, 20), "overdue", False),
-        # every table in (and releases of other files, the 2011 tables, the quiz subset): released
-        ([*CENSUS_TABLES, "census2011-qs203ew", "census2021-ts004-quiz"], date(2030, 1, 1), "released", True),
+        (CENSUS_2011, date(2022, 11, 1), "expected", True),  # the day before the first topic summaries
+        (CENSUS_2011, date(2022, 11, 2), "due", True),
+        ([*CENSUS_TABLES[:4], *CENSUS_2011], date(2023, 1, 5), "due", True),  # housing not out: the last day
+        ([*CENSUS_TABLES[:6], *CENSUS_2011], date(2023, 1, 19), "due", False),  # in its 14 days' grace: late
+        ([*CENSUS_TABLES[:6], *CENSUS_2011], date(2023, 1, 20), "overdue", False),
+        # the 2011 tables were out on 11 December 2012: missing one, the census is late already
+        ([], date(2012, 12, 10), "expected", True),
+        ([], date(2022, 11, 1), "overdue", False),
+        ([*CENSUS_TABLES, CENSUS_2011[0]], date(2024, 1, 1), "overdue", False),
+        # every table in (and releases of other files, the quiz subset): released
+        ([*ALL_2021, "census2021-ts004-quiz"], date(2030, 1, 1), "released", True),
     ],
 )
 def test_census_is_released_once_when_every_table_is_in(releases, today, state, on_time):
     assert CENSUS.latest_period(releases) == (date(2021, 3, 31) if state == "released" else None)
-    status = CENSUS.status(CENSUS.latest_period(releases), today)
+    status = CENSUS.status(CENSUS.latest_period(releases), today, releases)
     assert (status.state, status.on_time) == (state, on_time)
     assert status.should_look == (state in ("due", "overdue"))
     assert status.timeliness() == "on time" if on_time else status.timeliness().startswith("LATE")
+
+
+def test_a_missing_census_table_is_named_and_late_on_its_own_window():
+    # every 2021 table in, QS405EW (published 11 December 2012) missing: late by its own window
+    releases = [*CENSUS_TABLES, "census2011-qs203ew"]
+    status = CENSUS.status(CENSUS.latest_period(releases), date(2024, 2, 10), releases)
+    assert status.text() == (
+        "no release yet; next (data to 2011-03-31) OVERDUE: expected 11 Dec 2012 to 11 Dec 2012, "
+        "4078 days late, looking daily; missing: census2011-qs405ew"
+    )
+    assert status.timeliness() == "LATE: 4078 days after the window closed"
+    # and only the page that holds it is read
+    assert CENSUS.due_parts(releases, date(2024, 2, 10)) == {"census2011-qs405ew"}
+    # before the 2021 window, with the 2011 tables in, the 2021 tables are expected, not due
+    assert CENSUS.due_parts(CENSUS_2011, date(2022, 10, 1)) == set()
+
+
+@pytest.mark.parametrize(
+    ("loaded", "line"),
+    [
+        (
+            [*CENSUS_TABLES, "census2011-qs203ew"],
+            "ons_census: overdue: no release yet; next (data to 2011-03-31) OVERDUE: expected 11 Dec 2012 "
+            "to 11 Dec 2012, 4078 days late, looking daily; missing: census2011-qs405ew",
+        ),
+        (
+            ALL_2021,
+            "ons_census: released: latest release: data to 2021-03-31; released once (published "
+            "02 Nov 2022 to 05 Jan 2023): no further release expected; on time",
+        ),
+    ],
+)
+def test_status_says_the_census_is_late_while_a_table_is_missing(tmp_path, loaded, line):
+    # `./run status` reads the releases loaded in the warehouse (meta.loads) against the calendar
+    con = duckdb.connect()
+    con.execute("create schema meta; create table meta.loads (source varchar, release varchar)")
+    con.executemany("insert into meta.loads values ('ons_census', ?)", [[r] for r in loaded])
+    s = settings({"HOUSING_NEED_VAR_DIR": str(tmp_path), "HOUSING_NEED_TODAY": "2024-02-10"})
+    assert [x for x in release_lines(s, con) if x.startswith("ons_census:")] == [line]
 
 
 def test_released_once_text():

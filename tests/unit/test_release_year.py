@@ -6,7 +6,8 @@ day each stands on time (expected, or the census released).
 
 The files are built from the real bundled rows (never hand-typed): the Home Office workbooks and
 H-CLIC's detailed tables of 2024 are the last real quarter's figures under the later quarter (stand-ins,
-not 2024's published figures), the census zips hold the bundled Nomis files.
+not 2024's published figures), the census zips hold the bundled Nomis files (TS012's reconstructed
+from demographr's), the 2011 tables are the bundled ones on Nomis's and ONS's pages.
 """
 
 from __future__ import annotations
@@ -165,16 +166,9 @@ def year(year_dir: Path) -> Iterator[dict[date, dict[str, tuple[list[str], str, 
             pages[name] = stack.enter_context(
                 serve(Publisher(page_path=path, title=title, file_dir=file_dir))
             )
-        pages["ons_census"] = stack.enter_context(
-            serve(
-                Publisher(
-                    page_path="/sources/census_2021_bulk",
-                    title="2021 Census Bulk Data Download",
-                    file_dir="/output/census/2021",
-                    files=census.nomis_bulk_zips(),
-                )
-            )
-        )
+        # the census's three pages (Nomis 2021 and 2011 bulk pages, ONS's 2011 release page)
+        census_pages = {n: stack.enter_context(serve(p)) for n, p in census.census_publishers().items()}
+        pages["ons_census"] = census_pages[""]
 
         def settings_on(day: date) -> Settings:
             env = {
@@ -186,7 +180,7 @@ def year(year_dir: Path) -> Iterator[dict[date, dict[str, tuple[list[str], str, 
             for name, page in pages.items():
                 url = page.page_url if page.file_dir else page.content_api_url
                 env[f"HOUSING_NEED_{name.upper()}_PAGE_URL"] = url
-            return settings(env)
+            return settings(env | census.page_env(census_pages))
 
         out: dict[date, dict[str, tuple[list[str], str, bool]]] = {}
         for day, releases in schedule().items():
@@ -228,8 +222,8 @@ def test_the_schedule_is_a_year_of_every_calendar() -> None:
 def test_every_feed_finds_each_release_on_its_day_with_nothing_pasted(year) -> None:
     for day, releases in schedule().items():
         expected = {name: 1 for name, _ in releases}
-        if day == START:
-            expected["ons_census"] = len(census.nomis_bulk_zips())
+        if day == START:  # every table the model reads: the 2021 zips and the two 2011 tables
+            expected["ons_census"] = len(census.nomis_bulk_zips()) + 2
         got = {name: len(archived) for name, (archived, _, _) in year[day].items() if archived}
         assert got == expected, day
 

@@ -42,6 +42,7 @@ def test_every_variable_is_read_by_its_name(tmp_path: Path) -> None:
         "HOUSING_NEED_TODAY": "2024-05-01",
         "HOUSING_NEED_ONS_CENSUS_URL": "http://a/1.zip http://a/2.zip",
         "HOUSING_NEED_ONS_CENSUS_PAGE_URL": "http://mirror/",
+        "HOUSING_NEED_ONS_CENSUS_NOMIS2011_PAGE_URL": "http://mirror/2011",
         "PATH": "/usr/bin",
     }
     s = settings(env)
@@ -59,6 +60,9 @@ def test_every_variable_is_read_by_its_name(tmp_path: Path) -> None:
     assert (
         s.discovery_page("ons_census") == "http://mirror/" and s.discovery_page("mhclg_homelessness") is None
     )
+    # a source's other pages, by name (the census's 2011 pages)
+    assert s.discovery_page("ons_census", "nomis2011") == "http://mirror/2011"
+    assert s.discovery_page("ons_census", "ons2011") is None
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,8 @@ def release_lines(s: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
             why = spec.no_calendar_because or f"looked for on the schedule {spec.cadence!r}"
             out.append(f"{name}: {len(loaded)} release(s) loaded{latest}; no release calendar ({why})")
             continue
-        status = spec.calendar.status(spec.calendar.latest_period(releases.get(name, [])), today)
+        loaded = releases.get(name, [])
+        status = spec.calendar.status(spec.calendar.latest_period(loaded), today, loaded)
         # an overdue release's text already says how late it is
         late = "" if status.state == "overdue" else f"; {status.timeliness()}"
         out.append(f"{name}: {status.state}: {status.text()}{late}")

@@ -28,7 +28,7 @@ from ..privacy import crypto
 from ..privacy.keys import ARCHIVE_KEY, load_key
 from ..privacy.policy import policy_for
 from ..sources import SourceSpec
-from ..sources.publication import CalendarStatus
+from ..sources.publication import CalendarStatus, Discovery, ReleasedOnce
 from . import archive
 from .archive import ArchivedFile, sha256_of
 from .discover import DiscoveryError, discover_since
@@ -153,13 +153,16 @@ def _files_in(folder: Path, extensions: tuple[str, ...] | None) -> list[Path]:
     )
 
 
+def archived_releases(settings: Settings, spec: SourceSpec) -> list[str]:
+    """The releases of the source's archived files."""
+    return [str(e.release) for e in archive.list_archived(settings.archive_dir, spec.name)]
+
+
 def latest_archived_period(settings: Settings, spec: SourceSpec) -> date | None:
     """The newest data period among the source's archived releases (as its calendar names them)."""
     if spec.calendar is None:
         return None
-    return spec.calendar.latest_period(
-        str(e.release) for e in archive.list_archived(settings.archive_dir, spec.name)
-    )
+    return spec.calendar.latest_period(archived_releases(settings, spec))
 
 
 def calendar_status(spec: SourceSpec, settings: Settings, today: date | None = None) -> CalendarStatus | None:
@@ -167,30 +170,45 @@ def calendar_status(spec: SourceSpec, settings: Settings, today: date | None = N
     else the real date); None when it has no calendar or release discovery is off."""
     if not settings.discover or spec.calendar is None:
         return None
+    releases = archived_releases(settings, spec)
     return spec.calendar.status(
-        latest_archived_period(settings, spec), settings.today or today or date.today()
+        spec.calendar.latest_period(releases), settings.today or today or date.today(), releases
     )
+
+
+def _pages_to_read(spec: SourceSpec, settings: Settings, status: CalendarStatus) -> list[Discovery]:
+    """The discovery pages to read: every page, except that a source released in parts reads only
+    the pages holding a part that is missing and whose window has opened."""
+    pages = list(spec.discoveries)
+    if isinstance(spec.calendar, ReleasedOnce) and any(d.parts for d in pages):
+        due = spec.calendar.due_parts(archived_releases(settings, spec), status.today)
+        pages = [d for d in pages if not d.parts or due & set(d.parts)]
+    return pages
 
 
 def _discovered_urls(
     spec: SourceSpec, settings: Settings, summary: ExtractSummary, status: CalendarStatus
 ) -> list[str]:
-    """The URLs of the releases to fetch from the publisher's page (the newest, and any file of a
+    """The URLs of the releases to fetch from the publisher's pages (the newest, and any file of a
     period from the newest archived on: a missed or revised release), when the calendar says to look."""
-    assert spec.discovery is not None
+    assert spec.discoveries
     summary.calendar = status.text()
     if not status.should_look:
         return []
-    try:
-        releases = discover_since(spec.discovery, status.latest_period, settings.discovery_page(spec.name))
-    except DiscoveryError as exc:
-        summary.errors.append(str(exc))
-        return []
-    # newest first: the release the calendar was waiting for, then any earlier file fetched again
-    summary.discovered = "; ".join(
-        f"{r.attachment.filename} (data to {r.period}) at {r.attachment.url}" for r in reversed(releases)
-    )
-    return [r.attachment.url for r in releases]
+    found = []
+    for discovery in _pages_to_read(spec, settings, status):
+        try:
+            found += discover_since(
+                discovery, status.latest_period, settings.discovery_page(spec.name, discovery.name)
+            )
+        except DiscoveryError as exc:
+            summary.errors.append(str(exc))
+    if found:
+        # newest first: the release the calendar was waiting for, then any earlier file fetched again
+        summary.discovered = "; ".join(
+            f"{r.attachment.filename} (data to {r.period}) at {r.attachment.url}" for r in reversed(found)
+        )
+    return [r.attachment.url for r in found]
 
 
 def _generated_folder(spec: SourceSpec, settings: Settings) -> Path | None:

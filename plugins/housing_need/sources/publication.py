@@ -10,13 +10,20 @@ expected date, daily, until the release appears, and then not again until the ne
 
 A :class:`ReleasedOnce` calendar is a source published once (the census): the release of its one
 data period is expected in a window, is late after it, and once archived nothing more is expected.
+It may come in parts (the census's tables), each a :class:`Part` with a window of its own when it
+was published at another time (the 2011 tables the model compares with, published in December
+2012): until every part is in, the status is that of the part missing longest, and names the parts
+still missing.
 
 A :class:`Discovery` says where a release appears: a publisher page (a GOV.UK content item, read
 through the GOV.UK Content API, or its HTML landing page) and the pattern of the attachment's file
 name, whose month and year give the data period (``support-local-authority-datasets-sep-2024.xlsx``
 holds the quarter ending 30 September 2024, ``Detailed_LA_202406.ods`` the quarter ending 30 June
-2024, an annual ``lahs_waiting_list_2015_2025.csv`` the year ending 31 March 2025). The network side is
-:mod:`housing_need.pipeline.discover`.
+2024, an annual ``lahs_waiting_list_2015_2025.csv`` the year ending 31 March 2025), or, for a file
+released once under a name without a year (ONS's ``r21ewrttableqs203ewladv1_tcm77-290919.xls``), the
+discovery's fixed ``period``. A source whose files are on several publishers' pages (the census: Nomis's
+2021 and 2011 bulk pages, ONS's 2011 release page) declares one discovery per page, each ``name``d.
+The network side is :mod:`housing_need.pipeline.discover`.
 
 Pure: no I/O here, so every rule is tested on hand-computed dates.
 """
@@ -57,6 +64,9 @@ class CalendarStatus:
     expected_by: date
     overdue_after: date
     today: date
+    # a source released in parts: the parts not archived or loaded yet whose window has opened (or,
+    # before any has, every part not in), said by the text
+    missing_parts: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -98,14 +108,15 @@ class CalendarStatus:
         window = f"{self.expected_from:%d %b %Y} to {self.expected_by:%d %b %Y}"
         if self.state == "released":
             return f"{latest}; released once (published {window}): no further release expected"
+        missing = f"; missing: {', '.join(self.missing_parts)}" if self.missing_parts else ""
         if self.state == "expected":
-            return f"{latest}; next (data to {self.next_period}) expected {window}"
+            return f"{latest}; next (data to {self.next_period}) expected {window}{missing}"
         if self.state == "due":
-            return f"{latest}; next (data to {self.next_period}) due now ({window}), looking daily"
+            return f"{latest}; next (data to {self.next_period}) due now ({window}), looking daily{missing}"
         late = (self.today - self.expected_by).days
         return (
             f"{latest}; next (data to {self.next_period}) OVERDUE: expected {window}, "
-            f"{late} days late, looking daily"
+            f"{late} days late, looking daily{missing}"
         )
 
 
@@ -143,8 +154,9 @@ class ReleaseCalendar:
             latest = self.next_period_after(latest)
         return latest
 
-    def status(self, latest_period: date | None, today: date) -> CalendarStatus:
-        """Whether to look for a release on ``today``, given the newest period already archived."""
+    def status(self, latest_period: date | None, today: date, releases: Iterable[str] = ()) -> CalendarStatus:
+        """Whether to look for a release on ``today``, given the newest period already archived
+        (``releases``, the archived or loaded releases, matter only to a source released in parts)."""
         if latest_period is None:
             next_period = self.latest_period_published_by(today)
         else:
@@ -178,32 +190,70 @@ class ReleaseCalendar:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A part of a source released once that was published at another time than the rest: the
+    release ``name`` (``census2011-qs405ew``) holding data of ``period``, expected from
+    ``expected_from`` to ``expected_by``."""
+
+    name: str
+    period: date
+    expected_from: date
+    expected_by: date
+
+
+@dataclass(frozen=True)
 class ReleasedOnce:
     """A source released once, perhaps in parts: the data of ``period`` published from
     ``expected_from`` to ``expected_by`` (overdue ``grace_days`` after) as the releases ``parts``
-    (the census's tables, ``census2021-ts054``, published in phases). Until every part is archived
-    the source looks for them; then it is ``released`` and nothing more is looked for (a table the
-    publisher corrects later comes by URL or inbox, like any other delivery)."""
+    (the census's tables, ``census2021-ts054``, published in phases; a :class:`Part` for one
+    published at another time, with its own period and window). Until every part is archived the
+    source looks for them, and its status is that of the missing part whose window closes first
+    (late once that window has closed), naming the missing parts that are due or late; then it is ``released`` and
+    nothing more is looked for (a table the publisher corrects later comes by URL or inbox, like any
+    other delivery)."""
 
     period: date
     expected_from: date
     expected_by: date
     grace_days: int
-    parts: tuple[str, ...]
+    parts: tuple[str | Part, ...]
     description: str
 
-    def status(self, latest_period: date | None, today: date) -> CalendarStatus:
-        status = CalendarStatus.of(
-            latest_period, self.period, self.expected_from, self.expected_by, self.grace_days, today
-        )
+    def windows(self) -> list[Part]:
+        """Every part with its period and window (a part named alone has the calendar's)."""
+        return [
+            p if isinstance(p, Part) else Part(p, self.period, self.expected_from, self.expected_by)
+            for p in self.parts
+        ]
+
+    def status(self, latest_period: date | None, today: date, releases: Iterable[str] = ()) -> CalendarStatus:
+        """Released once ``latest_period`` is the period (every part in); else the status of the
+        part missing from ``releases`` whose window closes first, naming every missing part."""
         if latest_period is not None and latest_period >= self.period:
+            status = CalendarStatus.of(
+                latest_period, self.period, self.expected_from, self.expected_by, self.grace_days, today
+            )
             return dataclasses.replace(status, state="released")
-        return status
+        have = {r.lower() for r in releases}
+        missing = [p for p in self.windows() if p.name not in have] or self.windows()
+        first = min(missing, key=lambda p: (p.expected_by, p.expected_from))
+        status = CalendarStatus.of(
+            None, first.period, first.expected_from, first.expected_by, self.grace_days, today
+        )
+        # the parts missing whose window has opened (due or late); before any has, every missing part
+        named = [p for p in missing if p.expected_from <= today] or missing
+        return dataclasses.replace(status, missing_parts=tuple(p.name for p in named))
 
     def latest_period(self, releases: Iterable[str]) -> date | None:
         """``period`` once every part is among the archived or loaded ``releases``, else None."""
         have = {r.lower() for r in releases}
-        return self.period if all(part in have for part in self.parts) else None
+        return self.period if all(p.name in have for p in self.windows()) else None
+
+    def due_parts(self, releases: Iterable[str], today: date) -> set[str]:
+        """The parts missing from ``releases`` whose window has opened by ``today`` (the pages that
+        hold them are the ones to read)."""
+        have = {r.lower() for r in releases}
+        return {p.name for p in self.windows() if p.name not in have and p.expected_from <= today}
 
 
 # What a source's spec may declare as its calendar.
@@ -217,12 +267,19 @@ class Discovery:
     name whose named groups give the period the file holds: ``year`` (``2024``) and ``month``, a name
     (``sep``, ``september``) or a number (``09``). A pattern without ``month`` (an annual file) gives
     the year's ``period_end_month`` (``lahs_waiting_list_2015_2025.csv``: the year ending 31 March
-    2025)."""
+    2025); a pattern without ``year`` (a file released once, named without its year) gives
+    ``period``. ``name`` tells apart the pages of a source with several (``HOUSING_NEED_<SOURCE>_<NAME>_PAGE_URL``
+    points one elsewhere; the unnamed one is ``HOUSING_NEED_<SOURCE>_PAGE_URL``)."""
 
     page_url: str
     file_pattern: str
     description: str
     period_end_month: int = 12
+    period: date | None = None
+    name: str = ""
+    # the parts of a source released once (ReleasedOnce) that this page holds; empty: every part.
+    # The page is read only while one of them is due.
+    parts: tuple[str, ...] = ()
 
     def period_of(self, filename: str) -> date | None:
         """The data period a file name holds, or None when it is not one of this source's files."""
@@ -230,6 +287,8 @@ class Discovery:
         if m is None:
             return None
         groups = m.groupdict()
+        if groups.get("year") is None:
+            return self.period
         if groups.get("month") is None:
             month: int | None = self.period_end_month
         elif groups["month"].isdigit():

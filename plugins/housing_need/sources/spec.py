@@ -109,7 +109,8 @@ class SourceSpec:
     pseudonymise: Mapping[str, Any] = field(default_factory=dict)
     # When releases appear and where (sources/publication.py); None: deliveries come by URL or inbox.
     calendar: Calendar | None = None
-    discovery: Discovery | None = None
+    # one page, or one per page for a source whose files several pages list (the census)
+    discovery: Discovery | tuple[Discovery, ...] | None = None
     # Why a feed has no release calendar (a closed series, a council's own extract): said by status
     no_calendar_because: str | None = None
     # True for a feed whose real sample cannot ship (personal data, licensed microdata): sample mode
@@ -124,6 +125,13 @@ class SourceSpec:
     # each, parsed together to spread the fixed cost of its column operations; None: one at a time.
     parse_many: Callable[[Iterable[tuple[bytes, str]]], list[ParseResult]] | None = None
 
+    @property
+    def discoveries(self) -> tuple[Discovery, ...]:
+        """The pages the source's releases are discovered on (none without a calendar)."""
+        if self.discovery is None:
+            return ()
+        return self.discovery if isinstance(self.discovery, tuple) else (self.discovery,)
+
     def release_of(self, content: bytes, file_name: str) -> str:
         """The delivery's release, or ParseError if it must be refused whole (the extract's check)."""
         if self.inspect is not None:
@@ -136,6 +144,9 @@ class SourceSpec:
         unknown = [f for f in self.file_row_key if f != "_row_number" and f not in self.columns]
         if (self.calendar is None) != (self.discovery is None):
             raise ValueError(f"source {self.name!r}: a release calendar and a discovery page go together")
+        names = [d.name for d in self.discoveries]
+        if len(set(names)) != len(names):
+            raise ValueError(f"source {self.name!r}: its discovery pages need distinct names, got {names}")
         if not self.file_row_key or unknown:
             raise ValueError(
                 f"source {self.name!r}: file_row_key {self.file_row_key} must name '_row_number' or "

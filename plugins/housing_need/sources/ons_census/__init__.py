@@ -32,7 +32,7 @@ from datetime import date
 from ...errors import ParseError
 from ...privacy.classes import PrivacyClass
 from ..conventions import check_delivery, label, read_csv
-from ..publication import Discovery, ReleasedOnce
+from ..publication import Discovery, Part, ReleasedOnce
 from ..spec import ParseResult, SourceSpec
 from .demographr_long import long_layout_for, parse_long
 from .nomis_api import parse_api
@@ -59,34 +59,85 @@ COLUMNS: dict[str, str] = {
 FILE_EXTENSIONS = (".csv", ".xls", ".xlsx", ".zip")
 
 # The Census 2021 topic summaries this source reads as Nomis bulk files (the other bundled files
-# are re-packagers' conversions and 2011 tables, delivered as files).
-NOMIS_BULK_TABLES = ("ts004", "ts005", "ts015", "ts029", "ts052", "ts054")
+# are re-packagers' conversions of tables the model reads from these, and the census-quiz subset).
+NOMIS_BULK_TABLES = ("ts004", "ts005", "ts012", "ts015", "ts029", "ts052", "ts054")
 NOMIS_BULK_PAGE = "https://www.nomisweb.co.uk/sources/census_2021_bulk"
+# The 2011 tables the model compares with (tenure change, foreign-born stock): each where its
+# publisher put it. QS405EW on Nomis's 2011 bulk download page (release 2.2 of Key and Quick
+# Statistics), QS203EW in ONS's own workbook on the release page of "2011 Census: Key Statistics
+# and Quick Statistics for local authorities in England and Wales" (release 2.1, 11 December 2012).
+NOMIS_2011_BULK_PAGE = "https://www.nomisweb.co.uk/census/2011/bulk/r2_2"
+ONS_2011_RELEASE_PAGE = (
+    "https://www.ons.gov.uk/ons/rel/census/2011-census/"
+    "key-statistics-and-quick-statistics-for-local-authorities-in-england-and-wales/index.html"
+)
+CENSUS_2011 = date(2011, 3, 31)  # census day 27 March 2011; the month end, as discovery dates files
+# Both 2011 tables were published for local authorities on 11 December 2012 (ONS release 2.1;
+# Nomis carried the same tables that day).
+QS203EW = Part("census2011-qs203ew", CENSUS_2011, date(2012, 12, 11), date(2012, 12, 11))
+QS405EW = Part("census2011-qs405ew", CENSUS_2011, date(2012, 12, 11), date(2012, 12, 11))
 
 # Released once: ONS published the topic summaries on Nomis in phases, from demography and
-# migration (TS004, TS005, TS015) on 2 November 2022 and language (TS029) on 29 November 2022 to
-# housing (TS052, TS054) on 5 January 2023: the source looks until every table's release
-# (census2021-<table>) is archived.
+# migration (TS004, TS005, TS012, TS015) on 2 November 2022 and language (TS029) on 29 November
+# 2022 to housing (TS052, TS054) on 5 January 2023; the 2011 tables on 11 December 2012. The source
+# looks until every table's release (census2021-<table>, census2011-<table>) is archived, and is
+# late while a table whose window has closed is missing.
 CALENDAR = ReleasedOnce(
     period=date(2021, 3, 31),  # census day 21 March 2021; the month end, as discovery dates files
     expected_from=date(2022, 11, 2),
     expected_by=date(2023, 1, 5),
     grace_days=14,
-    parts=tuple(f"census2021-{table}" for table in NOMIS_BULK_TABLES),
+    parts=(*(f"census2021-{table}" for table in NOMIS_BULK_TABLES), QS203EW, QS405EW),
     description=(
         "released once: the Census 2021 topic summaries (census day 21 March 2021), published on "
-        "Nomis from 2 November 2022 to 5 January 2023"
+        "Nomis from 2 November 2022 to 5 January 2023, and the 2011 tables QS203EW and QS405EW, "
+        "published 11 December 2012"
     ),
 )
-# The bulk page lists census2021-tsNNN.zip (every geography level) and census2021-tsNNN-extra.zip
-# (wards, added later) for every table: only the first, of the tables above.
-DISCOVERY = Discovery(
-    page_url=NOMIS_BULK_PAGE,
-    file_pattern=rf"(?:^|/)census(?P<year>2021)-(?:{'|'.join(NOMIS_BULK_TABLES)})\.zip$",
-    description=(
-        "the Nomis bulk zips of the Census 2021 tables this source reads, e.g. census2021-ts054.zip"
+
+
+def _page_2011(part: Part, name: str, page_url: str, file_pattern: str, description: str) -> Discovery:
+    """The page of one 2011 table: its file, named without a year, holds the data of ``part``."""
+    return Discovery(
+        page_url=page_url,
+        file_pattern=file_pattern,
+        description=description,
+        period=part.period,
+        name=name,
+        parts=(part.name,),
+    )
+
+
+DISCOVERY = (
+    # The bulk page lists census2021-tsNNN.zip (every geography level) and census2021-tsNNN-extra.zip
+    # (wards, added later) for every table: only the first, of the tables above.
+    Discovery(
+        page_url=NOMIS_BULK_PAGE,
+        file_pattern=rf"(?:^|/)census(?P<year>2021)-(?:{'|'.join(NOMIS_BULK_TABLES)})\.zip$",
+        description=(
+            "the Nomis bulk zips of the Census 2021 tables this source reads, e.g. census2021-ts054.zip"
+        ),
+        period_end_month=3,
+        parts=tuple(f"census2021-{table}" for table in NOMIS_BULK_TABLES),
     ),
-    period_end_month=3,
+    # QS405EW for local authorities in Nomis's 2011 bulk layout (date, geography, geography code,
+    # Rural Urban, Tenure: ...), named after the table and the level, as a CSV or a zip of it
+    _page_2011(
+        QS405EW,
+        "nomis2011",
+        NOMIS_2011_BULK_PAGE,
+        r"(?:^|/)qs405ew[^/]*[-_]lad\.(?:csv|zip)$",
+        "QS405EW (tenure, households) for local authorities, e.g. qs405ew_tenure-households-lad.csv",
+    ),
+    # ONS's reference table: r21 (release 2.1) ew rt (reference table) table qs203ew lad v1, with
+    # the old ONS site's content id (_tcm77-290919)
+    _page_2011(
+        QS203EW,
+        "ons2011",
+        ONS_2011_RELEASE_PAGE,
+        r"(?:^|/)r21ewrttableqs203ewlad[^/]*\.xlsx?$",
+        "ONS's 2011 QS203EW workbook for local authorities, r21ewrttableqs203ewladv1_tcm77-290919.xls",
+    ),
 )
 
 
