@@ -2,11 +2,12 @@
 Expectations.
 
 A refresh runs its steps in one long-lived process (the DAG runner, or an Airflow worker's task
-process). Run there, the raw gate's import of GX (about 280 MiB, a few seconds) stayed resident
-while the next step's dbt child built the warehouse, and that was the refresh's peak. Here the gate
-runs as ``python -m housing_need.quality.child``: the child imports GX, runs :func:`~.gate.run_gate`
-(Data Docs included) and exits, handing its memory back before dbt starts. Each gate pays for its
-own import of GX (the raw gate and the marts gate: one more import per refresh than before).
+process). Run there, the raw gate's import of GX (about 120 MiB on top of what that process held)
+stayed resident while the next step's dbt child built the warehouse, and that was the refresh's
+peak. Here the gate runs as ``python -m housing_need.quality.child``: the child imports GX, runs
+:func:`~.gate.run_gate` (Data Docs included) and exits, handing its memory back before dbt starts.
+Each gate pays for a fresh import of GX and its dependencies and a fresh GX context, where one
+process paid once (about 5 s a refresh on a quiet machine: benchmarks/RESULTS.md).
 
 :func:`run_gate_in_child` takes :func:`~.gate.run_gate`'s arguments and behaves as it does: the same
 :class:`~.gate.GateResult`, :class:`~housing_need.errors.QualityGateFailed` with the same message
