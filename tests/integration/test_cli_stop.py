@@ -53,6 +53,26 @@ def stop(proc: subprocess.Popen[str], project: Project) -> tuple[str, float]:
     return out, time.monotonic() - signalled
 
 
+def stop_once_running(project: Project, process: str, *options: str, poll: float) -> str:
+    """``housing-need refresh [options]``, sent SIGTERM once a process of the run has ``process`` in
+    its command line: it exits 143 and nothing of the run is left within GONE_WITHIN; its output."""
+    proc = start_refresh(project, [str(Path(sys.executable).with_name("housing-need")), "refresh", *options])
+    try:
+
+        def running() -> bool:
+            return any(process in cmd for cmd in deployment_processes(project.var_dir).values())
+
+        assert wait_for(lambda: running() or proc.poll() is not None, timeout=600, poll=poll)
+        assert proc.poll() is None, proc.communicate()[0]
+        out, seconds = stop(proc, project)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM, out
+    assert seconds < GONE_WITHIN
+    return out
+
+
 def test_sigterm_to_run_refresh_stops_every_process_of_the_run(make_project) -> None:
     """The README's `./run refresh` on a new deployment, stopped once its DAG runner runs a DAG."""
     project = make_project("stopped-refresh")
@@ -90,27 +110,27 @@ def test_sigterm_during_the_dbt_build_leaves_the_published_warehouse_unchanged(f
     the next refresh runs normally (it finds nothing new)."""
     project = fork("stopped-rebuild")
     before = sha256(project.warehouse)
-    proc = start_refresh(project, [str(Path(sys.executable).with_name("housing-need")), "refresh", "--full"])
-    try:
-
-        def dbt_running() -> bool:
-            return any("dbt_runner" in cmd for cmd in deployment_processes(project.var_dir).values())
-
-        assert wait_for(lambda: dbt_running() or proc.poll() is not None, timeout=600, poll=0.5)
-        assert proc.poll() is None, proc.communicate()[0]
-        out, seconds = stop(proc, project)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 128 + signal.SIGTERM, out
+    out = stop_once_running(project, "dbt_runner", "--full", poll=0.5)
     assert out.strip().splitlines()[-1] == (
         "refresh stopped (SIGTERM): every DAG run it started has ended; "
         "the published warehouse is unchanged (the run was not published)"
     ), out
-    assert seconds < GONE_WITHIN
     assert sha256(project.warehouse) == before
     assert not (project.warehouse.parent / ".shadow").exists()
     assert not (project.warehouse.parent / ".writer-lease.json").exists()
     again = project.cli("refresh", timeout=600)
     assert again.returncode == 0, again.stdout + again.stderr
     assert sha256(project.warehouse) == before  # nothing new: nothing published
+
+
+def test_sigterm_during_a_quality_gate_stops_the_gate_process(make_project) -> None:
+    """The gates run in a child of the DAG runner (quality/child.py), in the runner's process group:
+    SIGTERM to the command while the raw gate's process runs ends it with the rest of the run."""
+    project = make_project("stopped-gate")
+    out = stop_once_running(project, "housing_need.quality.child", poll=0.1)
+    assert out.strip().splitlines()[-1] == (
+        "refresh stopped (SIGTERM): every DAG run it started has ended; "
+        "nothing was published (there is still no warehouse)"
+    ), out
+    assert "Traceback" not in out
+    assert not project.warehouse.exists()

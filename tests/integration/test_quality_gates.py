@@ -604,3 +604,111 @@ def test_gate_refuses_to_run_if_gx_would_not_keep_one_connection(
     monkeypatch.setattr(context, "persist_duckdb_connections", lambda: None)
     with pytest.raises(context.GxInternalsChanged, match="did not keep one open connection"):
         gate(raw_warehouse, tmp_path / "not_persisted")
+
+
+# --------------------------------------------------------------------------------------------
+# The gate in a child process (what a refresh runs): the same result, the same errors, and the
+# process that asked for it never imports Great Expectations
+
+# In a fresh interpreter, as a DAG task's process: import the refresh (its steps, the gates' caller),
+# run each case through the child, say what came back and which modules this process holds.
+THROUGH_THE_CHILD = """
+import json, sys
+from pathlib import Path
+
+import housing_need.refresh.run  # what a DAG task imports: every step, the gates' module among them
+from housing_need.errors import QualityGateFailed
+from housing_need.quality.child import run_gate_in_child
+
+cases, out = json.loads(sys.argv[1]), {}
+for name, case in cases.items():
+    try:
+        result = run_gate_in_child(
+            "raw",
+            Path(case["warehouse"]),
+            expectations_dir=Path(case["expectations"]),
+            gx_dir=Path(case["out"]) / "gx",
+            data_docs_dir=Path(case["out"]) / "data-docs",
+            new_loads=case.get("new_loads"),
+        )
+        out[name] = {"result": result.to_dict()}
+    except QualityGateFailed as e:
+        out[name] = {"raised": "QualityGateFailed", "message": str(e), "result": e.result.to_dict()}
+    except Exception as e:
+        out[name] = {"raised": type(e).__name__, "message": str(e), "cause": type(e.__cause__).__name__}
+out["modules"] = sorted(m for m in sys.modules if m.partition(".")[0] in ("great_expectations", "altair"))
+print(json.dumps(out))
+"""
+
+
+def comparable(result: dict) -> dict:
+    """A gate result without its timings (two runs of the same gate differ only in those)."""
+    return {
+        **result,
+        "seconds": None,
+        "data_docs_index": Path(result["data_docs_index"]).name if result["data_docs_index"] else None,
+        "outcomes": [{**o, "seconds": None} for o in result["outcomes"]],
+    }
+
+
+def test_a_gate_in_a_child_process_returns_what_run_gate_returns_and_gx_stays_there(
+    raw_warehouse: Path, tmp_path: Path
+) -> None:
+    broken = broken_copy(
+        raw_warehouse,
+        tmp_path / "negative.duckdb",
+        "update raw.home_office__asylum_support set people = -5 where _row_number = 100",
+    )
+    bad_suites = tmp_path / "bad-suites"
+    (bad_suites / "raw").mkdir(parents=True)
+    (bad_suites / "raw" / "broken.json").write_text("{not json", encoding="utf-8")
+    cases = {
+        "passes": {"warehouse": raw_warehouse, "new_loads": {ASYLUM: [SAMPLE_LOAD]}},
+        "fails": {"warehouse": broken},
+        "no warehouse": {"warehouse": tmp_path / "missing.duckdb"},
+        "bad suite file": {"warehouse": raw_warehouse, "expectations": bad_suites},
+    }
+    request = {
+        name: {"expectations": str(EXPECTATIONS), **case, "out": str(tmp_path / "child" / name)}
+        for name, case in cases.items()
+    }
+    for case in request.values():
+        case["warehouse"] = str(case["warehouse"])
+        case["expectations"] = str(case["expectations"])
+
+    child = subprocess.run(
+        [sys.executable, "-c", THROUGH_THE_CHILD, json.dumps(request)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert child.returncode == 0, child.stderr
+    got = json.loads(child.stdout.splitlines()[-1])
+
+    # The asking process never imported GX (nor its charting library), yet every gate ran in full.
+    assert got["modules"] == []
+    passed = gate(raw_warehouse, tmp_path / "here", new_loads={ASYLUM: [SAMPLE_LOAD]})
+    assert comparable(got["passes"]["result"]) == comparable(passed.to_dict())
+    assert by_table(GateResult.from_dict(got["passes"]["result"]))[RAW_TABLE].evaluated == 24
+    assert Path(got["passes"]["result"]["data_docs_index"]).exists()
+
+    with pytest.raises(QualityGateFailed) as caught:
+        gate(broken, tmp_path / "here-broken")
+    assert got["fails"]["raised"] == "QualityGateFailed"
+    here_message = str(caught.value).replace(str(tmp_path / "here-broken"), "<out>")
+    assert got["fails"]["message"].replace(request["fails"]["out"], "<out>") == here_message
+    assert "e.g. [-5]" in got["fails"]["message"]
+    assert comparable(got["fails"]["result"]) == comparable(caught.value.result.to_dict())
+
+    with pytest.raises(HousingNeedError) as missing:
+        gate(tmp_path / "missing.duckdb", tmp_path / "here-missing")
+    assert got["no warehouse"] == {
+        "raised": "HousingNeedError",
+        "message": str(missing.value),
+        "cause": "ChildTraceback",
+    }
+    with pytest.raises(SuiteDefinitionError) as bad:
+        gate(raw_warehouse, tmp_path / "here-bad", expectations_dir=bad_suites)
+    assert got["bad suite file"]["raised"] == "SuiteDefinitionError"
+    assert got["bad suite file"]["message"] == str(bad.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -251,3 +252,48 @@ def test_a_refresh_with_nothing_new_starts_no_dag_run_and_one_delivery_runs_only
     assert "ons_census" in skipped and "home_office_asylum_support" not in skipped
     assert "build: none" in one.stdout
     assert marts_fingerprint(project.warehouse) == before
+
+
+def imported(package: str, line: str) -> bool:
+    """``line`` is Python's report of importing ``package`` itself ("import time: 12 | 345 | airflow",
+    indented by how deep the import was made), wherever it stands in a log line."""
+    return re.search(rf"import time: +\d+ \| +\d+ \| +{re.escape(package)}(\s|$)", line) is not None
+
+
+def test_the_dag_runner_never_imports_great_expectations(fork) -> None:
+    """The gates run in a process of their own (quality/child.py), so the DAG runner, alive for the
+    whole run and while dbt builds, never holds GX. Python reports every import of every process of
+    the run (PYTHONPROFILEIMPORTTIME, inherited): the runner's own reach its log as they are, the
+    gate process's come back as its output ("raw gate process: import time: ..."). A revised
+    Asy_D11 release makes both gates run: the raw gate on its load, the marts gate on what dbt rebuilt."""
+    project = fork("gates-in-a-child")
+    project.extra_env["PYTHONPROFILEIMPORTTIME"] = "1"
+    release = asy_d11.revised_release(asy_d11.real_rows())
+    (project.inbox() / "asy_d11_revised.csv").write_bytes(asy_d11.to_publisher_csv(release.rows))
+
+    result = project.cli("refresh")
+
+    assert result.returncode == 0, result.stdout + result.stderr[-5000:]
+    report = json.loads((project.var_dir / "runs" / "latest.json").read_text(encoding="utf-8"))
+    assert report["gates"]["raw"]["passed"] and report["gates"]["marts"]["passed"]
+    assert report["gates"]["raw"]["expectations"] > 0 and report["gates"]["marts"]["expectations"] > 0
+    imports = [
+        line
+        for log in project.var_dir.rglob("*.log")
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+        if "import time:" in line
+    ]
+    by_gate_process = [ln for ln in imports if " gate process: import time:" in ln]
+    by_the_runner = [ln for ln in imports if ln.startswith("import time:")]
+    # Both are seen: the runner imports Airflow; each gate's process imports GX.
+    assert any(imported("airflow", ln) for ln in by_the_runner), "the runner's imports were not captured"
+    for gate in ("raw", "marts"):
+        assert any(
+            f"{gate} gate process: import time:" in ln and imported("great_expectations", ln)
+            for ln in by_gate_process
+        ), gate
+    # Every import of GX anywhere in the run was one of the gate processes'.
+    gx_imports = [ln for ln in imports if "great_expectations" in ln]
+    assert gx_imports and all(ln in by_gate_process for ln in gx_imports), [
+        ln for ln in gx_imports if ln not in by_gate_process
+    ][:5]

@@ -88,3 +88,27 @@ def test_run_group_stops_the_group_on_timeout(tmp_path: Path) -> None:
         raise AssertionError("no timeout")
     assert time.monotonic() - started < 10
     assert deployment_processes(marker) == {}
+
+
+def test_a_child_kept_in_our_group_is_stopped_when_the_body_raises(tmp_path: Path) -> None:
+    """running(own_group=False), as the gates' child runs: it stays in our process group (so a stop
+    of our group reaches it), and an exception in the body (Ctrl-C) ends it before going on."""
+    from housing_need.ops.processes import running
+
+    marker = tmp_path / "var"
+    env = {**os.environ, "HOUSING_NEED_VAR_DIR": str(marker)}
+    try:
+        with running(["sleep", "300"], own_group=False, env=env, grace=1.0) as proc:
+            assert os.getpgid(proc.pid) == os.getpgrp()
+            assert wait_for(lambda: deployment_processes(marker), timeout=10)
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the body's exception was swallowed")
+    assert proc.returncode == -signal.SIGTERM
+    assert deployment_processes(marker) == {}
+
+    with running(["sleep", "300"], env=env) as proc:  # the default, run_group's: a group of its own
+        assert os.getpgid(proc.pid) == proc.pid
+        proc.terminate()

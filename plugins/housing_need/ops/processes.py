@@ -5,6 +5,9 @@ taken for ours), stopping a process group cleanly, and running a child that neve
   (Ctrl-C, or SIGTERM/SIGHUP turned into :class:`Stopped` by :func:`stop_on_signals`) or time out,
   it stops the whole group (SIGTERM, a grace period, SIGKILL) before passing the stop on. The child
   also gets SIGTERM from the kernel if we die without cleaning up (Linux ``PR_SET_PDEATHSIG``).
+- :func:`running`: the same start and stop around a ``with`` body that talks to the child (its
+  pipes); optionally keeping the child in our own process group (the quality gates' child of the
+  DAG runner, stopped with the runner's group).
 - :func:`exit_with_parent`: for a long-running child (the DAG runner) whose own children must not
   outlive it either: when its parent is gone it stops its process group.
 
@@ -178,7 +181,7 @@ PR_SET_PDEATHSIG = 1
 
 def die_with_parent(sig: int = signal.SIGTERM) -> Callable[[], None]:
     """A ``preexec_fn``: the child gets ``sig`` when this process dies (Linux), and lets the signals
-    a stop uses through (:func:`run_group` blocks them around the fork)."""
+    a stop uses through (:func:`running` blocks them around the fork)."""
     prctl, parent = _prctl(), os.getpid()  # looked up before the fork: the child only calls it
 
     def preexec() -> None:
@@ -211,6 +214,50 @@ def stop_group(proc: subprocess.Popen[Any], grace: float = GRACE_SECONDS) -> Non
         time.sleep(0.05)
 
 
+def stop_child(proc: subprocess.Popen[Any], grace: float = GRACE_SECONDS) -> None:
+    """SIGTERM ``proc`` alone (a child in our own process group), wait up to ``grace`` s, SIGKILL it
+    if it is still running, and reap it."""
+    proc.terminate()  # nothing when it has ended already
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextlib.contextmanager
+def running(
+    cmd: Sequence[str] | str, *, own_group: bool = True, grace: float = GRACE_SECONDS, **popen: Any
+) -> Iterator[subprocess.Popen[Any]]:
+    """Start ``cmd`` so that it never outlives us and hand it to the ``with`` body: if the body raises
+    (Ctrl-C, :class:`Stopped`, a timeout, an error) the child is stopped before the exception goes
+    on; if we die without that chance, the kernel sends it SIGTERM (:func:`die_with_parent`).
+
+    ``own_group`` (run_group's way): the child leads a process group of its own, stopped as a whole
+    (:func:`stop_group`). Without it the child stays in our group, so that whoever stops our group
+    stops it too (the DAG runner's children: the CLI stops the runner's group, and the runner's
+    :func:`exit_with_parent` stops its group); an exception in the body then stops the child alone
+    (:func:`stop_child`): for a child that starts no processes of its own.
+    ``popen``: Popen's keyword arguments (``env``, ``cwd``, ``stdin``, ``stdout``, ``text``…)."""
+    # No stop can land between the fork and the try below (the child unblocks them, die_with_parent).
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        proc = subprocess.Popen(cmd, start_new_session=own_group, preexec_fn=die_with_parent(), **popen)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        raise
+    with proc:
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            yield proc
+        except BaseException:  # KeyboardInterrupt, Stopped, TimeoutExpired, an error of the body
+            if own_group:
+                stop_group(proc, grace)
+            else:
+                stop_child(proc, grace)
+            raise
+
+
 def run_group(
     cmd: Sequence[str] | str, *, timeout: float | None = None, grace: float = GRACE_SECONDS, **popen: Any
 ) -> subprocess.CompletedProcess[Any]:
@@ -220,20 +267,8 @@ def run_group(
     ``popen``: Popen's keyword arguments (``env``, ``cwd``, ``stdout``, ``capture_output``, ``text``…)."""
     if popen.pop("capture_output", False):
         popen["stdout"] = popen["stderr"] = subprocess.PIPE
-    # No stop can land between the fork and the try below (the child unblocks them, die_with_parent).
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        proc = subprocess.Popen(cmd, start_new_session=True, preexec_fn=die_with_parent(), **popen)
-    except BaseException:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        raise
-    with proc:
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-            out, err = proc.communicate(timeout=timeout)
-        except BaseException:  # KeyboardInterrupt, Stopped, TimeoutExpired
-            stop_group(proc, grace)
-            raise
+    with running(cmd, grace=grace, **popen) as proc:
+        out, err = proc.communicate(timeout=timeout)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 

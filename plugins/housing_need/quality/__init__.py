@@ -8,6 +8,8 @@
   persistent DuckDB connection, Data Docs (imported only when a gate runs: GX takes seconds).
 - :mod:`.messages`: failure messages, value-free for private sources.
 - :mod:`.gate`: :func:`run_gate`.
+- :mod:`.child`: :func:`~.child.run_gate_in_child`, the same in a child process (what the refresh
+  calls: its own process never imports GX). Not imported here: ``python -m`` runs it.
 """
 
 from .gate import GateResult, SuiteOutcome, run_gate

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,31 @@ class GateResult:
             lines.append(f"  Data Docs: {self.data_docs_index}")
         return "\n".join(lines)
 
+    def raise_if_failed(self) -> None:
+        """Raise :class:`QualityGateFailed` (:meth:`failure_message`, with this result as ``.result``)
+        when any suite failed."""
+        if not self.success:
+            error = QualityGateFailed(self.failure_message())
+            error.result = self  # type: ignore[attr-defined]
+            raise error
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON types (for the gate's child process to hand back, :mod:`.child`)."""
+        return {
+            **asdict(self),
+            "data_docs_index": str(self.data_docs_index) if self.data_docs_index else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> GateResult:
+        return cls(
+            gate=data["gate"],
+            outcomes=[SuiteOutcome(**outcome) for outcome in data["outcomes"]],
+            data_docs_index=Path(data["data_docs_index"]) if data["data_docs_index"] else None,
+            seconds=data["seconds"],
+            data_docs_warning=data["data_docs_warning"],
+        )
+
 
 def run_gate(
     gate: str,
@@ -192,10 +217,8 @@ def run_gate(
         seconds=time.perf_counter() - started,
         data_docs_warning=docs_warning,
     )
-    if raise_on_failure and not gate_result.success:
-        error = QualityGateFailed(gate_result.failure_message())
-        error.result = gate_result  # type: ignore[attr-defined]
-        raise error
+    if raise_on_failure:
+        gate_result.raise_if_failed()
     return gate_result
 
 

@@ -43,7 +43,8 @@ from ..publish.backtest import write_backtest
 from ..publish.briefing import build_briefing
 from ..publish.postgres import last_published_run, pg_uri_from_env, publish_marts, redact
 from ..publish.swap import install_dbt_docs
-from ..quality import GateResult, run_gate
+from ..quality import GateResult
+from ..quality.child import run_gate_in_child
 from ..sources import SourceSpec, sources
 from .report import (
     FAILED,
@@ -413,8 +414,10 @@ def _settle_build_mode(report: RunReport) -> None:
 
 
 def _gate(ctx: Context, name: str, **scope: Any) -> GateResult:
-    """Run gate ``name`` on the shadow (values withheld for private sources) and record it."""
-    result = run_gate(
+    """Run gate ``name`` on the shadow (values withheld for private sources) and record it. The gate
+    runs in a child process (quality/child.py): this process, which lives for the whole run and is
+    alive while dbt builds, never imports Great Expectations."""
+    result = run_gate_in_child(
         name,
         ctx.shadow,
         expectations_dir=ctx.settings.expectations_dir,
