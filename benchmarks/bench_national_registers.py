@@ -110,6 +110,8 @@ def print_national(result: dict) -> None:
     print(f"  {'phase':<14}{'wall':>10}{'peak RSS':>12}")
     for name, phase in phases.items():
         print(f"  {name:<14}{phase.seconds:>8.1f} s{phase.peak_mib:>8.0f} MiB")
+    for name in ("cold refresh", "incremental"):
+        print(f"  {name} {measure.peak_line(phases[name])}")
     cold = phases["cold refresh"].seconds
     print(f"  cold refresh / DuckDB scan: {cold / phases['DuckDB scan'].seconds:.1f}x wall time")
     print(f"  incremental / cold refresh: {phases['incremental'].seconds / cold:.2f}")
