@@ -1,6 +1,7 @@
 """Every speed figure of the project, side by side in one run, against its target.
 
     .venv/bin/python benchmarks/bench_all.py [--skip national] [--skip suite] [--months 12] [--keep DIR]
+        [--memory-limit 1GB]
 
 Runs, one after the other on this machine (run it when nothing else does):
 
@@ -101,6 +102,7 @@ def main() -> None:
     parser.add_argument("--skip", action="append", choices=["bundled", "national", "suite"], default=[])
     parser.add_argument("--months", type=int, default=12, help="national register months (default: 12)")
     parser.add_argument("--keep", type=Path, help="keep the national deployment in this folder")
+    parser.add_argument("--memory-limit", help="the national runs' HOUSING_NEED_DUCKDB_MEMORY_LIMIT")
     args = parser.parse_args()
     print(
         f"bench_all: {time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}\n"
@@ -111,7 +113,7 @@ def main() -> None:
         print_bundled(b)
         print()
     if "national" not in args.skip:
-        n = national(args.months, args.keep)
+        n = national(args.months, args.keep, args.memory_limit)
         print_national(n)
         print()
     if "suite" not in args.skip:
