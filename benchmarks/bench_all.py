@@ -1,6 +1,7 @@
 """Every speed figure of the project, side by side in one run, against its target.
 
-    .venv/bin/python benchmarks/bench_all.py [--skip national] [--skip suite] [--months 12]
+    .venv/bin/python benchmarks/bench_all.py [--skip national] [--skip suite] [--months 12] [--keep DIR]
+        [--memory-limit 1GB]
 
 Runs, one after the other on this machine (run it when nothing else does):
 
@@ -20,6 +21,7 @@ import argparse
 import os
 import re
 import time
+from pathlib import Path
 
 import measure
 from bench_national_registers import national, print_national
@@ -99,6 +101,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip", action="append", choices=["bundled", "national", "suite"], default=[])
     parser.add_argument("--months", type=int, default=12, help="national register months (default: 12)")
+    parser.add_argument("--keep", type=Path, help="keep the national deployment in this folder")
+    parser.add_argument("--memory-limit", help="the national runs' HOUSING_NEED_DUCKDB_MEMORY_LIMIT")
     args = parser.parse_args()
     print(
         f"bench_all: {time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}\n"
@@ -109,7 +113,7 @@ def main() -> None:
         print_bundled(b)
         print()
     if "national" not in args.skip:
-        n = national(args.months)
+        n = national(args.months, args.keep, args.memory_limit)
         print_national(n)
         print()
     if "suite" not in args.skip:

@@ -1,6 +1,6 @@
 """National-scale council registers: generate, cold refresh, one new month, and a plain DuckDB scan.
 
-    .venv/bin/python benchmarks/bench_national_registers.py [--keep DIR] [--months 12]
+    .venv/bin/python benchmarks/bench_national_registers.py [--keep DIR] [--months 12] [--memory-limit 1GB]
 
 In a temporary deployment (never touches var/ or warehouse/; ``--keep DIR`` keeps it in DIR):
 
@@ -56,7 +56,7 @@ def _refresh(env: dict[str, str], var: Path) -> tuple[Phase, dict]:
     return phase, json.loads((var / "runs" / "latest.json").read_text())
 
 
-def national(months: int = 12, keep: Path | None = None) -> dict:
+def national(months: int = 12, keep: Path | None = None, memory_limit: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="hn-national-") as tmp:
         base = keep or Path(tmp)
         base.mkdir(parents=True, exist_ok=True)
@@ -65,6 +65,8 @@ def national(months: int = 12, keep: Path | None = None) -> dict:
         env = deployment_env(
             base, HOUSING_NEED_REGISTER_COUNCILS=str(folder.parent / f"{SOURCE}-SYNTHETIC-councils.yaml")
         )
+        if memory_limit:  # DuckDB's limit in dbt and the pipeline (docs/operating.md)
+            env["HOUSING_NEED_DUCKDB_MEMORY_LIMIT"] = memory_limit
         phases: dict[str, Phase] = {}
         phases["generate"] = run(
             [EXE, "generate", "register", "--national", "--months", str(months + 1), "--out", str(folder)],
@@ -110,6 +112,8 @@ def print_national(result: dict) -> None:
     print(f"  {'phase':<14}{'wall':>10}{'peak RSS':>12}")
     for name, phase in phases.items():
         print(f"  {name:<14}{phase.seconds:>8.1f} s{phase.peak_mib:>8.0f} MiB")
+    for name in ("cold refresh", "incremental"):
+        print(f"  {name} {measure.peak_line(phases[name])}")
     cold = phases["cold refresh"].seconds
     print(f"  cold refresh / DuckDB scan: {cold / phases['DuckDB scan'].seconds:.1f}x wall time")
     print(f"  incremental / cold refresh: {phases['incremental'].seconds / cold:.2f}")
@@ -131,8 +135,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--keep", type=Path, help="deploy here and keep it (default: a temporary folder)")
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--memory-limit", help="HOUSING_NEED_DUCKDB_MEMORY_LIMIT (default: the project's)")
     args = parser.parse_args()
-    print_national(national(args.months, args.keep))
+    print_national(national(args.months, args.keep, args.memory_limit))
 
 
 if __name__ == "__main__":

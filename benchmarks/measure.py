@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -32,6 +32,26 @@ class Phase:
     seconds: float
     peak_mib: float
     stdout: str
+    # at the peak: each process's role (see _role) -> MiB, largest first; and seconds since the start
+    peak_by_process: dict[str, float] = field(default_factory=dict)
+    peak_at: float = 0.0
+
+
+def _role(process: psutil.Process) -> str:
+    """What a process of a refresh is, from its command line (several of one role are summed)."""
+    with contextlib.suppress(psutil.Error):
+        command = " ".join(process.cmdline())
+        for marker, role in (
+            ("housing_need.pipeline.dbt_runner", "dbt (DuckDB)"),
+            ("housing_need.ops.dag_runner", "DAG runner"),
+            ("multiprocessing.resource_tracker", "resource tracker"),
+            ("multiprocessing", "worker"),
+            ("housing-need", "CLI"),
+        ):
+            if marker in command:
+                return role
+        return process.name()
+    return "?"
 
 
 def deployment_env(base: Path, **extra: str) -> dict[str, str]:
@@ -63,19 +83,26 @@ def run(command: list[str], env: dict[str, str] | None = None, *, check: bool = 
         preexec_fn=die_with_parent(),
     )
     peak = 0.0
+    peak_at = 0.0
+    by_process: dict[str, float] = {}
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_at, by_process
         with contextlib.suppress(psutil.Error):
             parent = psutil.Process(proc.pid)
             while not done.is_set():
                 total = 0
+                roles: dict[str, float] = {}
                 with contextlib.suppress(psutil.Error):
                     for p in [parent, *parent.children(recursive=True)]:
                         with contextlib.suppress(psutil.Error):
-                            total += p.memory_info().rss
-                peak = max(peak, total / 2**20)
+                            rss, role = p.memory_info().rss, _role(p)
+                            total += rss
+                            roles[role] = roles.get(role, 0.0) + rss / 2**20
+                if total / 2**20 > peak:
+                    peak, peak_at = total / 2**20, time.perf_counter() - started
+                    by_process = dict(sorted(roles.items(), key=lambda kv: -kv[1]))
                 done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -91,7 +118,7 @@ def run(command: list[str], env: dict[str, str] | None = None, *, check: bool = 
     seconds = time.perf_counter() - started
     if check and proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{out[-4000:]}\n{err[-3000:]}")
-    return Phase(seconds, peak, out)
+    return Phase(seconds, peak, out, by_process, peak_at)
 
 
 def main(entry: Callable[[], object]) -> None:
@@ -108,6 +135,12 @@ def median_seconds(command: list[str], env: dict[str, str] | None = None, *, rep
     """The median wall time of ``repeat`` runs of a quick command (after one warm-up run)."""
     run(command, env)
     return statistics.median(run(command, env).seconds for _ in range(repeat))
+
+
+def peak_line(phase: Phase) -> str:
+    """Which processes made up a phase's peak, and when."""
+    parts = ", ".join(f"{role} {mib:.0f}" for role, mib in phase.peak_by_process.items() if mib >= 1)
+    return f"peak {phase.peak_mib:.0f} MiB at {phase.peak_at:.0f} s: {parts} (MiB)"
 
 
 def step_table(reports: dict[str, dict]) -> list[str]:

@@ -14,28 +14,9 @@ staged as (
 
 ),
 
-loads_per_period as (
-
-    select
-        {{ period_column }},
-        load_id,
-        release,
-        max(loaded_at) as loaded_at
-    from staged
-    group by {{ period_column }}, load_id, release
-
-),
-
 chosen as (
 
-    select
-        {{ period_column }},
-        load_id,
-        row_number() over (
-            partition by {{ period_column }}
-            order by release desc, loaded_at desc, load_id desc
-        ) as recency
-    from loads_per_period
+    {{ newest_release_loads('staged', period_column) | indent(4) }}
 
 )
 
@@ -44,5 +25,26 @@ from staged
 inner join chosen
     on staged.{{ period_column }} = chosen.{{ period_column }}
     and staged.load_id = chosen.load_id
-where chosen.recency = 1
+{%- endmacro %}
+
+{#-
+    The load chosen for each period by newest_release_rows: one row per value of `period_column`
+    with its load_id and release (the newest release; ties: the newest load). An incremental model
+    compares it with what it built before to find the periods a delivery or a withdrawal changed.
+-#}
+{% macro newest_release_loads(relation, period_column='period_end') -%}
+select {{ period_column }}, load_id, release
+from (
+    select
+        {{ period_column }},
+        load_id,
+        release,
+        row_number() over (
+            partition by {{ period_column }}
+            order by release desc, max(loaded_at) desc, load_id desc
+        ) as recency
+    from {{ relation }}
+    group by {{ period_column }}, load_id, release
+) as ranked
+where recency = 1
 {%- endmacro %}

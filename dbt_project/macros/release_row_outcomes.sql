@@ -11,16 +11,28 @@
                     a workbook read from several sheets adds the table)
       in_facts      a boolean SQL expression over `placed`'s columns: the row reaches the facts
       set_aside_reason   a text SQL expression over `placed`'s columns: why it does not
+      only_periods  a query of period values (one column named as `period_column`), or none: count
+                    only the rows of these periods (an incremental audit recounting the periods a
+                    delivery or a withdrawal changed); `placed` is then read for their loads only
     A kept row missing from `placed` is reported as dropped, so a model that loses rows shows up in
     the audit (and fails accounts_for_every_raw_row's partner test on the fact).
 -#}
-{% macro release_row_outcomes(source_name, staged, latest, placed, in_facts, set_aside_reason, period_column='period_end', row_key=['source_row_number'], period_name='period') -%}
+{% macro release_row_outcomes(source_name, staged, latest, placed, in_facts, set_aside_reason, period_column='period_end', row_key=['source_row_number'], period_name='period', only_periods=none) -%}
 with
+{% if only_periods %}
+periods as (
 
+    {{ only_periods }}
+
+),
+{% endif %}
 raw_rows as (
 
     select load_id, release, {{ row_key | join(', ') }}, {{ period_column }}
     from {{ staged }}
+    {%- if only_periods %}
+    where {{ period_column }} in (select {{ period_column }} from periods)
+    {%- endif %}
 
 ),
 
@@ -28,6 +40,9 @@ kept_loads as (
 
     select distinct {{ period_column }}, load_id, release
     from {{ latest }}
+    {%- if only_periods %}
+    where {{ period_column }} in (select {{ period_column }} from periods)
+    {%- endif %}
 
 ),
 
@@ -39,6 +54,9 @@ placed as (
         ({{ in_facts }}) as is_in_facts,
         ({{ set_aside_reason }}) as set_aside_reason
     from {{ placed }}
+    {%- if only_periods %}
+    where load_id in (select load_id from raw_rows)
+    {%- endif %}
 
 ),
 

@@ -59,11 +59,13 @@ from .report import (
 )
 
 log = logging.getLogger(__name__)
-
-# The refresh's dbt build: stop at the first failure, and leave out dbt's unit tests, as dbt advises
+# Every build's arguments: stop at the first failure, and leave out dbt's unit tests, as dbt advises
 # for production builds: they check the models' code on fixed inputs, which no delivery changes, and
 # they sat on the build's critical path (each before its model). The suite runs every one
-# (tests/integration/test_dbt_unit_tests.py).
+# (tests/integration/test_dbt_unit_tests.py). Full and modified builds add --full-refresh: the
+# incremental models (the council register's, docs/registers.md) are rebuilt from every row when the
+# project changed or a full build was asked for, and only an incremental build (new or withdrawn
+# deliveries, same project) adds to them.
 DBT_BUILD = ("build", "--fail-fast", "--exclude-resource-type", "unit_test")
 
 
@@ -220,7 +222,7 @@ def dbt_build(ctx: Context) -> str:
     except DbtStateUnusable as exc:  # nothing was built: build everything instead, and say why
         report.build.mode, report.build.select = "full", []
         report.build.reason += f"; full build instead: dbt could not use the saved state ({exc})"
-        result = _run_build(ctx, list(DBT_BUILD))
+        result = _run_build(ctx, [*DBT_BUILD, "--full-refresh"])
     report.build.seconds = round(time.monotonic() - started, 2)
     report.build.summary = result.summary()
     manifest_path = ctx.dbt_target / "manifest.json"
@@ -236,13 +238,14 @@ def dbt_build(ctx: Context) -> str:
 
 def _build_args(ctx: Context, selectors: dict[str, str], saved: dbt_state.SavedState | None) -> list[str]:
     """``dbt build`` of the whole project, of what the project change touched (``state:modified+``
-    against the published build's manifest) and what depends on the delivered sources, or of these
-    sources' dependants only; fills in the build record's selection."""
+    against the published build's manifest) and what depends on the delivered sources (these two
+    with ``--full-refresh``), or of these sources' dependants only (incremental models add the new
+    snapshots); fills in the build record's selection."""
     build = ctx.report.build
     assert build is not None
     args = list(DBT_BUILD)
     if build.mode == "full":
-        return args
+        return [*args, "--full-refresh"]
     wanted = {ctx.specs[name].raw_table for name in ctx.report.changed_sources}
     sources = sorted(selectors[t] for t in wanted if t in selectors)
     if build.mode == "incremental":
@@ -254,7 +257,7 @@ def _build_args(ctx: Context, selectors: dict[str, str], saved: dbt_state.SavedS
     assert saved is not None, "a modified build is planned only when the dbt state is saved"
     build.select = list(dict.fromkeys([*build.select, *sources]))
     state = saved.write_manifest(ctx.settings.var_dir / "dbt" / "state")
-    return [*args, "--select", *build.select, "--state", str(state)]
+    return [*args, "--full-refresh", "--select", *build.select, "--state", str(state)]
 
 
 def _run_build(ctx: Context, args: list[str]) -> DbtResult:
