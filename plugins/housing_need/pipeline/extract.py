@@ -158,13 +158,6 @@ def archived_releases(settings: Settings, spec: SourceSpec) -> list[str]:
     return [str(e.release) for e in archive.list_archived(settings.archive_dir, spec.name)]
 
 
-def latest_archived_period(settings: Settings, spec: SourceSpec) -> date | None:
-    """The newest data period among the source's archived releases (as its calendar names them)."""
-    if spec.calendar is None:
-        return None
-    return spec.calendar.latest_period(archived_releases(settings, spec))
-
-
 def calendar_status(spec: SourceSpec, settings: Settings, today: date | None = None) -> CalendarStatus | None:
     """Where ``spec`` stands against its release calendar on ``today`` (default: HOUSING_NEED_TODAY,
     else the real date); None when it has no calendar or release discovery is off."""

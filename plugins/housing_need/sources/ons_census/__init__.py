@@ -62,6 +62,7 @@ FILE_EXTENSIONS = (".csv", ".xls", ".xlsx", ".zip")
 # are re-packagers' conversions of tables the model reads from these, and the census-quiz subset).
 NOMIS_BULK_TABLES = ("ts004", "ts005", "ts012", "ts015", "ts029", "ts052", "ts054")
 NOMIS_BULK_PAGE = "https://www.nomisweb.co.uk/sources/census_2021_bulk"
+CENSUS_2021_PARTS = tuple(f"census2021-{table}" for table in NOMIS_BULK_TABLES)  # their releases
 # The 2011 tables the model compares with (tenure change, foreign-born stock): each where its
 # publisher put it. QS405EW on Nomis's 2011 bulk download page (release 2.2 of Key and Quick
 # Statistics), QS203EW in ONS's own workbook on the release page of "2011 Census: Key Statistics
@@ -87,7 +88,7 @@ CALENDAR = ReleasedOnce(
     expected_from=date(2022, 11, 2),
     expected_by=date(2023, 1, 5),
     grace_days=14,
-    parts=(*(f"census2021-{table}" for table in NOMIS_BULK_TABLES), QS203EW, QS405EW),
+    parts=(*CENSUS_2021_PARTS, QS203EW, QS405EW),
     description=(
         "released once: the Census 2021 topic summaries (census day 21 March 2021), published on "
         "Nomis from 2 November 2022 to 5 January 2023, and the 2011 tables QS203EW and QS405EW, "
@@ -118,7 +119,7 @@ DISCOVERY = (
             "the Nomis bulk zips of the Census 2021 tables this source reads, e.g. census2021-ts054.zip"
         ),
         period_end_month=3,
-        parts=tuple(f"census2021-{table}" for table in NOMIS_BULK_TABLES),
+        parts=CENSUS_2021_PARTS,
     ),
     # QS405EW for local authorities in Nomis's 2011 bulk layout (date, geography, geography code,
     # Rural Urban, Tenure: ...), named after the table and the level, as a CSV or a zip of it
